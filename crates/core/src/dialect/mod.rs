@@ -1,0 +1,140 @@
+//! Helpdesk dialects: one module per API, each sans-IO. A dialect turns our model into
+//! [`HttpRequest`]s and [`HttpResponse`]s back into our model or an [`ApiError`]; it never
+//! performs I/O, so every dialect is tested on the host against recorded bodies.
+
+pub mod initdesk;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::model::{Attachment, Capabilities, Message, NewMessage, Page, Ticket, UploadFile, User};
+
+/// One helpdesk API, seen through its requests and responses.
+pub trait Dialect: Send + Sync {
+    /// What this backend lets the agent do.
+    fn capabilities(&self) -> Capabilities;
+
+    /// The first page of tickets.
+    fn list_tickets_request(&self) -> HttpRequest;
+    fn parse_ticket_page(&self, response: &HttpResponse) -> Result<Page<Ticket>, ApiError>;
+
+    /// One ticket.
+    fn get_ticket_request(&self, ticket_id: &str) -> Result<HttpRequest, ApiError>;
+    fn parse_ticket(&self, response: &HttpResponse) -> Result<Ticket, ApiError>;
+
+    /// The first page of a ticket's thread.
+    fn list_messages_request(&self, ticket_id: &str) -> Result<HttpRequest, ApiError>;
+    fn parse_message_page(&self, response: &HttpResponse) -> Result<Page<Message>, ApiError>;
+
+    /// The request for a `next` link returned by a list. Refuses links that leave the API,
+    /// so the credentials are never sent to another origin.
+    fn next_page_request(&self, next_url: &str) -> Result<HttpRequest, ApiError>;
+
+    /// Posts a reply or note.
+    fn create_message_request(&self, ticket_id: &str, message: &NewMessage) -> Result<HttpRequest, ApiError>;
+    fn parse_created_message(&self, response: &HttpResponse) -> Result<Message, ApiError>;
+
+    /// Uploads one file before it is attached to a message.
+    fn upload_attachment_request(&self, file: &UploadFile) -> Result<HttpRequest, ApiError>;
+    fn parse_uploaded_attachment(&self, response: &HttpResponse) -> Result<Attachment, ApiError>;
+
+    /// The agents a ticket can be assigned to.
+    fn list_users_request(&self) -> HttpRequest;
+    /// `Ok(None)` when the backend has no users endpoint (the app then falls back to the
+    /// people seen on the ticket).
+    fn parse_users(&self, response: &HttpResponse) -> Result<Option<Vec<User>>, ApiError>;
+}
+
+/// Which dialect to speak and how to reach it, as written in the app's `config.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "dialect", rename_all = "lowercase")]
+pub enum DialectConfig {
+    Initdesk(initdesk::InitdeskConfig),
+}
+
+impl DialectConfig {
+    /// Builds the dialect, with relative API URLs resolved against `page_url`.
+    pub fn build(&self, page_url: &str) -> Result<Box<dyn Dialect>, ApiError> {
+        match self {
+            DialectConfig::Initdesk(c) => Ok(Box::new(initdesk::Initdesk::new(c.clone(), page_url)?)),
+        }
+    }
+}
+
+/// Sorts a thread oldest first by timestamp, keeping the server's order for ties and for
+/// timestamps that cannot be read.
+pub fn sort_thread(messages: &mut [Message]) {
+    messages.sort_by_key(|m| crate::time::parse_rfc3339_millis(&m.created_at).unwrap_or(i64::MIN));
+}
+
+/// Resolves an API base URL (absolute, or relative to the page) and checks it is http(s).
+pub(crate) fn resolve_base(base: &str, page_url: &str) -> Result<url::Url, ApiError> {
+    let page = url::Url::parse(page_url).ok();
+    let parsed = match (url::Url::parse(base), page) {
+        (Ok(u), _) => u,
+        (Err(url::ParseError::RelativeUrlWithoutBase), Some(page)) => page
+            .join(base)
+            .map_err(|e| ApiError::InvalidRequest(format!("API base URL {base:?}: {e}")))?,
+        (Err(e), _) => return Err(ApiError::InvalidRequest(format!("API base URL {base:?}: {e}"))),
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(ApiError::InvalidRequest(format!("API base URL {base:?} is not http(s)")));
+    }
+    Ok(parsed)
+}
+
+/// Whether `candidate` is under `base` (same origin, path below the base path).
+pub(crate) fn is_under_base(base: &url::Url, candidate: &str) -> bool {
+    let Ok(c) = url::Url::parse(candidate) else {
+        return false;
+    };
+    let base_path = base.path().trim_end_matches('/');
+    c.origin() == base.origin()
+        && (c.path() == base_path || c.path().starts_with(&format!("{base_path}/")))
+}
+
+/// Checks an id is safe to place in a URL path segment.
+pub(crate) fn path_segment(id: &str) -> Result<&str, ApiError> {
+    let ok = !id.is_empty()
+        && id.len() <= 128
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(id)
+    } else {
+        Err(ApiError::InvalidRequest(format!("{id:?} is not a valid id")))
+    }
+}
+
+/// Parses a 2xx JSON body, reporting unreadable bodies as [`ApiError::InvalidResponse`].
+pub(crate) fn json_body<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, ApiError> {
+    serde_json::from_str(&response.body).map_err(|e| {
+        let kind = if looks_like_html(&response.body) {
+            "an HTML page instead of JSON".to_owned()
+        } else {
+            format!("invalid JSON ({e})")
+        };
+        ApiError::InvalidResponse(format!("HTTP {} with {kind}", response.status))
+    })
+}
+
+/// Whether a body is an HTML page (a proxy's error page, say).
+pub(crate) fn looks_like_html(body: &str) -> bool {
+    let head = body.trim_start().get(..15).unwrap_or(body.trim_start()).to_ascii_lowercase();
+    head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with("<head") || head.starts_with("<body")
+}
+
+/// Reads `Retry-After` given in seconds. An HTTP-date cannot be resolved without a clock, so
+/// it counts as absent and the caller backs off on its own schedule.
+pub(crate) fn retry_after_seconds(response: &HttpResponse) -> Option<u64> {
+    response.header("retry-after").and_then(|v| v.trim().parse().ok())
+}
+
+/// A short, safe excerpt of a non-JSON error body, for logs and error details.
+pub(crate) fn body_excerpt(body: &str) -> String {
+    if looks_like_html(body) {
+        return String::new();
+    }
+    body.chars().take(200).collect::<String>().trim().to_owned()
+}

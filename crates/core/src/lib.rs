@@ -1,0 +1,19 @@
+//! threadline-core: everything in Threadline that can be decided without a browser or a network.
+//!
+//! - [`model`]: tickets, messages, people, attachments and next actions, independent of any API.
+//! - [`http`]: plain descriptions of HTTP requests and responses, so dialects stay sans-IO.
+//! - [`dialect`]: one module per helpdesk API, building requests and parsing responses.
+//! - [`error`]: the typed API error every dialect produces.
+//! - [`html`]: the one sanitizer, producing [`html::SafeHtml`].
+//! - [`time`]: timestamp parsing for ordering.
+//!
+//! This crate must never depend on leptos, web-sys, js-sys, gloo or wasm-bindgen.
+
+pub mod dialect;
+pub mod error;
+pub mod html;
+pub mod http;
+pub mod model;
+pub mod time;
+
+pub use error::ApiError;

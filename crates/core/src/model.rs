@@ -1,0 +1,332 @@
+//! Threadline's own model of a helpdesk conversation. Every dialect maps its wire types into
+//! these; the app renders only these.
+
+use serde::{Deserialize, Serialize};
+
+/// Who wrote a message, as the conversation shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The ticket's requester.
+    Customer,
+    /// Someone copied on the conversation who wrote in.
+    Cc,
+    /// An agent (Initdesk calls agents "associates").
+    Associate,
+    /// An automatic event (assignment, status change).
+    System,
+}
+
+impl Role {
+    /// Parses a wire value; unknown values are `None`.
+    pub fn from_wire(s: &str) -> Option<Role> {
+        match s {
+            "customer" => Some(Role::Customer),
+            "cc" => Some(Role::Cc),
+            "associate" => Some(Role::Associate),
+            "system" => Some(Role::System),
+            _ => None,
+        }
+    }
+
+    /// The label shown beside an author.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Customer => "Customer",
+            Role::Cc => "CC",
+            Role::Associate => "Agent",
+            Role::System => "System",
+        }
+    }
+}
+
+/// A person: requester, CC, agent or author.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+impl Person {
+    /// The name, or the email when there is no name.
+    pub fn display_name(&self) -> &str {
+        if self.name.trim().is_empty() {
+            &self.email
+        } else {
+            &self.name
+        }
+    }
+}
+
+/// An agent who can be assigned tickets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// The backend's id, as text whatever its wire type.
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// A ticket's state, where the backend reports one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    WaitingAssociate,
+    WaitingCustomer,
+    ClosedResolved,
+    ClosedInvalid,
+    ClosedCustomerInactivity,
+    ClosedOther,
+    Spam,
+}
+
+impl TicketStatus {
+    /// Every status, in display order.
+    pub const ALL: [TicketStatus; 7] = [
+        TicketStatus::WaitingAssociate,
+        TicketStatus::WaitingCustomer,
+        TicketStatus::ClosedResolved,
+        TicketStatus::ClosedInvalid,
+        TicketStatus::ClosedCustomerInactivity,
+        TicketStatus::ClosedOther,
+        TicketStatus::Spam,
+    ];
+
+    /// The wire value.
+    pub fn as_wire(self) -> &'static str {
+        match self {
+            TicketStatus::WaitingAssociate => "waiting_associate",
+            TicketStatus::WaitingCustomer => "waiting_customer",
+            TicketStatus::ClosedResolved => "closed_resolved",
+            TicketStatus::ClosedInvalid => "closed_invalid",
+            TicketStatus::ClosedCustomerInactivity => "closed_customer_inactivity",
+            TicketStatus::ClosedOther => "closed_other",
+            TicketStatus::Spam => "spam",
+        }
+    }
+
+    /// Parses a wire value; unknown values are `None`.
+    pub fn from_wire(s: &str) -> Option<TicketStatus> {
+        TicketStatus::ALL.into_iter().find(|st| st.as_wire() == s)
+    }
+
+    /// The label shown to agents.
+    pub fn label(self) -> &'static str {
+        match self {
+            TicketStatus::WaitingAssociate => "Waiting on agent",
+            TicketStatus::WaitingCustomer => "Waiting on customer",
+            TicketStatus::ClosedResolved => "Closed: resolved",
+            TicketStatus::ClosedInvalid => "Closed: invalid",
+            TicketStatus::ClosedCustomerInactivity => "Closed: customer inactive",
+            TicketStatus::ClosedOther => "Closed: other",
+            TicketStatus::Spam => "Spam",
+        }
+    }
+
+    /// Whether the ticket is closed (any reason).
+    pub fn is_closed(self) -> bool {
+        matches!(
+            self,
+            TicketStatus::ClosedResolved
+                | TicketStatus::ClosedInvalid
+                | TicketStatus::ClosedCustomerInactivity
+                | TicketStatus::ClosedOther
+        )
+    }
+}
+
+/// What sending a message also does to the ticket (Initdesk's `next_action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NextAction {
+    /// Leave the ticket's status as it is.
+    #[default]
+    None,
+    CloseAndMarkResolved,
+    CloseAndMarkInvalid,
+    CloseAndMarkCustomerInactivity,
+    ReopenWaitingCustomer,
+    ReopenWaitingAssociate,
+    CloseAndMarkOther,
+    ReportSpam,
+    RemoveFromSpam,
+}
+
+impl NextAction {
+    /// Every value, in the documented order.
+    pub const ALL: [NextAction; 9] = [
+        NextAction::None,
+        NextAction::CloseAndMarkResolved,
+        NextAction::CloseAndMarkInvalid,
+        NextAction::CloseAndMarkCustomerInactivity,
+        NextAction::ReopenWaitingCustomer,
+        NextAction::ReopenWaitingAssociate,
+        NextAction::CloseAndMarkOther,
+        NextAction::ReportSpam,
+        NextAction::RemoveFromSpam,
+    ];
+
+    /// The wire value (`""` for none).
+    pub fn as_wire(self) -> &'static str {
+        match self {
+            NextAction::None => "",
+            NextAction::CloseAndMarkResolved => "close_and_mark_resolved",
+            NextAction::CloseAndMarkInvalid => "close_and_mark_invalid",
+            NextAction::CloseAndMarkCustomerInactivity => "close_and_mark_customer_inactivity",
+            NextAction::ReopenWaitingCustomer => "reopen_waiting_customer",
+            NextAction::ReopenWaitingAssociate => "reopen_waiting_associate",
+            NextAction::CloseAndMarkOther => "close_and_mark_other",
+            NextAction::ReportSpam => "report_spam",
+            NextAction::RemoveFromSpam => "remove_from_spam",
+        }
+    }
+
+    /// Parses a wire value; unknown values are `None` (the Option), `""` is [`NextAction::None`].
+    pub fn from_wire(s: &str) -> Option<NextAction> {
+        NextAction::ALL.into_iter().find(|a| a.as_wire() == s)
+    }
+
+    /// The documented label.
+    pub fn label(self) -> &'static str {
+        match self {
+            NextAction::None => "(none)",
+            NextAction::CloseAndMarkResolved => "Close and Mark Resolved",
+            NextAction::CloseAndMarkInvalid => "Close and Mark Invalid",
+            NextAction::CloseAndMarkCustomerInactivity => "Close and Mark Customer Inactivity",
+            NextAction::ReopenWaitingCustomer => "Reopen Waiting Customer",
+            NextAction::ReopenWaitingAssociate => "Reopen Waiting Associate",
+            NextAction::CloseAndMarkOther => "Close and Mark Other",
+            NextAction::ReportSpam => "Report Spam",
+            NextAction::RemoveFromSpam => "Remove from Spam",
+        }
+    }
+
+    /// The status the ticket gets, or `None` when the status is left alone.
+    pub fn resulting_status(self) -> Option<TicketStatus> {
+        match self {
+            NextAction::None => None,
+            NextAction::CloseAndMarkResolved => Some(TicketStatus::ClosedResolved),
+            NextAction::CloseAndMarkInvalid => Some(TicketStatus::ClosedInvalid),
+            NextAction::CloseAndMarkCustomerInactivity => Some(TicketStatus::ClosedCustomerInactivity),
+            NextAction::ReopenWaitingCustomer => Some(TicketStatus::WaitingCustomer),
+            NextAction::ReopenWaitingAssociate => Some(TicketStatus::WaitingAssociate),
+            NextAction::CloseAndMarkOther => Some(TicketStatus::ClosedOther),
+            NextAction::ReportSpam => Some(TicketStatus::Spam),
+            NextAction::RemoveFromSpam => Some(TicketStatus::WaitingAssociate),
+        }
+    }
+}
+
+/// A file attached to a message or ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: String,
+    pub name: String,
+    pub size: Option<u64>,
+    pub content_type: Option<String>,
+    pub download_url: Option<String>,
+}
+
+/// A helpdesk ticket, as much of it as the backend reports.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Ticket {
+    /// The id used in API paths.
+    pub id: String,
+    /// The human-facing number (Initdesk's `public_id`), if different from `id`.
+    pub number: Option<String>,
+    pub subject: String,
+    pub requester: Option<Person>,
+    pub status: Option<TicketStatus>,
+    pub assignee: Option<User>,
+    pub inbox: Option<String>,
+    pub tags: Vec<String>,
+    /// The ticket's creation-time CC list.
+    pub cc: Vec<String>,
+    pub is_spam: bool,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+/// One message of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: String,
+    pub role: Role,
+    /// Who sent it; `None` for system events.
+    pub author: Option<Person>,
+    /// The agent id behind the author, when the backend gives one.
+    pub author_user_id: Option<String>,
+    /// The plain-text body, if any.
+    pub text: Option<String>,
+    /// The HTML body as received (untrusted; sanitize before display).
+    pub html: Option<String>,
+    /// `true` for internal notes, which the customer never sees.
+    pub is_internal: bool,
+    /// The CC snapshot stored with this message.
+    pub cc: Vec<String>,
+    pub attachments: Vec<Attachment>,
+    /// RFC 3339 timestamp as received.
+    pub created_at: String,
+}
+
+/// Whether a new message goes to the customer or stays internal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Visibility {
+    #[default]
+    Reply,
+    Note,
+}
+
+/// What to do with the ticket's assignee when sending.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum AssigneeChange {
+    #[default]
+    Keep,
+    Unassign,
+    Set(String),
+}
+
+/// A message ready to send.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NewMessage {
+    pub visibility: Visibility,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body, if the composer produced one.
+    pub html: Option<String>,
+    /// `None`: leave CC to the server's rule (field omitted); `Some`: send exactly this list.
+    pub cc: Option<Vec<String>>,
+    pub attachment_ids: Vec<String>,
+    pub next_action: NextAction,
+    pub assignee: AssigneeChange,
+}
+
+/// One page of a list, and where the next page is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// The URL of the next page, if there is one.
+    pub next: Option<String>,
+    /// The total count, when the backend reports it.
+    pub total: Option<u64>,
+}
+
+/// A file about to be uploaded (the bytes stay with the transport).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadFile {
+    pub name: String,
+    pub size: u64,
+    pub content_type: String,
+}
+
+/// What the app can offer for a given backend; the UI reads this, never the dialect's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    pub can_reply: bool,
+    pub can_note: bool,
+    pub has_next_action: bool,
+    pub has_assignee: bool,
+    pub has_cc: bool,
+    pub has_attachments: bool,
+    pub has_ticket_list: bool,
+}
