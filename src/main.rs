@@ -1,1 +1,6 @@
-fn main() {}
+//! Entry point: mounts the app on `<body>`.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(threadline::app::App);
+}

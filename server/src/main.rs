@@ -1,1 +1,83 @@
-fn main() {}
+//! `threadline-server [--db PATH] [--host H] [--port N] [--dist DIR] [--reset-demo]
+//! [--rate-limit N] [--max-upload-mb N]`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use threadline_server::{Options, Server};
+
+const USAGE: &str =
+    "usage: threadline-server [--db PATH] [--host HOST] [--port N] [--dist DIR] [--reset-demo] \
+[--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N]";
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+    let mut o = Options::default();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| {
+            args.next()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--db" => o.db = PathBuf::from(value("--db")?),
+            "--host" => o.host = value("--host")?,
+            "--port" => {
+                o.port = value("--port")?
+                    .parse()
+                    .map_err(|e| format!("--port: {e}"))?
+            }
+            "--dist" => o.dist = Some(PathBuf::from(value("--dist")?)),
+            "--reset-demo" => o.reset_demo = true,
+            "--rate-limit" => {
+                o.rate_limit_per_minute = value("--rate-limit")?
+                    .parse()
+                    .map_err(|e| format!("--rate-limit: {e}"))?
+            }
+            "--max-upload-mb" => {
+                let mb: u64 = value("--max-upload-mb")?
+                    .parse()
+                    .map_err(|e| format!("--max-upload-mb: {e}"))?;
+                o.max_upload_bytes = mb * 1_000_000;
+            }
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(o)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match parse_args(std::env::args().skip(1)) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let server = match Server::bind(&options).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("threadline-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match server.local_addr() {
+        // xtask and the e2e runner read this line to find the port.
+        Ok(addr) => println!(
+            "Threadline is running at http://{addr}/  (database: {})",
+            options.db.display()
+        ),
+        Err(e) => eprintln!("threadline-server: {e}"),
+    }
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        println!("threadline-server: stopping");
+    };
+    match server.run(shutdown).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("threadline-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,318 @@
-fn main() {}
+//! `cargo xtask <dev|test|bench|setup>`: the project's only entry points. Every tool the
+//! project needs is installed here, idempotently: a second run skips what is present.
+
+mod tools;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use tools::{Level, Tools};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  dev     install what is missing, build the app, serve it with the reference server and
+          demo data on http://127.0.0.1:8080 (Ctrl+C stops; data persists in data/)
+  test    install what is missing, then fmt, clippy (host and wasm32), host tests,
+          browser tests (wasm-bindgen-test in headless Chromium) and Playwright end-to-end tests
+  bench   release bundle size (wasm and JS: raw, gzip, brotli)
+  setup   only install the tools (add --test for the test tools too)";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("dev") => dev(),
+        Some("test") => test(),
+        Some("bench") => bench(),
+        Some("setup") => {
+            let level = if args.iter().any(|a| a == "--test") {
+                Level::Test
+            } else {
+                Level::Dev
+            };
+            Tools::ensure(&root(), level).map(|_| ())
+        }
+        _ => Err(USAGE.to_owned()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+/// Runs a command to completion, failing with its name if it fails.
+pub(crate) fn run(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}").replace('"', "");
+    println!("\n$ {shown}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn cargo(root: &Path) -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root);
+    c
+}
+
+/// `trunk build --release` with our pinned helper tools on PATH.
+fn build_app(root: &Path, tools: &Tools) -> Result {
+    run(cargo(root).args(["fetch", "--locked"]))?;
+    run(Command::new(&tools.trunk)
+        .current_dir(root)
+        .env("PATH", tools.path_env())
+        .args(["build", "--release", "--offline", "--locked"]))
+}
+
+/// Builds the server binary and returns its path.
+fn build_server(root: &Path) -> Result<PathBuf> {
+    run(cargo(root).args(["build", "--locked", "-p", "threadline-server"]))?;
+    Ok(root.join("target/debug/threadline-server"))
+}
+
+/// Starts the server and waits for the line that says where it listens.
+fn start_server(server: &Path, args: &[&str]) -> Result<(Child, String)> {
+    let mut child = Command::new(server)
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", server.display()))?;
+    let stdout = child.stdout.take().ok_or("no server stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                println!("{line}");
+                if let Some(rest) = line.split("running at ").nth(1) {
+                    break rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .trim_end_matches('/')
+                        .to_owned();
+                }
+            }
+            _ => {
+                let _ = child.wait();
+                return Err("the server stopped before it was ready".into());
+            }
+        }
+    };
+    // Keep echoing the server's output so nothing blocks on a full pipe.
+    std::thread::spawn(move || {
+        lines
+            .map_while(std::result::Result::ok)
+            .for_each(|l| println!("{l}"))
+    });
+    Ok((child, url))
+}
+
+fn dev() -> Result {
+    let root = root();
+    let tools = Tools::ensure(&root, Level::Dev)?;
+    build_app(&root, &tools)?;
+    let server = build_server(&root)?;
+    std::fs::create_dir_all(root.join("data")).map_err(|e| format!("cannot create data/: {e}"))?;
+    let db = root.join("data/threadline.sqlite3");
+    let dist = root.join("dist");
+    let (mut child, url) = start_server(
+        &server,
+        &[
+            "--db",
+            &db.to_string_lossy(),
+            "--dist",
+            &dist.to_string_lossy(),
+            "--port",
+            "8080",
+        ],
+    )?;
+    println!(
+        "\nThreadline: open {url}/ in your browser. Ctrl+C stops the server; data stays in data/."
+    );
+    // Ctrl+C reaches the server too (same process group); it shuts down and we return.
+    let status = child.wait().map_err(|e| e.to_string())?;
+    println!("threadline-server exited ({status})");
+    Ok(())
+}
+
+struct Steps {
+    done: Vec<(String, f64)>,
+}
+
+impl Steps {
+    fn step(&mut self, name: &str, f: impl FnOnce() -> Result) -> Result {
+        println!("\n==> {name}");
+        let start = Instant::now();
+        f().map_err(|e| format!("{name}: {e}"))?;
+        self.done
+            .push((name.to_owned(), start.elapsed().as_secs_f64()));
+        Ok(())
+    }
+}
+
+fn test() -> Result {
+    let root = root();
+    let started = Instant::now();
+    let tools = Tools::ensure(&root, Level::Test)?;
+    let mut steps = Steps { done: Vec::new() };
+    let wasm = "wasm32-unknown-unknown";
+    steps.step("format", || {
+        run(cargo(&root).args(["fmt", "--all", "--", "--check"]))
+    })?;
+    steps.step("clippy (host)", || {
+        run(cargo(&root).args([
+            "clippy",
+            "--locked",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    steps.step("clippy (wasm32)", || {
+        run(cargo(&root).args([
+            "clippy",
+            "--locked",
+            "-p",
+            "threadline",
+            "-p",
+            "threadline-core",
+            "--target",
+            wasm,
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    steps.step("host tests", || {
+        run(cargo(&root).args(["test", "--locked", "--workspace", "--exclude", "threadline"]))
+    })?;
+    steps.step(
+        "browser tests (wasm-bindgen-test, headless Chromium)",
+        || {
+            run(cargo(&root)
+                .env("PATH", tools.path_env())
+                .env("CHROMEDRIVER", &tools.chromedriver)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+                .args(["test", "--locked", "-p", "threadline", "--target", wasm]))
+        },
+    )?;
+    steps.step("build the app (trunk, release)", || {
+        build_app(&root, &tools)
+    })?;
+    steps.step("end-to-end tests (Playwright, headless Chromium)", || {
+        e2e(&root, &tools)
+    })?;
+    println!(
+        "\nAll checks passed in {:.0} s:",
+        started.elapsed().as_secs_f64()
+    );
+    for (name, secs) in &steps.done {
+        println!("  {secs:>6.1} s  {name}");
+    }
+    println!("steps: {} passed, 0 failed", steps.done.len());
+    Ok(())
+}
+
+/// Runs Playwright against a fresh server on a free port with a throw-away database.
+fn e2e(root: &Path, tools: &Tools) -> Result {
+    let server = build_server(root)?;
+    let scratch = std::env::temp_dir().join(format!("threadline-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let db = scratch.join("e2e.sqlite3");
+    let dist = root.join("dist");
+    let (mut child, url) = start_server(
+        &server,
+        &[
+            "--db",
+            &db.to_string_lossy(),
+            "--dist",
+            &dist.to_string_lossy(),
+            "--port",
+            "0",
+        ],
+    )?;
+    let outcome = run(Command::new(&tools.npx)
+        .current_dir(root.join("e2e"))
+        .env("BASE_URL", &url)
+        .env("CHROMIUM", &tools.chromium)
+        .args(["playwright", "test"]));
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&scratch);
+    outcome
+}
+
+/// Prints the release bundle's sizes: raw, gzip -9 and brotli -q 11.
+fn bench() -> Result {
+    let root = root();
+    let tools = Tools::ensure(&root, Level::Bench)?;
+    build_app(&root, &tools)?;
+    let dist = root.join("dist");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("wasm" | "js")))
+        .collect();
+    files.sort();
+    println!("\nRelease bundle (opt-level z, LTO, wasm-opt -Oz):");
+    println!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
+    let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
+    for file in &files {
+        let raw = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
+        let gz = compressed_size(Command::new("gzip").args(["-9", "-c"]).arg(file))?;
+        let br = compressed_size(
+            Command::new(&tools.brotli)
+                .args(["-q", "11", "-c"])
+                .arg(file),
+        )?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!("{name:<44} {:>10} {:>10} {:>10}", kb(raw), kb(gz), kb(br));
+        (raw_total, gz_total, br_total) = (raw_total + raw, gz_total + gz, br_total + br);
+    }
+    println!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "total",
+        kb(raw_total),
+        kb(gz_total),
+        kb(br_total)
+    );
+    Ok(())
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+fn compressed_size(cmd: &mut Command) -> Result<u64> {
+    let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{cmd:?} failed"));
+    }
+    Ok(out.stdout.len() as u64)
+}

@@ -57,30 +57,111 @@ pub fn escape_text(text: &str) -> String {
 }
 
 const TAGS: &[&str] = &[
-    "a", "abbr", "address", "b", "bdi", "bdo", "big", "blockquote", "br", "caption", "center", "code", "col",
-    "colgroup", "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "font", "h1", "h2", "h3",
-    "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small",
-    "span", "strike", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u",
-    "ul", "var", "wbr",
+    "a",
+    "abbr",
+    "address",
+    "b",
+    "bdi",
+    "bdo",
+    "big",
+    "blockquote",
+    "br",
+    "caption",
+    "center",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "wbr",
 ];
 
 /// Elements removed together with their content (their text is not message text).
 const REMOVE_WITH_CONTENT: &[&str] = &[
-    "script", "style", "title", "head", "noscript", "template", "iframe", "object", "embed", "applet", "svg",
-    "math", "xmp", "noembed", "noframes", "plaintext", "select", "textarea", "button", "frameset", "canvas",
-    "audio", "video",
+    "script",
+    "style",
+    "title",
+    "head",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
+    "xmp",
+    "noembed",
+    "noframes",
+    "plaintext",
+    "select",
+    "textarea",
+    "button",
+    "frameset",
+    "canvas",
+    "audio",
+    "video",
 ];
 
 /// Attributes allowed on every allowed element. No `id`, `name` or `class`: they could clobber
 /// the app's DOM ids or pick up the app's own CSS.
-const GENERIC_ATTRIBUTES: &[&str] = &["style", "title", "dir", "lang", "align", "valign", "width", "height", "bgcolor"];
+const GENERIC_ATTRIBUTES: &[&str] = &[
+    "style", "title", "dir", "lang", "align", "valign", "width", "height", "bgcolor",
+];
 
 const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("a", &["href", "hreflang"]),
     ("img", &["src", "alt"]),
     ("td", &["colspan", "rowspan", "nowrap"]),
     ("th", &["colspan", "rowspan", "nowrap", "scope"]),
-    ("table", &["border", "cellpadding", "cellspacing", "summary"]),
+    (
+        "table",
+        &["border", "cellpadding", "cellspacing", "summary"],
+    ),
     ("col", &["span"]),
     ("colgroup", &["span"]),
     ("font", &["color", "face", "size"]),
@@ -96,18 +177,77 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
 /// list-style, border-image, content, cursor, filter, mask) and nothing that positions an
 /// element outside its box (position, z-index, inset, transform).
 const STYLE_PROPERTIES: &[&str] = &[
-    "color", "background-color", "font", "font-family", "font-size", "font-style", "font-weight",
-    "font-variant", "text-align", "text-decoration", "text-decoration-color", "text-decoration-line",
-    "text-transform", "text-indent", "line-height", "letter-spacing", "word-spacing", "white-space",
-    "word-break", "overflow-wrap", "word-wrap", "vertical-align", "direction", "margin", "margin-top",
-    "margin-right", "margin-bottom", "margin-left", "padding", "padding-top", "padding-right", "padding-bottom",
-    "padding-left", "border", "border-top", "border-right", "border-bottom", "border-left", "border-color",
-    "border-style", "border-width", "border-top-color", "border-right-color", "border-bottom-color",
-    "border-left-color", "border-top-style", "border-right-style", "border-bottom-style", "border-left-style",
-    "border-top-width", "border-right-width", "border-bottom-width", "border-left-width", "border-radius",
-    "border-collapse", "border-spacing", "width", "min-width", "max-width", "height", "min-height",
-    "max-height", "table-layout", "caption-side", "empty-cells", "list-style-type", "list-style-position",
-    "display", "float", "clear", "opacity",
+    "color",
+    "background-color",
+    "font",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-weight",
+    "font-variant",
+    "text-align",
+    "text-decoration",
+    "text-decoration-color",
+    "text-decoration-line",
+    "text-transform",
+    "text-indent",
+    "line-height",
+    "letter-spacing",
+    "word-spacing",
+    "white-space",
+    "word-break",
+    "overflow-wrap",
+    "word-wrap",
+    "vertical-align",
+    "direction",
+    "margin",
+    "margin-top",
+    "margin-right",
+    "margin-bottom",
+    "margin-left",
+    "padding",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
+    "border",
+    "border-top",
+    "border-right",
+    "border-bottom",
+    "border-left",
+    "border-color",
+    "border-style",
+    "border-width",
+    "border-top-color",
+    "border-right-color",
+    "border-bottom-color",
+    "border-left-color",
+    "border-top-style",
+    "border-right-style",
+    "border-bottom-style",
+    "border-left-style",
+    "border-top-width",
+    "border-right-width",
+    "border-bottom-width",
+    "border-left-width",
+    "border-radius",
+    "border-collapse",
+    "border-spacing",
+    "width",
+    "min-width",
+    "max-width",
+    "height",
+    "min-height",
+    "max-height",
+    "table-layout",
+    "caption-side",
+    "empty-cells",
+    "list-style-type",
+    "list-style-position",
+    "display",
+    "float",
+    "clear",
+    "opacity",
 ];
 
 fn policy() -> &'static Builder<'static> {
@@ -132,13 +272,24 @@ fn policy() -> &'static Builder<'static> {
     })
 }
 
+/// The body of a message, ready to display: its HTML sanitized, else its text escaped.
+pub fn message_body(message: &crate::model::Message) -> SafeHtml {
+    match (&message.html, &message.text) {
+        (Some(html), _) => sanitize(html),
+        (None, Some(text)) => SafeHtml::from_plain_text(text),
+        (None, None) => SafeHtml::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn script_and_handlers_are_removed() {
-        let out = sanitize(r#"<p onclick="x()">hi<script>alert(1)</script></p><img src=x onerror=alert(1)>"#);
+        let out = sanitize(
+            r#"<p onclick="x()">hi<script>alert(1)</script></p><img src=x onerror=alert(1)>"#,
+        );
         assert_eq!(out.as_str(), "<p>hi</p><img>");
     }
 
@@ -146,7 +297,12 @@ mod tests {
     fn email_layout_survives() {
         let html = r#"<table width="600" cellpadding="4" style="border-collapse: collapse"><tr><td style="color: #333; background-color: #eee; text-align: center">Cell</td></tr></table>"#;
         let out = sanitize(html);
-        assert!(out.as_str().contains(r#"<table width="600" cellpadding="4" style="border-collapse:collapse">"#), "{out:?}");
+        assert!(
+            out.as_str().contains(
+                r#"<table width="600" cellpadding="4" style="border-collapse:collapse">"#
+            ),
+            "{out:?}"
+        );
         assert!(out.as_str().contains("color:#333"), "{out:?}");
         assert!(out.as_str().contains("text-align:center"), "{out:?}");
     }
@@ -154,7 +310,10 @@ mod tests {
     #[test]
     fn links_open_safely_in_a_new_tab() {
         let out = sanitize(r#"<a href="https://example.com/x">x</a>"#);
-        assert!(out.as_str().contains(r#"rel="noopener noreferrer""#), "{out:?}");
+        assert!(
+            out.as_str().contains(r#"rel="noopener noreferrer""#),
+            "{out:?}"
+        );
         assert!(out.as_str().contains(r#"target="_blank""#), "{out:?}");
     }
 
@@ -168,7 +327,10 @@ mod tests {
             r#"<img src="data:text/html;base64,PHNjcmlwdD4=">"#,
         ] {
             let out = sanitize(html);
-            assert!(!out.as_str().contains("href=") && !out.as_str().contains("src="), "{html} -> {out:?}");
+            assert!(
+                !out.as_str().contains("href=") && !out.as_str().contains("src="),
+                "{html} -> {out:?}"
+            );
         }
     }
 
@@ -197,7 +359,9 @@ mod tests {
 
     #[test]
     fn cite_and_ids_are_dropped() {
-        let out = sanitize(r#"<blockquote cite="javascript:x" id="app" class="tl-app" name="n">q</blockquote>"#);
+        let out = sanitize(
+            r#"<blockquote cite="javascript:x" id="app" class="tl-app" name="n">q</blockquote>"#,
+        );
         assert_eq!(out.as_str(), "<blockquote>q</blockquote>");
     }
 
@@ -218,6 +382,9 @@ mod tests {
     #[test]
     fn plain_text_is_escaped_with_line_breaks() {
         let out = SafeHtml::from_plain_text("a < b\r\n<script>x</script>\nend");
-        assert_eq!(out.as_str(), "a &lt; b<br>&lt;script&gt;x&lt;/script&gt;<br>end");
+        assert_eq!(
+            out.as_str(),
+            "a &lt; b<br>&lt;script&gt;x&lt;/script&gt;<br>end"
+        );
     }
 }

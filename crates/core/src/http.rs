@@ -32,7 +32,9 @@ pub enum Body {
     Json(String),
     /// A multipart/form-data upload of one file. The transport supplies the bytes (a browser
     /// `File`, say) under `field`; the dialect only decides the field name.
-    File { field: String },
+    File {
+        field: String,
+    },
 }
 
 /// A request to perform: method, absolute URL, headers and body.

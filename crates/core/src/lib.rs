@@ -3,6 +3,7 @@
 //! - [`model`]: tickets, messages, people, attachments and next actions, independent of any API.
 //! - [`http`]: plain descriptions of HTTP requests and responses, so dialects stay sans-IO.
 //! - [`dialect`]: one module per helpdesk API, building requests and parsing responses.
+//! - [`email`]: address validation shared by the composer and the server.
 //! - [`error`]: the typed API error every dialect produces.
 //! - [`html`]: the one sanitizer, producing [`html::SafeHtml`].
 //! - [`time`]: timestamp parsing for ordering.
@@ -10,6 +11,7 @@
 //! This crate must never depend on leptos, web-sys, js-sys, gloo or wasm-bindgen.
 
 pub mod dialect;
+pub mod email;
 pub mod error;
 pub mod html;
 pub mod http;

@@ -207,7 +207,9 @@ impl NextAction {
             NextAction::None => None,
             NextAction::CloseAndMarkResolved => Some(TicketStatus::ClosedResolved),
             NextAction::CloseAndMarkInvalid => Some(TicketStatus::ClosedInvalid),
-            NextAction::CloseAndMarkCustomerInactivity => Some(TicketStatus::ClosedCustomerInactivity),
+            NextAction::CloseAndMarkCustomerInactivity => {
+                Some(TicketStatus::ClosedCustomerInactivity)
+            }
             NextAction::ReopenWaitingCustomer => Some(TicketStatus::WaitingCustomer),
             NextAction::ReopenWaitingAssociate => Some(TicketStatus::WaitingAssociate),
             NextAction::CloseAndMarkOther => Some(TicketStatus::ClosedOther),
@@ -329,4 +331,26 @@ pub struct Capabilities {
     pub has_cc: bool,
     pub has_attachments: bool,
     pub has_ticket_list: bool,
+}
+
+impl Person {
+    /// Up to two initials for an avatar ("Maria Lopez" → "ML", "ann@x.com" → "A").
+    pub fn initials(&self) -> String {
+        let source = self.display_name();
+        let words: Vec<&str> = source
+            .split_whitespace()
+            .filter(|w| w.chars().next().is_some_and(char::is_alphanumeric))
+            .collect();
+        let pick = |w: &str| {
+            w.chars()
+                .next()
+                .map(|c| c.to_uppercase().collect::<String>())
+                .unwrap_or_default()
+        };
+        match words.as_slice() {
+            [] => "?".to_owned(),
+            [one] => pick(one),
+            [first, .., last] => format!("{}{}", pick(first), pick(last)),
+        }
+    }
 }

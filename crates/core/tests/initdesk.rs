@@ -1,16 +1,23 @@
 //! The Initdesk dialect against recorded bodies: requests it builds and responses it parses.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
 use serde_json::{json, Value};
 use threadline_core::dialect::initdesk::{Initdesk, InitdeskConfig, TOKEN_HEADER};
 use threadline_core::dialect::{sort_thread, Dialect, DialectConfig};
 use threadline_core::http::{Body, HttpResponse, Method};
-use threadline_core::model::{AssigneeChange, NewMessage, NextAction, Role, TicketStatus, UploadFile, Visibility};
+use threadline_core::model::{
+    AssigneeChange, NewMessage, NextAction, Role, TicketStatus, UploadFile, Visibility,
+};
 use threadline_core::ApiError;
 
 const PAGE: &str = "http://127.0.0.1:8080/tickets/7";
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/initdesk/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/initdesk/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -59,31 +66,59 @@ fn every_request_carries_the_token_and_paths_end_with_a_slash() {
         d.get_ticket_request("7").unwrap(),
         d.list_messages_request("7").unwrap(),
         d.list_users_request(),
-        d.upload_attachment_request(&UploadFile { name: "a.png".into(), size: 3, content_type: "image/png".into() })
-            .unwrap(),
-        d.create_message_request("7", &NewMessage { text: "hi".into(), ..NewMessage::default() }).unwrap(),
+        d.upload_attachment_request(&UploadFile {
+            name: "a.png".into(),
+            size: 3,
+            content_type: "image/png".into(),
+        })
+        .unwrap(),
+        d.create_message_request(
+            "7",
+            &NewMessage {
+                text: "hi".into(),
+                ..NewMessage::default()
+            },
+        )
+        .unwrap(),
     ];
     for r in &reqs {
         assert_eq!(r.header(TOKEN_HEADER), Some("tok-123"), "{}", r.url);
         let path = r.url.split('?').next().unwrap();
         assert!(path.ends_with('/'), "{}", r.url);
     }
-    assert_eq!(reqs[0].url, "http://127.0.0.1:8080/api/initdesk/organizations/1/tickets/?page=1&page_size=2");
+    assert_eq!(
+        reqs[0].url,
+        "http://127.0.0.1:8080/api/initdesk/organizations/1/tickets/?page=1&page_size=2"
+    );
     assert_eq!(
         reqs[2].url,
         "http://127.0.0.1:8080/api/initdesk/organizations/1/tickets/7/messages/?page=1&page_size=2"
     );
-    assert_eq!(reqs[3].url, "http://127.0.0.1:8080/api/initdesk/organizations/1/users/");
+    assert_eq!(
+        reqs[3].url,
+        "http://127.0.0.1:8080/api/initdesk/organizations/1/users/"
+    );
     assert_eq!(reqs[4].method, Method::Post);
-    assert_eq!(reqs[4].body, Body::File { field: "file".into() });
-    assert_eq!(reqs[4].url, "http://127.0.0.1:8080/api/initdesk/organizations/1/attachments/");
+    assert_eq!(
+        reqs[4].body,
+        Body::File {
+            field: "file".into()
+        }
+    );
+    assert_eq!(
+        reqs[4].url,
+        "http://127.0.0.1:8080/api/initdesk/organizations/1/attachments/"
+    );
 }
 
 #[test]
 fn ids_that_could_change_the_path_are_refused() {
     let d = dialect();
     for bad in ["", "../1", "7/messages", "7?x=1", "a b"] {
-        assert!(matches!(d.get_ticket_request(bad), Err(ApiError::InvalidRequest(_))), "{bad:?}");
+        assert!(
+            matches!(d.get_ticket_request(bad), Err(ApiError::InvalidRequest(_))),
+            "{bad:?}"
+        );
     }
 }
 
@@ -117,14 +152,24 @@ fn a_reply_sends_every_documented_field() {
 
 #[test]
 fn an_unchanged_cc_list_and_assignee_are_omitted_so_the_server_rule_applies() {
-    let msg = NewMessage { text: "hi".into(), ..NewMessage::default() };
+    let msg = NewMessage {
+        text: "hi".into(),
+        ..NewMessage::default()
+    };
     let body = body_json(&dialect().create_message_request("7", &msg).unwrap());
-    assert_eq!(body, json!({"content": "hi", "is_visible_to_customer": true}));
+    assert_eq!(
+        body,
+        json!({"content": "hi", "is_visible_to_customer": true})
+    );
 }
 
 #[test]
 fn an_emptied_cc_list_is_sent_as_an_empty_list() {
-    let msg = NewMessage { text: "hi".into(), cc: Some(vec![]), ..NewMessage::default() };
+    let msg = NewMessage {
+        text: "hi".into(),
+        cc: Some(vec![]),
+        ..NewMessage::default()
+    };
     let body = body_json(&dialect().create_message_request("7", &msg).unwrap());
     assert_eq!(body["external_recipient_emails"], json!([]));
 }
@@ -144,7 +189,11 @@ fn a_note_never_sends_cc_recipients() {
 
 #[test]
 fn unassigning_sends_null() {
-    let msg = NewMessage { text: "x".into(), assignee: AssigneeChange::Unassign, ..NewMessage::default() };
+    let msg = NewMessage {
+        text: "x".into(),
+        assignee: AssigneeChange::Unassign,
+        ..NewMessage::default()
+    };
     let body = body_json(&dialect().create_message_request("7", &msg).unwrap());
     assert_eq!(body.get("next_assignee_id"), Some(&Value::Null));
 }
@@ -157,13 +206,24 @@ fn all_nine_next_actions_round_trip_with_their_labels() {
         assert!(!a.label().is_empty());
     }
     assert_eq!(NextAction::from_wire("close"), None);
-    assert_eq!(NextAction::CloseAndMarkCustomerInactivity.resulting_status(), Some(TicketStatus::ClosedCustomerInactivity));
-    assert_eq!(NextAction::RemoveFromSpam.resulting_status(), Some(TicketStatus::WaitingAssociate));
+    assert_eq!(
+        NextAction::CloseAndMarkCustomerInactivity.resulting_status(),
+        Some(TicketStatus::ClosedCustomerInactivity)
+    );
+    assert_eq!(
+        NextAction::RemoveFromSpam.resulting_status(),
+        Some(TicketStatus::WaitingAssociate)
+    );
 }
 
 #[test]
 fn the_documented_message_example_parses() {
-    let m = dialect().parse_created_message(&HttpResponse::new(201, fixture("created_message_documented.json"))).unwrap();
+    let m = dialect()
+        .parse_created_message(&HttpResponse::new(
+            201,
+            fixture("created_message_documented.json"),
+        ))
+        .unwrap();
     assert_eq!(m.id, "123");
     assert_eq!(m.author_user_id.as_deref(), Some("123"));
     assert_eq!(m.author.unwrap().email, "jsmith@example.com");
@@ -176,7 +236,9 @@ fn the_documented_message_example_parses() {
 
 #[test]
 fn a_drf_page_parses_with_its_next_link_and_roles() {
-    let page = dialect().parse_message_page(&ok("messages_page1.json")).unwrap();
+    let page = dialect()
+        .parse_message_page(&ok("messages_page1.json"))
+        .unwrap();
     assert_eq!(page.total, Some(3));
     assert_eq!(page.items.len(), 2);
     let (customer, note) = (&page.items[0], &page.items[1]);
@@ -184,7 +246,10 @@ fn a_drf_page_parses_with_its_next_link_and_roles() {
     assert_eq!(customer.author.as_ref().unwrap().name, "Maria Lopez");
     assert_eq!(customer.cc, vec!["boss@northwind.example"]);
     assert_eq!(customer.attachments[0].size, Some(1234));
-    assert_eq!(customer.attachments[0].content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(
+        customer.attachments[0].content_type.as_deref(),
+        Some("application/pdf")
+    );
     assert!(note.is_internal);
     assert_eq!(note.html, None, "an empty HTML body counts as none");
     let next = page.next.unwrap();
@@ -195,7 +260,9 @@ fn a_drf_page_parses_with_its_next_link_and_roles() {
 
 #[test]
 fn a_bare_array_page_parses_with_nulls_as_empty() {
-    let page = dialect().parse_message_page(&ok("messages_page2_bare.json")).unwrap();
+    let page = dialect()
+        .parse_message_page(&ok("messages_page2_bare.json"))
+        .unwrap();
     assert_eq!(page.next, None);
     let m = &page.items[0];
     assert_eq!(m.role, Role::System);
@@ -212,15 +279,25 @@ fn a_next_link_to_another_origin_is_not_followed() {
         "http://127.0.0.1:8080/other/?page=2",
         "//evil.example/x",
     ] {
-        assert!(matches!(d.next_page_request(evil), Err(ApiError::InvalidResponse(_))), "{evil}");
+        assert!(
+            matches!(d.next_page_request(evil), Err(ApiError::InvalidResponse(_))),
+            "{evil}"
+        );
     }
 }
 
 #[test]
 fn pages_combine_into_a_thread_ordered_by_time() {
     let d = dialect();
-    let mut all = d.parse_message_page(&ok("messages_page2_bare.json")).unwrap().items;
-    all.extend(d.parse_message_page(&ok("messages_page1.json")).unwrap().items);
+    let mut all = d
+        .parse_message_page(&ok("messages_page2_bare.json"))
+        .unwrap()
+        .items;
+    all.extend(
+        d.parse_message_page(&ok("messages_page1.json"))
+            .unwrap()
+            .items,
+    );
     sort_thread(&mut all);
     let ids: Vec<_> = all.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["11", "12", "13"]);
@@ -243,7 +320,10 @@ fn a_ticket_parses_with_status_requester_and_cc() {
 #[test]
 fn a_ticket_without_status_or_assignee_still_parses() {
     let t = dialect()
-        .parse_ticket(&HttpResponse::new(200, r#"{"id": 9, "subject": "s", "assignee": null, "external_recipient_emails": "weird"}"#))
+        .parse_ticket(&HttpResponse::new(
+            200,
+            r#"{"id": 9, "subject": "s", "assignee": null, "external_recipient_emails": "weird"}"#,
+        ))
         .unwrap();
     assert_eq!(t.status, None);
     assert_eq!(t.assignee, None);
@@ -252,10 +332,20 @@ fn a_ticket_without_status_or_assignee_still_parses() {
 
 #[test]
 fn field_errors_are_flattened_per_field() {
-    let err = dialect().parse_created_message(&HttpResponse::new(400, fixture("error_400_fields.json"))).unwrap_err();
-    let ApiError::Validation(fields) = &err else { panic!("{err:?}") };
-    assert_eq!(fields.for_field("external_recipient_emails[1]"), ["Enter a valid email address."]);
-    assert_eq!(fields.for_field("next_action"), ["\"close\" is not a valid choice."]);
+    let err = dialect()
+        .parse_created_message(&HttpResponse::new(400, fixture("error_400_fields.json")))
+        .unwrap_err();
+    let ApiError::Validation(fields) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        fields.for_field("external_recipient_emails[1]"),
+        ["Enter a valid email address."]
+    );
+    assert_eq!(
+        fields.for_field("next_action"),
+        ["\"close\" is not a valid choice."]
+    );
     assert_eq!(fields.general, ["A message needs content or content_html."]);
     let text = err.user_message();
     assert!(text.contains("Enter a valid email address."), "{text}");
@@ -268,8 +358,14 @@ fn auth_and_missing_ticket_errors_are_typed() {
         d.parse_ticket(&HttpResponse::new(401, fixture("error_401.json"))),
         Err(ApiError::Unauthorized("Invalid token.".into()))
     );
-    assert!(matches!(d.parse_ticket(&HttpResponse::new(403, fixture("error_403.json"))), Err(ApiError::Forbidden(_))));
-    assert!(matches!(d.parse_ticket(&HttpResponse::new(404, fixture("error_404.json"))), Err(ApiError::NotFound(_))));
+    assert!(matches!(
+        d.parse_ticket(&HttpResponse::new(403, fixture("error_403.json"))),
+        Err(ApiError::Forbidden(_))
+    ));
+    assert!(matches!(
+        d.parse_ticket(&HttpResponse::new(404, fixture("error_404.json"))),
+        Err(ApiError::NotFound(_))
+    ));
     assert!(matches!(
         d.parse_uploaded_attachment(&HttpResponse::new(413, r#"{"detail": "File too large"}"#)),
         Err(ApiError::PayloadTooLarge(_))
@@ -280,15 +376,31 @@ fn auth_and_missing_ticket_errors_are_typed() {
 fn rate_limits_carry_retry_after_when_given() {
     let d = dialect();
     let with = HttpResponse::new(429, fixture("error_429.json")).with_header("Retry-After", "17");
-    assert_eq!(d.parse_ticket_page(&with), Err(ApiError::RateLimited { retry_after: Some(17) }));
+    assert_eq!(
+        d.parse_ticket_page(&with),
+        Err(ApiError::RateLimited {
+            retry_after: Some(17)
+        })
+    );
     let without = HttpResponse::new(429, fixture("error_429.json"));
-    assert_eq!(d.parse_ticket_page(&without), Err(ApiError::RateLimited { retry_after: None }));
+    assert_eq!(
+        d.parse_ticket_page(&without),
+        Err(ApiError::RateLimited { retry_after: None })
+    );
 }
 
 #[test]
 fn a_proxy_error_page_is_a_server_error_without_html_in_it() {
-    let err = dialect().parse_message_page(&HttpResponse::new(502, fixture("proxy_502.html"))).unwrap_err();
-    assert_eq!(err, ApiError::Server { status: 502, detail: String::new() });
+    let err = dialect()
+        .parse_message_page(&HttpResponse::new(502, fixture("proxy_502.html")))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ApiError::Server {
+            status: 502,
+            detail: String::new()
+        }
+    );
     assert!(err.is_retryable());
 }
 
@@ -297,10 +409,16 @@ fn a_truncated_or_html_success_body_is_unreadable_not_a_panic() {
     let d = dialect();
     let full = fixture("messages_page1.json");
     let truncated = HttpResponse::new(200, &full[..full.len() / 2]);
-    assert!(matches!(d.parse_message_page(&truncated), Err(ApiError::InvalidResponse(_))));
+    assert!(matches!(
+        d.parse_message_page(&truncated),
+        Err(ApiError::InvalidResponse(_))
+    ));
     let html = HttpResponse::new(200, fixture("proxy_502.html"));
     let err = d.parse_ticket(&html).unwrap_err();
-    assert!(matches!(&err, ApiError::InvalidResponse(m) if m.contains("HTML")), "{err:?}");
+    assert!(
+        matches!(&err, ApiError::InvalidResponse(m) if m.contains("HTML")),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -309,12 +427,17 @@ fn users_parse_and_a_missing_endpoint_means_fallback() {
     let users = d.parse_users(&ok("users.json")).unwrap().unwrap();
     assert_eq!(users.len(), 2);
     assert_eq!(users[1].id, "2");
-    assert_eq!(d.parse_users(&HttpResponse::new(404, r#"{"detail": "Not found."}"#)), Ok(None));
+    assert_eq!(
+        d.parse_users(&HttpResponse::new(404, r#"{"detail": "Not found."}"#)),
+        Ok(None)
+    );
 }
 
 #[test]
 fn an_upload_response_parses() {
-    let a = dialect().parse_uploaded_attachment(&HttpResponse::new(201, fixture("uploaded.json"))).unwrap();
+    let a = dialect()
+        .parse_uploaded_attachment(&HttpResponse::new(201, fixture("uploaded.json")))
+        .unwrap();
     assert_eq!(a.name, "screenshot.png");
     assert_eq!(a.size, Some(48213));
     assert!(a.download_url.unwrap().ends_with("/download/"));
@@ -322,8 +445,13 @@ fn an_upload_response_parses() {
 
 #[test]
 fn a_ticket_list_page_parses() {
-    let body = format!(r#"{{"count": 1, "next": null, "previous": null, "results": [{}]}}"#, fixture("ticket.json"));
-    let page = dialect().parse_ticket_page(&HttpResponse::new(200, body)).unwrap();
+    let body = format!(
+        r#"{{"count": 1, "next": null, "previous": null, "results": [{}]}}"#,
+        fixture("ticket.json")
+    );
+    let page = dialect()
+        .parse_ticket_page(&HttpResponse::new(200, body))
+        .unwrap();
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.next, None);
 }

@@ -5,12 +5,15 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{body_excerpt, is_under_base, json_body, path_segment, resolve_base, retry_after_seconds, Dialect};
+use super::{
+    body_excerpt, is_under_base, json_body, path_segment, resolve_base, retry_after_seconds,
+    Dialect,
+};
 use crate::error::{ApiError, FieldErrors};
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
 use crate::model::{
-    AssigneeChange, Attachment, Capabilities, Message, NewMessage, NextAction, Page, Person, Role, Ticket,
-    TicketStatus, UploadFile, User, Visibility,
+    AssigneeChange, Attachment, Capabilities, Message, NewMessage, NextAction, Page, Person, Role,
+    Ticket, TicketStatus, UploadFile, User, Visibility,
 };
 
 /// The header carrying the organisation token.
@@ -59,7 +62,11 @@ impl Initdesk {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}/organizations/{}/{path}", self.base.as_str().trim_end_matches('/'), self.org)
+        format!(
+            "{}/organizations/{}/{path}",
+            self.base.as_str().trim_end_matches('/'),
+            self.org
+        )
     }
 
     fn request(&self, method: Method, url: String, body: Body) -> HttpRequest {
@@ -70,7 +77,12 @@ impl Initdesk {
         if matches!(body, Body::Json(_)) {
             headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
         }
-        HttpRequest { method, url, headers, body }
+        HttpRequest {
+            method,
+            url,
+            headers,
+            body,
+        }
     }
 
     fn get(&self, url: String) -> HttpRequest {
@@ -96,7 +108,9 @@ impl Dialect for Initdesk {
     }
 
     fn parse_ticket_page(&self, response: &HttpResponse) -> Result<Page<Ticket>, ApiError> {
-        parse_page(response, |v| serde_json::from_value::<WireTicket>(v).map(WireTicket::into_model))
+        parse_page(response, |v| {
+            serde_json::from_value::<WireTicket>(v).map(WireTicket::into_model)
+        })
     }
 
     fn get_ticket_request(&self, ticket_id: &str) -> Result<HttpRequest, ApiError> {
@@ -109,12 +123,18 @@ impl Dialect for Initdesk {
     }
 
     fn list_messages_request(&self, ticket_id: &str) -> Result<HttpRequest, ApiError> {
-        let path = format!("tickets/{}/messages/?page=1&page_size={}", path_segment(ticket_id)?, self.page_size);
+        let path = format!(
+            "tickets/{}/messages/?page=1&page_size={}",
+            path_segment(ticket_id)?,
+            self.page_size
+        );
         Ok(self.get(self.url(&path)))
     }
 
     fn parse_message_page(&self, response: &HttpResponse) -> Result<Page<Message>, ApiError> {
-        parse_page(response, |v| serde_json::from_value::<WireMessage>(v).map(WireMessage::into_model))
+        parse_page(response, |v| {
+            serde_json::from_value::<WireMessage>(v).map(WireMessage::into_model)
+        })
     }
 
     fn next_page_request(&self, next_url: &str) -> Result<HttpRequest, ApiError> {
@@ -131,10 +151,15 @@ impl Dialect for Initdesk {
         Ok(self.get(absolute.into()))
     }
 
-    fn create_message_request(&self, ticket_id: &str, message: &NewMessage) -> Result<HttpRequest, ApiError> {
+    fn create_message_request(
+        &self,
+        ticket_id: &str,
+        message: &NewMessage,
+    ) -> Result<HttpRequest, ApiError> {
         let url = self.url(&format!("tickets/{}/messages/", path_segment(ticket_id)?));
         let body = WireCreateMessage::from_model(message)?;
-        let json = serde_json::to_string(&body).map_err(|e| ApiError::InvalidRequest(e.to_string()))?;
+        let json =
+            serde_json::to_string(&body).map_err(|e| ApiError::InvalidRequest(e.to_string()))?;
         Ok(self.request(Method::Post, url, Body::Json(json)))
     }
 
@@ -147,7 +172,13 @@ impl Dialect for Initdesk {
         if file.name.trim().is_empty() {
             return Err(ApiError::InvalidRequest("the file has no name".into()));
         }
-        Ok(self.request(Method::Post, self.url("attachments/"), Body::File { field: "file".into() }))
+        Ok(self.request(
+            Method::Post,
+            self.url("attachments/"),
+            Body::File {
+                field: "file".into(),
+            },
+        ))
     }
 
     fn parse_uploaded_attachment(&self, response: &HttpResponse) -> Result<Attachment, ApiError> {
@@ -189,7 +220,11 @@ fn check_status(response: &HttpResponse) -> Result<(), ApiError> {
         400 | 422 => ApiError::Validation(match json {
             Some(Value::Object(map)) => field_errors(&map),
             _ => FieldErrors {
-                general: vec![if detail.is_empty() { "Bad request".to_owned() } else { detail }],
+                general: vec![if detail.is_empty() {
+                    "Bad request".to_owned()
+                } else {
+                    detail
+                }],
                 ..FieldErrors::default()
             },
         }),
@@ -197,7 +232,9 @@ fn check_status(response: &HttpResponse) -> Result<(), ApiError> {
         403 => ApiError::Forbidden(detail),
         404 => ApiError::NotFound(detail),
         413 => ApiError::PayloadTooLarge(detail),
-        429 => ApiError::RateLimited { retry_after: retry_after_seconds(response) },
+        429 => ApiError::RateLimited {
+            retry_after: retry_after_seconds(response),
+        },
         status => ApiError::Server { status, detail },
     })
 }
@@ -241,7 +278,9 @@ fn collect_messages(path: &str, value: &Value, out: &mut Vec<(String, String)>) 
                 collect_messages(&sub, v, out);
             }
         }
-        Value::Null | Value::Bool(_) | Value::Number(_) => out.push((path.to_owned(), value.to_string())),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {
+            out.push((path.to_owned(), value.to_string()))
+        }
     }
 }
 
@@ -258,19 +297,33 @@ fn parse_page<T>(
         Value::Array(items) => (items, None, None),
         Value::Object(mut map) => {
             let Some(Value::Array(items)) = map.remove("results") else {
-                return Err(ApiError::InvalidResponse("a list response without `results`".into()));
+                return Err(ApiError::InvalidResponse(
+                    "a list response without `results`".into(),
+                ));
             };
-            let next = map.get("next").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
+            let next = map
+                .get("next")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned);
             let total = map.get("count").and_then(Value::as_u64);
             (items, next, total)
         }
-        _ => return Err(ApiError::InvalidResponse("a list response that is not a list".into())),
+        _ => {
+            return Err(ApiError::InvalidResponse(
+                "a list response that is not a list".into(),
+            ))
+        }
     };
     let count = items.len();
     let mut first_error = None;
     let parsed: Vec<T> = items
         .into_iter()
-        .filter_map(|v| item(v).map_err(|e| first_error.get_or_insert(e.to_string()).clone()).ok())
+        .filter_map(|v| {
+            item(v)
+                .map_err(|e| first_error.get_or_insert(e.to_string()).clone())
+                .ok()
+        })
         .collect();
     if count > 0 && parsed.is_empty() {
         return Err(ApiError::InvalidResponse(format!(
@@ -278,7 +331,11 @@ fn parse_page<T>(
             first_error.unwrap_or_default()
         )));
     }
-    Ok(Page { items: parsed, next, total })
+    Ok(Page {
+        items: parsed,
+        next,
+        total,
+    })
 }
 
 /// Ids arrive as numbers or strings; we keep them as text.
@@ -286,7 +343,9 @@ fn de_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     match Value::deserialize(d)? {
         Value::String(s) => Ok(s),
         Value::Number(n) => Ok(n.to_string()),
-        other => Err(serde::de::Error::custom(format!("expected an id, got {other}"))),
+        other => Err(serde::de::Error::custom(format!(
+            "expected an id, got {other}"
+        ))),
     }
 }
 
@@ -295,14 +354,19 @@ fn de_opt_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(other) => Err(serde::de::Error::custom(format!("expected an id, got {other}"))),
+        Some(other) => Err(serde::de::Error::custom(format!(
+            "expected an id, got {other}"
+        ))),
     }
 }
 
 /// `external_recipient_emails` is untyped on tickets: keep the strings of a list, else nothing.
 fn de_email_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Array(items)) => items.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     })
 }
@@ -328,7 +392,10 @@ struct WireUserRef {
 
 impl WireUserRef {
     fn into_person(self) -> Person {
-        Person { name: self.name.unwrap_or_default(), email: self.email.unwrap_or_default() }
+        Person {
+            name: self.name.unwrap_or_default(),
+            email: self.email.unwrap_or_default(),
+        }
     }
 
     fn into_user(self) -> User {
@@ -367,7 +434,10 @@ struct WireAttachment {
 impl WireAttachment {
     fn into_model(self) -> Attachment {
         Attachment {
-            name: self.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "attachment".to_owned()),
+            name: self
+                .name
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "attachment".to_owned()),
             id: self.id,
             size: self.size,
             content_type: self.content_type,
@@ -402,15 +472,20 @@ struct WireMessage {
 
 impl WireMessage {
     fn into_model(self) -> Message {
-        let role = self.role.as_deref().and_then(Role::from_wire).unwrap_or_else(|| {
-            // Older payloads without `role`: an agent author or sender user means an agent.
-            let agent = self.author.is_some() || self.sender.as_ref().is_some_and(|s| s.user_id.is_some());
-            match (agent, &self.sender) {
-                (true, _) => Role::Associate,
-                (false, Some(_)) => Role::Customer,
-                (false, None) => Role::System,
-            }
-        });
+        let role = self
+            .role
+            .as_deref()
+            .and_then(Role::from_wire)
+            .unwrap_or_else(|| {
+                // Older payloads without `role`: an agent author or sender user means an agent.
+                let agent = self.author.is_some()
+                    || self.sender.as_ref().is_some_and(|s| s.user_id.is_some());
+                match (agent, &self.sender) {
+                    (true, _) => Role::Associate,
+                    (false, Some(_)) => Role::Customer,
+                    (false, None) => Role::System,
+                }
+            });
         let author_user_id = self
             .sender
             .as_ref()
@@ -419,7 +494,11 @@ impl WireMessage {
         // `sender` is the documented source of truth; `author` is the legacy fallback.
         let author = match (self.sender, self.author) {
             (Some(s), author) => Some(Person {
-                name: s.name.filter(|n| !n.is_empty()).or_else(|| author.as_ref().and_then(|a| a.name.clone())).unwrap_or_default(),
+                name: s
+                    .name
+                    .filter(|n| !n.is_empty())
+                    .or_else(|| author.as_ref().and_then(|a| a.name.clone()))
+                    .unwrap_or_default(),
                 email: s.email.unwrap_or_default(),
             }),
             (None, Some(a)) => Some(a.into_person()),
@@ -434,7 +513,11 @@ impl WireMessage {
             html: self.content_html.filter(|s| !s.trim().is_empty()),
             is_internal: self.is_visible_to_customer == Some(false),
             cc: self.external_recipient_emails,
-            attachments: self.attachments.into_iter().map(WireAttachment::into_model).collect(),
+            attachments: self
+                .attachments
+                .into_iter()
+                .map(WireAttachment::into_model)
+                .collect(),
             created_at: self.created_at.unwrap_or_default(),
         }
     }
@@ -493,7 +576,10 @@ impl WireTicket {
                 email: c.email.unwrap_or_default(),
             }),
             status: self.status.as_deref().and_then(TicketStatus::from_wire),
-            assignee: self.assignee.filter(|a| a.id.is_some()).map(WireUserRef::into_user),
+            assignee: self
+                .assignee
+                .filter(|a| a.id.is_some())
+                .map(WireUserRef::into_user),
             inbox: self.inbox.and_then(|i| i.name),
             tags: self.tags,
             cc: self.external_recipient_emails,
@@ -532,10 +618,9 @@ impl<'a> WireCreateMessage<'a> {
         let next_assignee_id = match &m.assignee {
             AssigneeChange::Keep => None,
             AssigneeChange::Unassign => Some(None),
-            AssigneeChange::Set(id) => Some(Some(
-                id.parse::<u64>()
-                    .map_err(|_| ApiError::InvalidRequest(format!("assignee id {id:?} is not a number")))?,
-            )),
+            AssigneeChange::Set(id) => Some(Some(id.parse::<u64>().map_err(|_| {
+                ApiError::InvalidRequest(format!("assignee id {id:?} is not a number"))
+            })?)),
         };
         Ok(Self {
             content: &m.text,

@@ -33,7 +33,11 @@ pub trait Dialect: Send + Sync {
     fn next_page_request(&self, next_url: &str) -> Result<HttpRequest, ApiError>;
 
     /// Posts a reply or note.
-    fn create_message_request(&self, ticket_id: &str, message: &NewMessage) -> Result<HttpRequest, ApiError>;
+    fn create_message_request(
+        &self,
+        ticket_id: &str,
+        message: &NewMessage,
+    ) -> Result<HttpRequest, ApiError>;
     fn parse_created_message(&self, response: &HttpResponse) -> Result<Message, ApiError>;
 
     /// Uploads one file before it is attached to a message.
@@ -58,7 +62,9 @@ impl DialectConfig {
     /// Builds the dialect, with relative API URLs resolved against `page_url`.
     pub fn build(&self, page_url: &str) -> Result<Box<dyn Dialect>, ApiError> {
         match self {
-            DialectConfig::Initdesk(c) => Ok(Box::new(initdesk::Initdesk::new(c.clone(), page_url)?)),
+            DialectConfig::Initdesk(c) => {
+                Ok(Box::new(initdesk::Initdesk::new(c.clone(), page_url)?))
+            }
         }
     }
 }
@@ -77,10 +83,16 @@ pub(crate) fn resolve_base(base: &str, page_url: &str) -> Result<url::Url, ApiEr
         (Err(url::ParseError::RelativeUrlWithoutBase), Some(page)) => page
             .join(base)
             .map_err(|e| ApiError::InvalidRequest(format!("API base URL {base:?}: {e}")))?,
-        (Err(e), _) => return Err(ApiError::InvalidRequest(format!("API base URL {base:?}: {e}"))),
+        (Err(e), _) => {
+            return Err(ApiError::InvalidRequest(format!(
+                "API base URL {base:?}: {e}"
+            )))
+        }
     };
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(ApiError::InvalidRequest(format!("API base URL {base:?} is not http(s)")));
+        return Err(ApiError::InvalidRequest(format!(
+            "API base URL {base:?} is not http(s)"
+        )));
     }
     Ok(parsed)
 }
@@ -99,11 +111,15 @@ pub(crate) fn is_under_base(base: &url::Url, candidate: &str) -> bool {
 pub(crate) fn path_segment(id: &str) -> Result<&str, ApiError> {
     let ok = !id.is_empty()
         && id.len() <= 128
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if ok {
         Ok(id)
     } else {
-        Err(ApiError::InvalidRequest(format!("{id:?} is not a valid id")))
+        Err(ApiError::InvalidRequest(format!(
+            "{id:?} is not a valid id"
+        )))
     }
 }
 
@@ -121,14 +137,23 @@ pub(crate) fn json_body<T: DeserializeOwned>(response: &HttpResponse) -> Result<
 
 /// Whether a body is an HTML page (a proxy's error page, say).
 pub(crate) fn looks_like_html(body: &str) -> bool {
-    let head = body.trim_start().get(..15).unwrap_or(body.trim_start()).to_ascii_lowercase();
-    head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with("<head") || head.starts_with("<body")
+    let head = body
+        .trim_start()
+        .get(..15)
+        .unwrap_or(body.trim_start())
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype")
+        || head.starts_with("<html")
+        || head.starts_with("<head")
+        || head.starts_with("<body")
 }
 
 /// Reads `Retry-After` given in seconds. An HTTP-date cannot be resolved without a clock, so
 /// it counts as absent and the caller backs off on its own schedule.
 pub(crate) fn retry_after_seconds(response: &HttpResponse) -> Option<u64> {
-    response.header("retry-after").and_then(|v| v.trim().parse().ok())
+    response
+        .header("retry-after")
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// A short, safe excerpt of a non-JSON error body, for logs and error details.

@@ -1,0 +1,71 @@
+import { test, expect, messagesOnServer } from './fixtures';
+
+const SUBJECT = 'Invoice #4411 charged twice';
+
+test('the ticket list opens a ticket and shows its conversation', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Tickets', level: 1 })).toBeVisible();
+  await page.getByRole('link', { name: SUBJECT }).click();
+
+  await expect(page).toHaveURL(/\/tickets\/1$/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(SUBJECT);
+  const conversation = page.getByRole('list', { name: 'Conversation' });
+  await expect(conversation.getByRole('article').first()).toBeVisible();
+  expect(await conversation.getByRole('article').count()).toBeGreaterThanOrEqual(4);
+  // Notes are announced as notes and look different.
+  const note = conversation.getByRole('article', { name: /^Internal note from / }).first();
+  await expect(note).toBeVisible();
+  await expect(note).toContainText('Internal note');
+  await expect(conversation.getByRole('article', { name: /^Message from Maria Lopez/ }).first()).toBeVisible();
+});
+
+test('a reply is posted, shown, and still there after a reload', async ({ page, request }) => {
+  const text = `Refund of the duplicate charge is on its way (e2e ${Date.now()})`;
+  await page.goto('/tickets/1');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(SUBJECT);
+
+  await page.getByRole('textbox', { name: 'Reply text' }).fill(text);
+  await page.getByRole('button', { name: 'Send reply' }).click();
+
+  const conversation = page.getByRole('list', { name: 'Conversation' });
+  await expect(conversation.getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('textbox', { name: 'Reply text' })).toHaveValue('');
+
+  await page.reload();
+  await expect(conversation.getByRole('article').filter({ hasText: text })).toHaveCount(1);
+
+  // Read back from the server's API: stored exactly once, as a customer-visible reply.
+  const stored = (await messagesOnServer(request, '1')).filter((m) => m.content === text);
+  expect(stored).toHaveLength(1);
+  expect(stored[0].is_visible_to_customer).toBe(true);
+});
+
+test('an internal note is posted as a note', async ({ page, request }) => {
+  const text = `Checked with billing (e2e note ${Date.now()})`;
+  await page.goto('/tickets/1');
+  await page.getByRole('radio', { name: 'Internal note' }).check();
+  await page.getByRole('textbox', { name: 'Internal note text' }).fill(text);
+  await page.getByRole('button', { name: 'Add note' }).click();
+
+  const conversation = page.getByRole('list', { name: 'Conversation' });
+  await expect(conversation.getByRole('article', { name: /^Internal note from / }).filter({ hasText: text })).toHaveCount(1);
+  const stored = (await messagesOnServer(request, '1')).filter((m) => m.content === text);
+  expect(stored).toHaveLength(1);
+  expect(stored[0].is_visible_to_customer).toBe(false);
+});
+
+test('hostile email HTML is shown without running anything', async ({ page }) => {
+  let dialogs = 0;
+  page.on('dialog', async (d) => {
+    dialogs += 1;
+    await d.dismiss();
+  });
+  await page.goto('/');
+  const spamLinks = page.getByRole('listitem').filter({ hasText: 'Spam' }).getByRole('link');
+  await spamLinks.first().click();
+  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  expect(await page.locator('.tl-msg__body script, .tl-msg__body style, .tl-msg__body [onerror]').count()).toBe(0);
+  expect(await page.locator('.tl-msg__body a[href^="javascript:"]').count()).toBe(0);
+  await expect(page.locator('body')).toBeVisible();
+  expect(dialogs).toBe(0);
+});

@@ -1,0 +1,110 @@
+//! The reference server's SQLite store: schema, opening, and the demo reset.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+/// The whole schema. JSON lists (tags, CC snapshots) are stored as JSON text.
+pub const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS organizations (
+    id INTEGER PRIMARY KEY,
+    public_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    support_email TEXT NOT NULL,
+    enable_cc_email_routing INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    email TEXT NOT NULL,
+    name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    is_active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS inboxes (
+    id INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    name TEXT NOT NULL,
+    email_prefix TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS customers (
+    id INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    is_spam INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (org_id, email)
+);
+CREATE TABLE IF NOT EXISTS tickets (
+    id INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    public_id INTEGER NOT NULL,
+    inbox_id INTEGER REFERENCES inboxes(id),
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    assignee_id INTEGER REFERENCES users(id),
+    subject TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    description_html TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'waiting_associate',
+    is_spam INTEGER NOT NULL DEFAULT 0,
+    tags TEXT NOT NULL DEFAULT '[]',
+    external_recipient_emails TEXT NOT NULL DEFAULT '[]',
+    language TEXT NOT NULL DEFAULT 'en',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    role TEXT NOT NULL CHECK (role IN ('customer', 'cc', 'associate', 'system')),
+    author_id INTEGER REFERENCES users(id),
+    sender_email TEXT,
+    sender_name TEXT,
+    content TEXT NOT NULL DEFAULT '',
+    content_html TEXT NOT NULL DEFAULT '',
+    is_visible_to_customer INTEGER NOT NULL,
+    external_recipient_emails TEXT NOT NULL DEFAULT '[]',
+    next_action TEXT NOT NULL DEFAULT '',
+    next_assignee_id INTEGER REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_ticket ON messages (ticket_id, created_at, id);
+CREATE TABLE IF NOT EXISTS attachments (
+    id TEXT PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    message_id INTEGER REFERENCES messages(id),
+    name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+"#;
+
+/// Opens (creating if needed) the database at `path`, applies the schema and, when the
+/// database is new or `reset_demo` is set, loads the demo data.
+pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let tx = conn.transaction()?;
+    if reset_demo {
+        for table in ["attachments", "messages", "tickets", "customers", "inboxes", "tokens", "users", "organizations"] {
+            tx.execute_batch(&format!("DROP TABLE IF EXISTS {table};"))?;
+        }
+    }
+    tx.execute_batch(SCHEMA)?;
+    let is_empty: i64 = tx.query_row("SELECT COUNT(*) FROM organizations", [], |r| r.get(0))?;
+    if is_empty == 0 {
+        crate::demo::seed(&tx, crate::clock::now_secs())?;
+    }
+    tx.commit()?;
+    Ok(conn)
+}

@@ -1,0 +1,157 @@
+//! Attachments: multipart upload (one part named `file`) with a size limit that answers 413
+//! with a readable message, and download with the token header.
+
+use axum::body::Body;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rusqlite::{params, OptionalExtension};
+use serde_json::Value;
+
+use super::{api_root, authorize, Caller};
+use crate::error::{FieldErrors, HttpError};
+use crate::AppState;
+
+/// Megabytes with one decimal, for messages.
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<Value>), HttpError> {
+    let caller = authorize(&state, &headers, &org)?;
+    let limit = state.max_upload_bytes();
+    let mut file: Option<(String, String, Vec<u8>)> = None;
+    let mut too_large: Option<u64> = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(bad_multipart)? {
+        let is_file = field.name() == Some("file") && file.is_none() && too_large.is_none();
+        let name = clean_file_name(field.file_name().unwrap_or("upload"));
+        let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+        let mut bytes = Vec::new();
+        let mut total: u64 = 0;
+        // Read the whole body even past the limit, so the client gets our 413 rather than a
+        // connection reset while it is still sending.
+        while let Some(chunk) = field.chunk().await.map_err(bad_multipart)? {
+            total += chunk.len() as u64;
+            if is_file && total <= limit {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        if is_file {
+            if total > limit {
+                too_large = Some(total);
+            } else {
+                file = Some((name, content_type, bytes));
+            }
+        }
+    }
+    if let Some(size) = too_large {
+        return Err(HttpError::too_large(format!(
+            "The file is too large ({}). The limit is {}.",
+            mb(size),
+            mb(limit)
+        )));
+    }
+    let mut errors = FieldErrors::default();
+    let Some((name, content_type, bytes)) = file else {
+        errors.add("file", "No file was submitted.");
+        return Err(HttpError::validation(errors));
+    };
+    if bytes.is_empty() {
+        errors.add("file", "The submitted file is empty.");
+        return Err(HttpError::validation(errors));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let conn = state.db()?;
+    conn.execute(
+        "INSERT INTO attachments (id, org_id, message_id, name, content_type, size, data, created_at)
+         VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7)",
+        params![id, caller.org_id, name, content_type, bytes.len() as i64, bytes, crate::clock::now()],
+    )?;
+    let root = api_root(&headers);
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({
+            "id": id,
+            "name": name,
+            "download_url": format!("{root}/organizations/{}/attachments/{id}/download/", caller.org_id),
+            "size": bytes.len(),
+            "content_type": content_type,
+        })),
+    ))
+}
+
+fn bad_multipart(e: axum::extract::multipart::MultipartError) -> HttpError {
+    let mut errors = FieldErrors::default();
+    errors.add("file", format!("The upload could not be read: {e}"));
+    HttpError::validation(errors)
+}
+
+/// The last path component, without control characters or quotes.
+fn clean_file_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
+    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        "upload".to_owned()
+    } else {
+        cleaned.chars().take(255).collect()
+    }
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((org, attachment)): Path<(String, String)>,
+) -> Result<Response, HttpError> {
+    let caller: Caller = authorize(&state, &headers, &org)?;
+    let conn = state.db()?;
+    let found: Option<(String, String, Vec<u8>)> = conn
+        .query_row(
+            "SELECT name, content_type, data FROM attachments WHERE id = ?1 AND org_id = ?2",
+            params![attachment, caller.org_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let (name, content_type, data) = found.ok_or_else(HttpError::not_found)?;
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", percent_encode(&name));
+    let mut response = Body::from(data).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    Ok(response)
+}
+
+/// RFC 5987 value encoding for `filename*`.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_file_name;
+
+    #[test]
+    fn file_names_lose_their_paths_and_quotes() {
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("C:\\x\\a\"b.png"), "ab.png");
+        assert_eq!(clean_file_name(".."), "upload");
+    }
+}

@@ -1,0 +1,45 @@
+//! The root component: loads the configuration, provides the API client, and routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::api::Client;
+use crate::config::{self, AppConfig};
+use crate::pages::{TicketListPage, TicketPage};
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let loaded = LocalResource::new(config::load);
+    view! {
+        <Suspense fallback=|| view! { <p class="tl-loading" role="status">"Starting Threadline…"</p> }>
+            {move || loaded.get().map(|result| match result {
+                Ok((config, client)) => view! { <Ready config=config client=client/> }.into_any(),
+                Err(message) => view! {
+                    <main class="tl-page">
+                        <h1>"Threadline cannot start"</h1>
+                        <p class="tl-error" role="alert">{message}</p>
+                    </main>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// The app once configured: the client is provided to every page.
+#[component]
+fn Ready(config: AppConfig, client: Client) -> impl IntoView {
+    provide_context(client);
+    provide_context(config);
+    view! {
+        <Router>
+            <div class="tl-app" data-ready="true">
+                <Routes fallback=|| view! { <main class="tl-page"><h1>"Page not found"</h1></main> }>
+                    <Route path=path!("/") view=TicketListPage/>
+                    <Route path=path!("/tickets/:id") view=TicketPage/>
+                </Routes>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,9 @@
+//! Small pieces shared by every page.
+
+mod error_notice;
+mod safe_html;
+mod time;
+
+pub use error_notice::ErrorNotice;
+pub use safe_html::SafeHtmlView;
+pub use time::RelativeTime;

@@ -1,0 +1,69 @@
+//! Runtime configuration: `config.json` beside index.html says which helpdesk dialect to speak,
+//! where, and as whom, so one build serves every deployment.
+
+use serde::Deserialize;
+use threadline_core::dialect::DialectConfig;
+
+use crate::api::{transport, Client};
+
+/// Who is looking at the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Agent,
+    Customer,
+    Readonly,
+}
+
+/// The parsed `config.json`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AppConfig {
+    #[serde(flatten)]
+    pub dialect: DialectConfig,
+    #[serde(default)]
+    pub mode: Mode,
+}
+
+/// The document's base URL (honours `<base href>`), else the page URL.
+fn base_uri() -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    match document.base_uri() {
+        Ok(Some(base)) => Ok(base),
+        _ => window
+            .location()
+            .href()
+            .map_err(|_| "no page URL".to_owned()),
+    }
+}
+
+/// Fetches and parses `config.json`, then builds the API client. Errors are sentences for the
+/// page, since nothing else can run without a configuration.
+pub async fn load() -> Result<(AppConfig, Client), String> {
+    let base = base_uri()?;
+    let url = web_sys::Url::new_with_base("config.json", &base)
+        .map_err(|_| format!("cannot resolve config.json against {base}"))?
+        .href();
+    let response = transport::get_text(&url).await.map_err(|e| {
+        format!(
+            "The configuration ({url}) could not be loaded: {}",
+            e.user_message()
+        )
+    })?;
+    if !response.is_success() {
+        return Err(format!(
+            "The configuration ({url}) could not be loaded: HTTP {}.",
+            response.status
+        ));
+    }
+    let config: AppConfig = serde_json::from_str(&response.body)
+        .map_err(|e| format!("The configuration ({url}) is not valid: {e}."))?;
+    let dialect = config.dialect.build(&base).map_err(|e| {
+        format!(
+            "The configuration ({url}) is not usable: {}",
+            e.user_message()
+        )
+    })?;
+    Ok((config, Client::new(dialect.into())))
+}

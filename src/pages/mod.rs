@@ -1,0 +1,7 @@
+//! Routed pages: the ticket list and the agent's ticket view.
+
+mod ticket_list;
+mod ticket_page;
+
+pub use ticket_list::TicketListPage;
+pub use ticket_page::TicketPage;
