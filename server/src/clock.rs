@@ -15,7 +15,12 @@ pub fn rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// The current time in RFC 3339.
@@ -45,7 +50,12 @@ mod tests {
     #[test]
     fn formatting_round_trips_through_the_core_parser() {
         for secs in [0, 951_782_400, 1_699_335_116, 4_102_444_799] {
-            assert_eq!(parse_rfc3339_millis(&rfc3339(secs)), Some(secs * 1000), "{}", rfc3339(secs));
+            assert_eq!(
+                parse_rfc3339_millis(&rfc3339(secs)),
+                Some(secs * 1000),
+                "{}",
+                rfc3339(secs)
+            );
         }
         assert_eq!(rfc3339(1_699_335_116), "2023-11-07T05:31:56Z");
     }

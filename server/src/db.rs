@@ -96,7 +96,16 @@ pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let tx = conn.transaction()?;
     if reset_demo {
-        for table in ["attachments", "messages", "tickets", "customers", "inboxes", "tokens", "users", "organizations"] {
+        for table in [
+            "attachments",
+            "messages",
+            "tickets",
+            "customers",
+            "inboxes",
+            "tokens",
+            "users",
+            "organizations",
+        ] {
             tx.execute_batch(&format!("DROP TABLE IF EXISTS {table};"))?;
         }
     }

@@ -16,7 +16,11 @@ pub struct HttpError {
 
 impl HttpError {
     fn detail(status: StatusCode, detail: impl Into<String>) -> Self {
-        Self { status, body: json!({ "detail": detail.into() }), retry_after: None }
+        Self {
+            status,
+            body: json!({ "detail": detail.into() }),
+            retry_after: None,
+        }
     }
 
     pub fn unauthorized(detail: &str) -> Self {
@@ -24,7 +28,10 @@ impl HttpError {
     }
 
     pub fn forbidden() -> Self {
-        Self::detail(StatusCode::FORBIDDEN, "You do not have permission to perform this action.")
+        Self::detail(
+            StatusCode::FORBIDDEN,
+            "You do not have permission to perform this action.",
+        )
     }
 
     pub fn not_found() -> Self {
@@ -50,18 +57,28 @@ impl HttpError {
 
     /// A 400 with a JSON body that could not be parsed.
     pub fn parse_error(detail: String) -> Self {
-        Self::detail(StatusCode::BAD_REQUEST, format!("JSON parse error - {detail}"))
+        Self::detail(
+            StatusCode::BAD_REQUEST,
+            format!("JSON parse error - {detail}"),
+        )
     }
 
     /// A 400 with field errors.
     pub fn validation(errors: FieldErrors) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, body: Value::Object(errors.0), retry_after: None }
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            body: Value::Object(errors.0),
+            retry_after: None,
+        }
     }
 
     /// A 500 that says nothing about internals.
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
         eprintln!("threadline-server: {context}: {err}");
-        Self::detail(StatusCode::INTERNAL_SERVER_ERROR, "A server error occurred.")
+        Self::detail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "A server error occurred.",
+        )
     }
 }
 
@@ -75,7 +92,9 @@ impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(self.body)).into_response();
         if let Some(secs) = self.retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -88,7 +107,10 @@ pub struct FieldErrors(Map<String, Value>);
 impl FieldErrors {
     /// Adds a message for `field`.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        let entry = self.0.entry(field).or_insert_with(|| Value::Array(Vec::new()));
+        let entry = self
+            .0
+            .entry(field)
+            .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(items) = entry {
             items.push(Value::String(message.into()));
         }
@@ -97,9 +119,14 @@ impl FieldErrors {
     /// Adds a message for item `index` of list `field`, as DRF's ListField does:
     /// `{"field": {"1": ["message"]}}`.
     pub fn add_item(&mut self, field: &str, index: usize, message: impl Into<String>) {
-        let entry = self.0.entry(field).or_insert_with(|| Value::Object(Map::new()));
+        let entry = self
+            .0
+            .entry(field)
+            .or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(items) = entry {
-            let list = items.entry(index.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+            let list = items
+                .entry(index.to_string())
+                .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = list {
                 list.push(Value::String(message.into()));
             }

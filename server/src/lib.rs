@@ -66,11 +66,18 @@ pub struct AppState(Arc<Inner>);
 impl AppState {
     /// The database connection (SQLite serialises writers anyway).
     pub(crate) fn db(&self) -> Result<MutexGuard<'_, Connection>, HttpError> {
-        self.0.db.lock().map_err(|e| HttpError::internal("database lock", e))
+        self.0
+            .db
+            .lock()
+            .map_err(|e| HttpError::internal("database lock", e))
     }
 
     pub(crate) fn rate_limit(&self, key: &str, now: Instant) -> Result<(), HttpError> {
-        let mut limiter = self.0.limiter.lock().map_err(|e| HttpError::internal("rate limiter lock", e))?;
+        let mut limiter = self
+            .0
+            .limiter
+            .lock()
+            .map_err(|e| HttpError::internal("rate limiter lock", e))?;
         limiter.check(key, now).map_err(HttpError::rate_limited)
     }
 
@@ -100,7 +107,9 @@ impl Server {
             .merge(web::routes(options.dist.as_deref()))
             .with_state(state);
         let addr = format!("{}:{}", options.host, options.port);
-        let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        let listener = tokio::net::TcpListener::bind(&addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         Ok(Server { listener, router })
     }
 
@@ -110,7 +119,13 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes.
-    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), String> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), String> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|e| e.to_string())
     }
 }

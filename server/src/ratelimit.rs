@@ -15,7 +15,10 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// A limiter allowing `per_minute` requests per key per minute (0 means unlimited).
     pub fn new(per_minute: u32) -> Self {
-        Self { per_minute: per_minute as usize, seen: HashMap::new() }
+        Self {
+            per_minute: per_minute as usize,
+            seen: HashMap::new(),
+        }
     }
 
     /// Records a request at `now`; `Err(seconds)` says how long until one is allowed.
@@ -24,7 +27,10 @@ impl RateLimiter {
             return Ok(());
         }
         let times = self.seen.entry(key.to_owned()).or_default();
-        while times.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+        {
             times.pop_front();
         }
         if times.len() >= self.per_minute {

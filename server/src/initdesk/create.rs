@@ -43,7 +43,8 @@ pub async fn create_message(
     let caller = authorize(&state, &headers, &org)?;
     let mut conn = state.db()?;
     let ticket_id = ticket_in_org(&conn, caller, &ticket)?;
-    let value: Value = serde_json::from_slice(&body).map_err(|e| HttpError::parse_error(e.to_string()))?;
+    let value: Value =
+        serde_json::from_slice(&body).map_err(|e| HttpError::parse_error(e.to_string()))?;
     let Value::Object(fields) = value else {
         let mut errors = FieldErrors::default();
         errors.add("non_field_errors", "Invalid data. Expected a dictionary.");
@@ -53,10 +54,17 @@ pub async fn create_message(
     let tx = conn.transaction()?;
     let id = store(&tx, caller, ticket_id, &new)?;
     tx.commit()?;
-    Ok((StatusCode::CREATED, Json(repr::message(&conn, &api_root(&headers), id)?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(repr::message(&conn, &api_root(&headers), id)?),
+    ))
 }
 
-fn validate(conn: &Connection, caller: Caller, f: &Map<String, Value>) -> Result<NewMessage, HttpError> {
+fn validate(
+    conn: &Connection,
+    caller: Caller,
+    f: &Map<String, Value>,
+) -> Result<NewMessage, HttpError> {
     let mut errors = FieldErrors::default();
     let content = string_field(f, "content", &mut errors);
     let content_html = string_field(f, "content_html", &mut errors);
@@ -71,7 +79,11 @@ fn validate(conn: &Connection, caller: Caller, f: &Map<String, Value>) -> Result
             false
         }
     };
-    let cc = if is_visible { cc_field(f, &mut errors) } else { None };
+    let cc = if is_visible {
+        cc_field(f, &mut errors)
+    } else {
+        None
+    };
     let attachment_ids = attachment_field(conn, caller, f, &mut errors)?;
     let next_action = match f.get("next_action") {
         None | Some(Value::Null) => NextAction::None,
@@ -90,20 +102,40 @@ fn validate(conn: &Connection, caller: Caller, f: &Map<String, Value>) -> Result
         Some(Value::Number(n)) => match n.as_i64() {
             Some(uid) if repr::user_in_org(conn, caller.org_id, uid)? => Some(Some(uid)),
             _ => {
-                errors.add("next_assignee_id", format!("Invalid pk \"{n}\" - object does not exist."));
+                errors.add(
+                    "next_assignee_id",
+                    format!("Invalid pk \"{n}\" - object does not exist."),
+                );
                 None
             }
         },
         Some(other) => {
-            errors.add("next_assignee_id", format!("Incorrect type. Expected pk value, received {}.", type_name(other)));
+            errors.add(
+                "next_assignee_id",
+                format!(
+                    "Incorrect type. Expected pk value, received {}.",
+                    type_name(other)
+                ),
+            );
             None
         }
     };
     if content.trim().is_empty() && html_is_blank(&content_html) && attachment_ids.is_empty() {
-        errors.add("non_field_errors", "A message needs content, content_html or an attachment.");
+        errors.add(
+            "non_field_errors",
+            "A message needs content, content_html or an attachment.",
+        );
     }
     errors.into_result()?;
-    Ok(NewMessage { content, content_html, is_visible, cc, attachment_ids, next_action, next_assignee })
+    Ok(NewMessage {
+        content,
+        content_html,
+        is_visible,
+        cc,
+        attachment_ids,
+        next_action,
+        next_assignee,
+    })
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -165,7 +197,13 @@ fn cc_field(f: &Map<String, Value>, errors: &mut FieldErrors) -> Option<Vec<Stri
             Some(list)
         }
         Some(other) => {
-            errors.add(FIELD, format!("Expected a list of items but got type \"{}\".", type_name(other)));
+            errors.add(
+                FIELD,
+                format!(
+                    "Expected a list of items but got type \"{}\".",
+                    type_name(other)
+                ),
+            );
             None
         }
     }
@@ -183,7 +221,13 @@ fn attachment_field(
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Array(items)) => items,
         Some(other) => {
-            errors.add(FIELD, format!("Expected a list of items but got type \"{}\".", type_name(other)));
+            errors.add(
+                FIELD,
+                format!(
+                    "Expected a list of items but got type \"{}\".",
+                    type_name(other)
+                ),
+            );
             return Ok(Vec::new());
         }
     };
@@ -194,21 +238,34 @@ fn attachment_field(
             continue;
         };
         let unused: Option<Option<i64>> = conn
-            .query_row("SELECT message_id FROM attachments WHERE id = ?1 AND org_id = ?2", params![id, caller.org_id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT message_id FROM attachments WHERE id = ?1 AND org_id = ?2",
+                params![id, caller.org_id],
+                |r| r.get(0),
+            )
             .optional()?;
         match unused {
             Some(None) if !ids.iter().any(|x| x == id) => ids.push(id.to_owned()),
             Some(None) => {}
-            Some(Some(_)) => errors.add(FIELD, format!("Attachment \"{id}\" is already attached to a message.")),
-            None => errors.add(FIELD, format!("Invalid pk \"{id}\" - object does not exist.")),
+            Some(Some(_)) => errors.add(
+                FIELD,
+                format!("Attachment \"{id}\" is already attached to a message."),
+            ),
+            None => errors.add(
+                FIELD,
+                format!("Invalid pk \"{id}\" - object does not exist."),
+            ),
         }
     }
     Ok(ids)
 }
 
-fn store(conn: &Connection, caller: Caller, ticket_id: i64, m: &NewMessage) -> Result<i64, HttpError> {
+fn store(
+    conn: &Connection,
+    caller: Caller,
+    ticket_id: i64,
+    m: &NewMessage,
+) -> Result<i64, HttpError> {
     let now = crate::clock::now();
     let (requester, ticket_cc): (String, String) = conn.query_row(
         "SELECT c.email, t.external_recipient_emails FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1",
@@ -218,7 +275,10 @@ fn store(conn: &Connection, caller: Caller, ticket_id: i64, m: &NewMessage) -> R
     let snapshot: Vec<String> = if !m.is_visible {
         Vec::new()
     } else if let Some(list) = &m.cc {
-        list.iter().filter(|e| !e.eq_ignore_ascii_case(&requester)).cloned().collect()
+        list.iter()
+            .filter(|e| !e.eq_ignore_ascii_case(&requester))
+            .cloned()
+            .collect()
     } else {
         let last: Option<String> = conn
             .query_row(
@@ -231,9 +291,13 @@ fn store(conn: &Connection, caller: Caller, ticket_id: i64, m: &NewMessage) -> R
             .optional()?;
         serde_json::from_str(&last.unwrap_or(ticket_cc)).unwrap_or_default()
     };
-    let (sender_email, sender_name): (String, String) =
-        conn.query_row("SELECT email, name FROM users WHERE id = ?1", [caller.user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let snapshot_json = serde_json::to_string(&snapshot).map_err(|e| HttpError::internal("cc snapshot", e))?;
+    let (sender_email, sender_name): (String, String) = conn.query_row(
+        "SELECT email, name FROM users WHERE id = ?1",
+        [caller.user_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let snapshot_json =
+        serde_json::to_string(&snapshot).map_err(|e| HttpError::internal("cc snapshot", e))?;
     conn.execute(
         "INSERT INTO messages (ticket_id, role, author_id, sender_email, sender_name, content, content_html,
                                is_visible_to_customer, external_recipient_emails, next_action, next_assignee_id,
@@ -255,20 +319,36 @@ fn store(conn: &Connection, caller: Caller, ticket_id: i64, m: &NewMessage) -> R
     )?;
     let id = conn.last_insert_rowid();
     for a in &m.attachment_ids {
-        conn.execute("UPDATE attachments SET message_id = ?1 WHERE id = ?2", params![id, a])?;
+        conn.execute(
+            "UPDATE attachments SET message_id = ?1 WHERE id = ?2",
+            params![id, a],
+        )?;
     }
     if let Some(status) = m.next_action.resulting_status() {
-        conn.execute("UPDATE tickets SET status = ?2 WHERE id = ?1", params![ticket_id, status.as_wire()])?;
+        conn.execute(
+            "UPDATE tickets SET status = ?2 WHERE id = ?1",
+            params![ticket_id, status.as_wire()],
+        )?;
     }
     match m.next_action {
-        NextAction::ReportSpam => conn.execute("UPDATE tickets SET is_spam = 1 WHERE id = ?1", [ticket_id])?,
-        NextAction::RemoveFromSpam => conn.execute("UPDATE tickets SET is_spam = 0 WHERE id = ?1", [ticket_id])?,
+        NextAction::ReportSpam => {
+            conn.execute("UPDATE tickets SET is_spam = 1 WHERE id = ?1", [ticket_id])?
+        }
+        NextAction::RemoveFromSpam => {
+            conn.execute("UPDATE tickets SET is_spam = 0 WHERE id = ?1", [ticket_id])?
+        }
         _ => 0,
     };
     if let Some(assignee) = m.next_assignee {
-        conn.execute("UPDATE tickets SET assignee_id = ?2 WHERE id = ?1", params![ticket_id, assignee])?;
+        conn.execute(
+            "UPDATE tickets SET assignee_id = ?2 WHERE id = ?1",
+            params![ticket_id, assignee],
+        )?;
     }
-    conn.execute("UPDATE tickets SET updated_at = ?2 WHERE id = ?1", params![ticket_id, now])?;
+    conn.execute(
+        "UPDATE tickets SET updated_at = ?2 WHERE id = ?1",
+        params![ticket_id, now],
+    )?;
     Ok(id)
 }
 

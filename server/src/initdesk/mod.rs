@@ -30,14 +30,23 @@ pub fn routes() -> Router<AppState> {
         .route("/organizations/{org}/", get(organization))
         .route("/organizations/{org}/tickets/", get(list_tickets))
         .route("/organizations/{org}/tickets/{ticket}/", get(get_ticket))
-        .route("/organizations/{org}/tickets/{ticket}/unassign/", post(unassign))
-        .route("/organizations/{org}/tickets/{ticket}/messages/", get(list_messages).post(create::create_message))
+        .route(
+            "/organizations/{org}/tickets/{ticket}/unassign/",
+            post(unassign),
+        )
+        .route(
+            "/organizations/{org}/tickets/{ticket}/messages/",
+            get(list_messages).post(create::create_message),
+        )
         .route(
             "/organizations/{org}/attachments/",
             // The size limit is ours to enforce with a clear message, not the framework's.
             post(upload::upload).layer(DefaultBodyLimit::disable()),
         )
-        .route("/organizations/{org}/attachments/{attachment}/download/", get(upload::download))
+        .route(
+            "/organizations/{org}/attachments/{attachment}/download/",
+            get(upload::download),
+        )
         .route("/organizations/{org}/users/", get(users))
         .fallback(|| async { HttpError::not_found() })
 }
@@ -51,15 +60,23 @@ pub struct Caller {
 
 /// Rate-limits by token, then checks the token and that it belongs to the path's organisation.
 pub fn authorize(state: &AppState, headers: &HeaderMap, org: &str) -> Result<Caller, HttpError> {
-    let Some(token) = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()).filter(|t| !t.is_empty()) else {
-        return Err(HttpError::unauthorized("Authentication credentials were not provided."));
+    let Some(token) = headers
+        .get(TOKEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|t| !t.is_empty())
+    else {
+        return Err(HttpError::unauthorized(
+            "Authentication credentials were not provided.",
+        ));
     };
     state.rate_limit(token, Instant::now())?;
     let conn = state.db()?;
     let found: Option<(i64, i64, bool)> = conn
-        .query_row("SELECT org_id, user_id, is_active FROM tokens WHERE token = ?1", [token], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT org_id, user_id, is_active FROM tokens WHERE token = ?1",
+            [token],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?;
     let Some((org_id, user_id, true)) = found else {
         return Err(HttpError::unauthorized("Invalid token."));
@@ -72,17 +89,27 @@ pub fn authorize(state: &AppState, headers: &HeaderMap, org: &str) -> Result<Cal
 
 /// The absolute API root for links in responses (`next`, `download_url`), from the request.
 pub fn api_root(headers: &HeaderMap) -> String {
-    let host = headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1");
-    let scheme = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or("http");
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("http");
     format!("{scheme}://{host}{MOUNT}")
 }
 
 /// The ticket's id if it exists in the caller's organisation, else 404.
 pub fn ticket_in_org(conn: &Connection, caller: Caller, ticket: &str) -> Result<i64, HttpError> {
     let id: i64 = ticket.parse().map_err(|_| HttpError::not_found())?;
-    conn.query_row("SELECT id FROM tickets WHERE id = ?1 AND org_id = ?2", params![id, caller.org_id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(HttpError::not_found)
+    conn.query_row(
+        "SELECT id FROM tickets WHERE id = ?1 AND org_id = ?2",
+        params![id, caller.org_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(HttpError::not_found)
 }
 
 /// DRF page-number pagination parameters.
@@ -95,11 +122,22 @@ impl Paging {
     fn from_query(q: &HashMap<String, String>, default_size: u64) -> Result<Self, HttpError> {
         let page = match q.get("page") {
             None => 1,
-            Some(p) => p.parse::<u64>().ok().filter(|p| *p >= 1).ok_or_else(HttpError::invalid_page)?,
+            Some(p) => p
+                .parse::<u64>()
+                .ok()
+                .filter(|p| *p >= 1)
+                .ok_or_else(HttpError::invalid_page)?,
         };
         // DRF ignores a bad page_size and caps a large one.
-        let size = q.get("page_size").and_then(|s| s.parse::<u64>().ok()).filter(|s| *s >= 1).unwrap_or(default_size);
-        Ok(Self { page, size: size.min(100) })
+        let size = q
+            .get("page_size")
+            .and_then(|s| s.parse::<u64>().ok())
+            .filter(|s| *s >= 1)
+            .unwrap_or(default_size);
+        Ok(Self {
+            page,
+            size: size.min(100),
+        })
     }
 
     fn offset(&self) -> u64 {
@@ -112,8 +150,16 @@ impl Paging {
             return Err(HttpError::invalid_page());
         }
         let link = |p: u64| json!(format!("{url}?page={p}&page_size={}", self.size));
-        let next = if self.offset() + self.size < count { link(self.page + 1) } else { Value::Null };
-        let previous = if self.page > 1 { link(self.page - 1) } else { Value::Null };
+        let next = if self.offset() + self.size < count {
+            link(self.page + 1)
+        } else {
+            Value::Null
+        };
+        let previous = if self.page > 1 {
+            link(self.page - 1)
+        } else {
+            Value::Null
+        };
         Ok(json!({ "count": count, "next": next, "previous": previous, "results": results }))
     }
 }
@@ -138,12 +184,19 @@ async fn list_tickets(
     let paging = Paging::from_query(&q, 25)?;
     let root = api_root(&headers);
     let conn = state.db()?;
-    let count: u64 = conn.query_row("SELECT COUNT(*) FROM tickets WHERE org_id = ?1", [caller.org_id], |r| r.get(0))?;
+    let count: u64 = conn.query_row(
+        "SELECT COUNT(*) FROM tickets WHERE org_id = ?1",
+        [caller.org_id],
+        |r| r.get(0),
+    )?;
     let ids: Vec<i64> = conn
         .prepare("SELECT id FROM tickets WHERE org_id = ?1 ORDER BY updated_at DESC, id DESC LIMIT ?2 OFFSET ?3")?
         .query_map(params![caller.org_id, paging.size, paging.offset()], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let results = ids.into_iter().map(|id| repr::ticket(&conn, &root, id)).collect::<Result<Vec<_>, _>>()?;
+    let results = ids
+        .into_iter()
+        .map(|id| repr::ticket(&conn, &root, id))
+        .collect::<Result<Vec<_>, _>>()?;
     let url = format!("{root}/organizations/{}/tickets/", caller.org_id);
     Ok(Json(paging.envelope(count, results, &url)?))
 }
@@ -185,13 +238,23 @@ async fn list_messages(
     let root = api_root(&headers);
     let conn = state.db()?;
     let id = ticket_in_org(&conn, caller, &ticket)?;
-    let count: u64 = conn.query_row("SELECT COUNT(*) FROM messages WHERE ticket_id = ?1", [id], |r| r.get(0))?;
+    let count: u64 = conn.query_row(
+        "SELECT COUNT(*) FROM messages WHERE ticket_id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
     let ids: Vec<i64> = conn
         .prepare("SELECT id FROM messages WHERE ticket_id = ?1 ORDER BY created_at, id LIMIT ?2 OFFSET ?3")?
         .query_map(params![id, paging.size, paging.offset()], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let results = ids.into_iter().map(|m| repr::message(&conn, &root, m)).collect::<Result<Vec<_>, _>>()?;
-    let url = format!("{root}/organizations/{}/tickets/{id}/messages/", caller.org_id);
+    let results = ids
+        .into_iter()
+        .map(|m| repr::message(&conn, &root, m))
+        .collect::<Result<Vec<_>, _>>()?;
+    let url = format!(
+        "{root}/organizations/{}/tickets/{id}/messages/",
+        caller.org_id
+    );
     Ok(Json(paging.envelope(count, results, &url)?))
 }
 

@@ -19,7 +19,10 @@ pub fn user_ref(conn: &Connection, id: Option<i64>) -> rusqlite::Result<Value> {
 
 /// A JSON list column, tolerating bad data as an empty list.
 fn json_list(text: &str) -> Value {
-    serde_json::from_str::<Value>(text).ok().filter(Value::is_array).unwrap_or_else(|| json!([]))
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .filter(Value::is_array)
+        .unwrap_or_else(|| json!([]))
 }
 
 fn attachment_json(root: &str, org_id: i64, r: &Row<'_>) -> rusqlite::Result<Value> {
@@ -33,11 +36,18 @@ fn attachment_json(root: &str, org_id: i64, r: &Row<'_>) -> rusqlite::Result<Val
     }))
 }
 
-fn attachments_where(conn: &Connection, root: &str, clause: &str, id: i64) -> rusqlite::Result<Vec<Value>> {
+fn attachments_where(
+    conn: &Connection,
+    root: &str,
+    clause: &str,
+    id: i64,
+) -> rusqlite::Result<Vec<Value>> {
     let sql = format!(
         "SELECT a.id, a.name, a.size, a.content_type, a.org_id FROM attachments a {clause} ORDER BY a.created_at, a.rowid"
     );
-    conn.prepare(&sql)?.query_map([id], |r| attachment_json(root, r.get(4)?, r))?.collect()
+    conn.prepare(&sql)?
+        .query_map([id], |r| attachment_json(root, r.get(4)?, r))?
+        .collect()
 }
 
 /// The Organization object.
@@ -123,8 +133,12 @@ pub fn ticket(conn: &Connection, root: &str, id: i64) -> Result<Value, HttpError
             t["assignee"] = user_ref(conn, assignee).unwrap_or(Value::Null);
             t
         })?;
-    let attachments =
-        attachments_where(conn, root, "JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = ?1", id)?;
+    let attachments = attachments_where(
+        conn,
+        root,
+        "JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = ?1",
+        id,
+    )?;
     t["has_attachments"] = json!(!attachments.is_empty());
     t["attachments"] = Value::Array(attachments);
     Ok(t)
@@ -166,13 +180,22 @@ pub fn message(conn: &Connection, root: &str, id: i64) -> Result<Value, HttpErro
         .ok_or_else(HttpError::not_found)?;
     m["author"] = user_ref(conn, author_id)?;
     m["next_assignee"] = user_ref(conn, next_assignee_id)?;
-    m["attachments"] = Value::Array(attachments_where(conn, root, "WHERE a.message_id = ?1", id)?);
+    m["attachments"] = Value::Array(attachments_where(
+        conn,
+        root,
+        "WHERE a.message_id = ?1",
+        id,
+    )?);
     Ok(m)
 }
 
 /// Whether a user of this organisation exists.
 pub fn user_in_org(conn: &Connection, org_id: i64, user_id: i64) -> rusqlite::Result<bool> {
-    conn.query_row("SELECT 1 FROM users WHERE id = ?1 AND org_id = ?2", params![user_id, org_id], |_| Ok(()))
-        .optional()
-        .map(|o| o.is_some())
+    conn.query_row(
+        "SELECT 1 FROM users WHERE id = ?1 AND org_id = ?2",
+        params![user_id, org_id],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|o| o.is_some())
 }

@@ -31,7 +31,10 @@ pub async fn upload(
     while let Some(mut field) = multipart.next_field().await.map_err(bad_multipart)? {
         let is_file = field.name() == Some("file") && file.is_none() && too_large.is_none();
         let name = clean_file_name(field.file_name().unwrap_or("upload"));
-        let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+        let content_type = field
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_owned();
         let mut bytes = Vec::new();
         let mut total: u64 = 0;
         // Read the whole body even past the limit, so the client gets our 413 rather than a
@@ -95,7 +98,10 @@ fn bad_multipart(e: axum::extract::multipart::MultipartError) -> HttpError {
 /// The last path component, without control characters or quotes.
 fn clean_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').collect();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .collect();
     let cleaned = cleaned.trim();
     if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
         "upload".to_owned()
@@ -119,18 +125,34 @@ pub async fn download(
         )
         .optional()?;
     let (name, content_type, data) = found.ok_or_else(HttpError::not_found)?;
-    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", percent_encode(&name));
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        percent_encode(&name)
+    );
     let mut response = Body::from(data).into_response();
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     Ok(response)
 }
 
@@ -138,7 +160,9 @@ pub async fn download(
 fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
