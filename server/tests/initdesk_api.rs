@@ -481,6 +481,7 @@ async fn an_unknown_next_action_is_a_field_error() {
 #[tokio::test]
 async fn an_empty_message_is_refused() {
     let s = start().await;
+    let before = s.all_messages(1).await.len();
     for body in [
         json!({"is_visible_to_customer": true}),
         json!({"content": "  ", "content_html": "<p><br></p>", "is_visible_to_customer": true}),
@@ -489,8 +490,7 @@ async fn an_empty_message_is_refused() {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(err["non_field_errors"][0].is_string(), "{err}");
     }
-    let before = s.all_messages(1).await.len();
-    assert_eq!(s.all_messages(1).await.len(), before);
+    assert_eq!(s.all_messages(1).await.len(), before, "nothing was stored");
 }
 
 #[tokio::test]
