@@ -670,3 +670,86 @@ async fn the_app_config_points_at_this_servers_initdesk_surface() {
         .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn reset_demo_restores_the_demo_data() {
+    let s = start().await;
+    let (_, m) = s
+        .reply(
+            4,
+            json!({"content": "to be reset", "is_visible_to_customer": true}),
+        )
+        .await;
+    assert_eq!(m["content"], "to be reset");
+    let (db, dir) = (s.db.clone(), s._dir);
+    drop(s._stop);
+    let again = start_with(|o| {
+        o.db = db;
+        o.reset_demo = true;
+    })
+    .await;
+    assert!(!again
+        .all_messages(4)
+        .await
+        .iter()
+        .any(|x| x["content"] == "to be reset"));
+    assert!(again.all_messages(4).await.len() >= 3);
+    drop(dir);
+}
+
+#[tokio::test]
+async fn the_demo_data_covers_what_the_conversation_must_show() {
+    let s = start().await;
+    let (_, page) = s.get("1/tickets/?page_size=100").await;
+    let tickets = page["results"].as_array().unwrap();
+    assert!(tickets.len() >= 6);
+    let mut all = Vec::new();
+    for t in tickets {
+        all.extend(s.all_messages(t["id"].as_i64().unwrap()).await);
+    }
+    let html = |needle: &str| {
+        all.iter().any(|m| {
+            m["content_html"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(needle)
+        })
+    };
+    assert!(html("gmail_quote"), "Gmail quoted history");
+    assert!(html("divRplyFwdMsg"), "Outlook quoted history");
+    assert!(html("<table"), "a table");
+    assert!(html("src=\"cid:"), "an inline cid: image");
+    assert!(html("width=\"1\" height=\"1\""), "a remote tracking pixel");
+    assert!(html("style="), "inline styles");
+    let plain_with_quote = all
+        .iter()
+        .any(|m| m["content_html"] == "" && m["content"].as_str().unwrap().contains("\n> "));
+    assert!(plain_with_quote, "a plain-text email with > quotes");
+    for role in ["customer", "cc", "associate", "system"] {
+        assert!(all.iter().any(|m| m["role"] == role), "a {role} message");
+    }
+    assert!(
+        all.iter()
+            .any(|m| m["role"] == "associate" && m["is_visible_to_customer"] == false),
+        "a note"
+    );
+    assert!(
+        all.iter()
+            .any(|m| m["external_recipient_emails"].as_array().unwrap().len() >= 2),
+        "several CCs"
+    );
+    let types: Vec<&str> = all
+        .iter()
+        .flat_map(|m| m["attachments"].as_array().unwrap())
+        .map(|a| a["content_type"].as_str().unwrap())
+        .collect();
+    assert!(
+        types.contains(&"image/png") && types.contains(&"application/pdf"),
+        "{types:?}"
+    );
+    let agents: std::collections::HashSet<i64> = all
+        .iter()
+        .filter_map(|m| m["author"]["id"].as_i64())
+        .collect();
+    assert!(agents.len() >= 3, "several agents: {agents:?}");
+}

@@ -87,10 +87,15 @@ fn build_server(root: &Path) -> Result<PathBuf> {
     Ok(root.join("target/debug/threadline-server"))
 }
 
-/// Starts the server and waits for the line that says where it listens.
-fn start_server(server: &Path, args: &[&str]) -> Result<(Child, String)> {
+/// Starts the server on `port` (0: a free one) with the app from `dist/` and the database
+/// `db`, and waits for the line that says where it listens.
+fn start_server(root: &Path, server: &Path, db: &Path, port: u16) -> Result<(Child, String)> {
     let mut child = Command::new(server)
-        .args(args)
+        .arg("--db")
+        .arg(db)
+        .arg("--dist")
+        .arg(root.join("dist"))
+        .args(["--port", &port.to_string()])
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", server.display()))?;
@@ -131,18 +136,7 @@ fn dev() -> Result {
     let server = build_server(&root)?;
     std::fs::create_dir_all(root.join("data")).map_err(|e| format!("cannot create data/: {e}"))?;
     let db = root.join("data/threadline.sqlite3");
-    let dist = root.join("dist");
-    let (mut child, url) = start_server(
-        &server,
-        &[
-            "--db",
-            &db.to_string_lossy(),
-            "--dist",
-            &dist.to_string_lossy(),
-            "--port",
-            "8080",
-        ],
-    )?;
+    let (mut child, url) = start_server(&root, &server, &db, 8080)?;
     println!(
         "\nThreadline: open {url}/ in your browser. Ctrl+C stops the server; data stays in data/."
     );
@@ -239,18 +233,7 @@ fn e2e(root: &Path, tools: &Tools) -> Result {
     let scratch = std::env::temp_dir().join(format!("threadline-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     let db = scratch.join("e2e.sqlite3");
-    let dist = root.join("dist");
-    let (mut child, url) = start_server(
-        &server,
-        &[
-            "--db",
-            &db.to_string_lossy(),
-            "--dist",
-            &dist.to_string_lossy(),
-            "--port",
-            "0",
-        ],
-    )?;
+    let (mut child, url) = start_server(root, &server, &db, 0)?;
     let outcome = run(Command::new(&tools.npx)
         .current_dir(root.join("e2e"))
         .env("BASE_URL", &url)

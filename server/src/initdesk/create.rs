@@ -174,31 +174,18 @@ fn html_is_blank(html: &str) -> bool {
     true
 }
 
-/// `Some(list)` when a list was sent (validated, trimmed, de-duplicated case-insensitively).
-fn cc_field(f: &Map<String, Value>, errors: &mut FieldErrors) -> Option<Vec<String>> {
-    const FIELD: &str = "external_recipient_emails";
-    match f.get(FIELD) {
+/// The items of list field `name`: `None` when absent or `null`, and an error when not a list.
+fn list_field<'a>(
+    f: &'a Map<String, Value>,
+    name: &str,
+    errors: &mut FieldErrors,
+) -> Option<&'a Vec<Value>> {
+    match f.get(name) {
         None | Some(Value::Null) => None,
-        Some(Value::Array(items)) => {
-            let mut seen = HashSet::new();
-            let mut list = Vec::new();
-            for (i, item) in items.iter().enumerate() {
-                match item.as_str().map(str::trim) {
-                    Some("") => errors.add_item(FIELD, i, "This field may not be blank."),
-                    Some(email) if is_valid_email(email) => {
-                        if seen.insert(email.to_lowercase()) {
-                            list.push(email.to_owned());
-                        }
-                    }
-                    Some(_) => errors.add_item(FIELD, i, "Enter a valid email address."),
-                    None => errors.add_item(FIELD, i, "Not a valid string."),
-                }
-            }
-            Some(list)
-        }
+        Some(Value::Array(items)) => Some(items),
         Some(other) => {
             errors.add(
-                FIELD,
+                name,
                 format!(
                     "Expected a list of items but got type \"{}\".",
                     type_name(other)
@@ -209,6 +196,27 @@ fn cc_field(f: &Map<String, Value>, errors: &mut FieldErrors) -> Option<Vec<Stri
     }
 }
 
+/// `Some(list)` when a list was sent (validated, trimmed, de-duplicated case-insensitively).
+fn cc_field(f: &Map<String, Value>, errors: &mut FieldErrors) -> Option<Vec<String>> {
+    const FIELD: &str = "external_recipient_emails";
+    let items = list_field(f, FIELD, errors)?;
+    let mut seen = HashSet::new();
+    let mut list = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item.as_str().map(str::trim) {
+            Some("") => errors.add_item(FIELD, i, "This field may not be blank."),
+            Some(email) if is_valid_email(email) => {
+                if seen.insert(email.to_lowercase()) {
+                    list.push(email.to_owned());
+                }
+            }
+            Some(_) => errors.add_item(FIELD, i, "Enter a valid email address."),
+            None => errors.add_item(FIELD, i, "Not a valid string."),
+        }
+    }
+    Some(list)
+}
+
 /// Attachment ids must be uploaded in this organisation and not yet used by a message.
 fn attachment_field(
     conn: &Connection,
@@ -217,19 +225,8 @@ fn attachment_field(
     errors: &mut FieldErrors,
 ) -> Result<Vec<String>, HttpError> {
     const FIELD: &str = "attachment_ids";
-    let items = match f.get(FIELD) {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(items)) => items,
-        Some(other) => {
-            errors.add(
-                FIELD,
-                format!(
-                    "Expected a list of items but got type \"{}\".",
-                    type_name(other)
-                ),
-            );
-            return Ok(Vec::new());
-        }
+    let Some(items) = list_field(f, FIELD, errors) else {
+        return Ok(Vec::new());
     };
     let mut ids = Vec::new();
     for item in items {

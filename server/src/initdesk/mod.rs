@@ -112,6 +112,19 @@ pub fn ticket_in_org(conn: &Connection, caller: Caller, ticket: &str) -> Result<
     .ok_or_else(HttpError::not_found)
 }
 
+/// Authorises the caller and finds the path's ticket in their organisation.
+fn open_ticket<'a>(
+    state: &'a AppState,
+    headers: &HeaderMap,
+    org: &str,
+    ticket: &str,
+) -> Result<(Caller, std::sync::MutexGuard<'a, Connection>, i64), HttpError> {
+    let caller = authorize(state, headers, org)?;
+    let conn = state.db()?;
+    let id = ticket_in_org(&conn, caller, ticket)?;
+    Ok((caller, conn, id))
+}
+
 /// DRF page-number pagination parameters.
 struct Paging {
     page: u64,
@@ -206,9 +219,7 @@ async fn get_ticket(
     headers: HeaderMap,
     Path((org, ticket)): Path<(String, String)>,
 ) -> Result<Json<Value>, HttpError> {
-    let caller = authorize(&state, &headers, &org)?;
-    let conn = state.db()?;
-    let id = ticket_in_org(&conn, caller, &ticket)?;
+    let (_, conn, id) = open_ticket(&state, &headers, &org, &ticket)?;
     Ok(Json(repr::ticket(&conn, &api_root(&headers), id)?))
 }
 
@@ -217,9 +228,7 @@ async fn unassign(
     headers: HeaderMap,
     Path((org, ticket)): Path<(String, String)>,
 ) -> Result<Json<Value>, HttpError> {
-    let caller = authorize(&state, &headers, &org)?;
-    let conn = state.db()?;
-    let id = ticket_in_org(&conn, caller, &ticket)?;
+    let (_, conn, id) = open_ticket(&state, &headers, &org, &ticket)?;
     conn.execute(
         "UPDATE tickets SET assignee_id = NULL, updated_at = ?2 WHERE id = ?1",
         params![id, crate::clock::now()],
@@ -233,11 +242,9 @@ async fn list_messages(
     Path((org, ticket)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, HttpError> {
-    let caller = authorize(&state, &headers, &org)?;
     let paging = Paging::from_query(&q, 50)?;
     let root = api_root(&headers);
-    let conn = state.db()?;
-    let id = ticket_in_org(&conn, caller, &ticket)?;
+    let (caller, conn, id) = open_ticket(&state, &headers, &org, &ticket)?;
     let count: u64 = conn.query_row(
         "SELECT COUNT(*) FROM messages WHERE ticket_id = ?1",
         [id],
