@@ -7,8 +7,10 @@
 //! URLs (they would hit our own origin), url-bearing CSS and positioning that could escape the
 //! message's box. See shared/SECURITY-NOTES.md for why each rule is here.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use ammonia::{Builder, UrlRelative};
 
@@ -22,22 +24,224 @@ impl SafeHtml {
         &self.0
     }
 
-    /// Plain text as HTML: escaped, line breaks kept as `<br>`.
+    /// Plain text as HTML: escaped, line breaks kept as `<br>`, URLs and addresses as links.
     pub fn from_plain_text(text: &str) -> SafeHtml {
         let mut out = String::with_capacity(text.len() + 16);
         for (i, line) in text.replace("\r\n", "\n").split('\n').enumerate() {
             if i > 0 {
                 out.push_str("<br>");
             }
-            out.push_str(&escape_text(line));
+            crate::linkify::push_linked(&mut out, line);
         }
         SafeHtml(out)
     }
 }
 
-/// Sanitizes untrusted HTML with the email policy.
+/// Whether remote (http/https) images may load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RemoteImages {
+    /// Remove them (tracking pixels stay silent) and count them.
+    #[default]
+    Block,
+    Show,
+}
+
+/// An attachment that an inline `cid:` image may refer to, and the URL to show it from
+/// (a `blob:` URL the app made after downloading it with the credentials).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineImage {
+    /// The attachment's file name (`logo.png`); Outlook and Gmail name the Content-ID after it.
+    pub name: String,
+    /// The attachment's id.
+    pub id: String,
+    pub url: String,
+}
+
+/// How to render one email.
+#[derive(Debug, Clone, Default)]
+pub struct EmailOptions {
+    pub remote_images: RemoteImages,
+    pub inline_images: Vec<InlineImage>,
+}
+
+/// A sanitized email and what was held back.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SanitizedEmail {
+    pub html: SafeHtml,
+    /// How many remote images were removed because [`RemoteImages::Block`] was asked for.
+    pub blocked_images: usize,
+}
+
+/// Sanitizes untrusted HTML with the email policy, blocking remote images.
 pub fn sanitize(html: &str) -> SafeHtml {
-    SafeHtml(policy().clean(html).to_string())
+    sanitize_email(html, &EmailOptions::default()).html
+}
+
+/// Sanitizes an email body: the email policy, plus remote-image blocking and `cid:`
+/// resolution as `options` say.
+pub fn sanitize_email(html: &str, options: &EmailOptions) -> SanitizedEmail {
+    let blocked = Arc::new(AtomicUsize::new(0));
+    let filter = UrlFilter {
+        options: Arc::new(options.clone()),
+        blocked: Arc::clone(&blocked),
+    };
+    let mut builder = policy();
+    builder.attribute_filter(move |element, attribute, value| {
+        filter.filter(element, attribute, value)
+    });
+    let html = SafeHtml(builder.clean(html).to_string());
+    SanitizedEmail {
+        html,
+        blocked_images: blocked.load(Ordering::Relaxed),
+    }
+}
+
+/// The second pass over URL attributes that survived ammonia's scheme check.
+struct UrlFilter {
+    options: Arc<EmailOptions>,
+    blocked: Arc<AtomicUsize>,
+}
+
+impl UrlFilter {
+    fn filter<'u>(&self, element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+        if attribute == "style" {
+            return Some(safe_declarations(value));
+        }
+        if !matches!(attribute, "href" | "src") {
+            return Some(Cow::Borrowed(value));
+        }
+        let lower = value.trim().to_ascii_lowercase();
+        let is_img_src = element == "img" && attribute == "src";
+        if lower.starts_with("data:") {
+            // Only raster images inline; never SVG (script) or HTML.
+            let raster = [
+                "data:image/png",
+                "data:image/gif",
+                "data:image/jpeg",
+                "data:image/jpg",
+                "data:image/webp",
+                "data:image/bmp",
+            ];
+            return (is_img_src && raster.iter().any(|p| lower.starts_with(p)))
+                .then_some(Cow::Borrowed(value));
+        }
+        if lower.starts_with("cid:") {
+            // A cid: link means nothing outside the message; a cid: image shows its attachment.
+            return if is_img_src {
+                self.inline_image(value).map(Cow::Owned)
+            } else {
+                None
+            };
+        }
+        if is_img_src && self.options.remote_images == RemoteImages::Block {
+            self.blocked.fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
+        Some(Cow::Borrowed(value))
+    }
+
+    fn inline_image(&self, cid: &str) -> Option<String> {
+        self.options
+            .inline_images
+            .iter()
+            .find(|img| cid_matches(cid, img))
+            .map(|img| img.url.clone())
+    }
+}
+
+/// Drops the declarations of an inline style that could load or run anything: `url(`,
+/// `image-set(`, `expression(`, `javascript:`, `behavior`, `-moz-binding`, `@import`, and CSS
+/// escapes outside strings (which could spell any of those), except in `font-family`, where
+/// escaped names are common (Chinese Outlook mail) and harmless. ammonia then keeps only the
+/// allowed properties of what is left.
+fn safe_declarations(style: &str) -> Cow<'_, str> {
+    const BANNED: [&str; 7] = [
+        "url(",
+        "image-set(",
+        "expression(",
+        "javascript:",
+        "behavior",
+        "-moz-binding",
+        "@import",
+    ];
+    let declarations = split_declarations(style);
+    let is_safe = |d: &str| {
+        let squeezed: String = d
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let escapes_ok = squeezed.starts_with("font-family:") || !unquoted(d).contains('\\');
+        escapes_ok && !BANNED.iter().any(|b| squeezed.contains(b))
+    };
+    if declarations.iter().all(|d| is_safe(d)) {
+        return Cow::Borrowed(style);
+    }
+    Cow::Owned(
+        declarations
+            .into_iter()
+            .filter(|d| is_safe(d))
+            .collect::<Vec<_>>()
+            .join(";"),
+    )
+}
+
+/// Splits a style attribute on `;` outside strings and parentheses.
+fn split_declarations(style: &str) -> Vec<&str> {
+    let (mut parts, mut start, mut depth, mut quote) = (Vec::new(), 0, 0usize, None::<char>);
+    let mut chars = style.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => depth = depth.saturating_sub(1),
+            (None, ';') if depth == 0 => {
+                parts.push(&style[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&style[start..]);
+    parts
+}
+
+/// The text of a declaration with its quoted strings removed.
+fn unquoted(declaration: &str) -> String {
+    let (mut out, mut quote) = (String::new(), None::<char>);
+    let mut chars = declaration.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `cid:<content-id>` refers to this attachment: the Content-ID's local part (before
+/// `@`) is the file name, its stem, or the attachment's id.
+pub fn cid_matches(cid: &str, image: &InlineImage) -> bool {
+    let id = cid.trim();
+    let id = id
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("cid:"))
+        .map_or(id, |_| &id[4..]);
+    let id = id.trim_matches(|c| c == '<' || c == '>').to_lowercase();
+    let local = id.split('@').next().unwrap_or_default();
+    let name = image.name.to_lowercase();
+    let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+    !local.is_empty() && (local == name || local == stem || id == image.id.to_lowercase())
 }
 
 /// Escapes text for use inside an element.
@@ -250,26 +454,30 @@ const STYLE_PROPERTIES: &[&str] = &[
     "opacity",
 ];
 
-fn policy() -> &'static Builder<'static> {
-    static POLICY: OnceLock<Builder<'static>> = OnceLock::new();
-    POLICY.get_or_init(|| {
-        let tag_attributes: HashMap<&str, HashSet<&str>> = TAG_ATTRIBUTES
-            .iter()
-            .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect()))
-            .collect();
-        let mut b = Builder::empty();
-        b.tags(TAGS.iter().copied().collect())
-            .clean_content_tags(REMOVE_WITH_CONTENT.iter().copied().collect())
-            .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
-            .tag_attributes(tag_attributes)
-            .url_schemes(["http", "https", "mailto", "cid"].into_iter().collect())
-            .url_relative(UrlRelative::Deny)
-            .link_rel(Some("noopener noreferrer"))
-            .set_tag_attribute_value("a", "target", "_blank")
-            .filter_style_properties(STYLE_PROPERTIES.iter().copied().collect())
-            .strip_comments(true);
-        b
-    })
+/// The email policy. Built per call (microseconds) because the URL filter carries the call's
+/// options; sanitizing dominates.
+fn policy() -> Builder<'static> {
+    let tag_attributes = TAG_ATTRIBUTES
+        .iter()
+        .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect()))
+        .collect::<HashMap<_, _>>();
+    let mut b = Builder::empty();
+    b.tags(TAGS.iter().copied().collect())
+        .clean_content_tags(REMOVE_WITH_CONTENT.iter().copied().collect())
+        .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
+        .tag_attributes(tag_attributes)
+        // `data:` and `cid:` pass here and are narrowed by `UrlFilter`.
+        .url_schemes(
+            ["http", "https", "mailto", "cid", "data"]
+                .into_iter()
+                .collect(),
+        )
+        .url_relative(UrlRelative::Deny)
+        .link_rel(Some("noopener noreferrer"))
+        .set_tag_attribute_value("a", "target", "_blank")
+        .filter_style_properties(STYLE_PROPERTIES.iter().copied().collect())
+        .strip_comments(true);
+    b
 }
 
 /// The body of a message, ready to display: its HTML sanitized, else its text escaped.
@@ -335,10 +543,84 @@ mod tests {
     }
 
     #[test]
-    fn cid_images_and_mailto_links_are_kept() {
-        let out = sanitize(r#"<img src="cid:logo@x"><a href="mailto:a@b.c">m</a>"#);
-        assert!(out.as_str().contains(r#"src="cid:logo@x""#), "{out:?}");
+    fn mailto_links_are_kept_and_cid_links_dropped() {
+        let out = sanitize(r#"<a href="mailto:a@b.c">m</a><a href="cid:x@y">c</a>"#);
         assert!(out.as_str().contains(r#"href="mailto:a@b.c""#), "{out:?}");
+        assert!(!out.as_str().contains("cid:"), "{out:?}");
+    }
+
+    fn logo() -> InlineImage {
+        InlineImage {
+            name: "tailspin-logo.png".into(),
+            id: "a1".into(),
+            url: "blob:http://127.0.0.1/42".into(),
+        }
+    }
+
+    #[test]
+    fn cid_images_resolve_to_their_attachment_or_are_dropped() {
+        let options = EmailOptions {
+            inline_images: vec![logo()],
+            ..EmailOptions::default()
+        };
+        let out = sanitize_email(
+            r#"<img src="cid:tailspin-logo@tailspin.example"><img src="cid:other@x">"#,
+            &options,
+        );
+        assert_eq!(
+            out.html.as_str(),
+            r#"<img src="blob:http://127.0.0.1/42"><img>"#
+        );
+        assert!(cid_matches("<Tailspin-Logo.png@01D9>", &logo()));
+        assert!(cid_matches("cid:a1", &logo()));
+        assert!(!cid_matches("cid:@x", &logo()));
+    }
+
+    #[test]
+    fn raw_blob_urls_are_not_trusted() {
+        assert_eq!(
+            sanitize(r#"<img src="blob:http://127.0.0.1/42">"#).as_str(),
+            "<img>"
+        );
+    }
+
+    #[test]
+    fn remote_images_are_blocked_and_counted_until_shown() {
+        let html = r#"<img src="https://t.example/p.gif" width="1" height="1"><img src="http://x.example/a.png">"#;
+        let blocked = sanitize_email(html, &EmailOptions::default());
+        assert_eq!(blocked.blocked_images, 2);
+        assert!(
+            !blocked.html.as_str().contains("src="),
+            "{:?}",
+            blocked.html
+        );
+        let shown = sanitize_email(
+            html,
+            &EmailOptions {
+                remote_images: RemoteImages::Show,
+                ..EmailOptions::default()
+            },
+        );
+        assert_eq!(shown.blocked_images, 0);
+        assert!(shown
+            .html
+            .as_str()
+            .contains(r#"src="https://t.example/p.gif""#));
+    }
+
+    #[test]
+    fn only_raster_data_images_are_kept() {
+        let png = "data:image/png;base64,iVBORw0KGgo=";
+        assert!(sanitize(&format!(r#"<img src="{png}">"#))
+            .as_str()
+            .contains(png));
+        for bad in [
+            r#"<img src="data:image/svg+xml;base64,PHN2Zz4=">"#,
+            r#"<a href="data:image/png;base64,iVBORw0KGgo=">x</a>"#,
+            r#"<a href="data:text/html,<script>alert(1)</script>">x</a>"#,
+        ] {
+            assert!(!sanitize(bad).as_str().contains("data:"), "{bad}");
+        }
     }
 
     #[test]
@@ -355,6 +637,20 @@ mod tests {
             r#"<style>body{display:none}</style><base href="https://evil.example/"><meta http-equiv="refresh" content="0"><link rel=stylesheet href=x><form action=x><input name=p type=password></form>ok"#,
         );
         assert_eq!(out.as_str(), "ok");
+    }
+
+    #[test]
+    fn dangerous_declarations_go_and_the_rest_of_the_style_stays() {
+        let out = sanitize(
+            r#"<div style="width:expression(alert(1));color:red;font-family:'a;b'">x</div>"#,
+        );
+        assert_eq!(
+            out.as_str(),
+            r#"<div style="color:red;font-family:&quot;a;b&quot;">x</div>"#
+        );
+        let out = sanitize(r#"<p style="color:\72 ed;font-family:\5FAE\8F6F\96C5\9ED1">x</p>"#);
+        assert!(!out.as_str().contains("color"), "{out:?}");
+        assert!(out.as_str().contains("font-family"), "{out:?}");
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod email;
 pub mod error;
 pub mod html;
 pub mod http;
+mod linkify;
 pub mod model;
 pub mod time;
 
