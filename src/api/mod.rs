@@ -6,7 +6,7 @@ pub mod transport;
 use std::sync::Arc;
 
 use threadline_core::dialect::{sort_thread, Dialect};
-use threadline_core::model::{Capabilities, Message, NewMessage, Page, Ticket, User};
+use threadline_core::model::{Attachment, Capabilities, Message, NewMessage, Page, Ticket, User};
 use threadline_core::ApiError;
 
 /// Most pages of a thread we follow before stopping (a loop guard, not a product limit).
@@ -63,6 +63,16 @@ impl Client {
         let response =
             transport::execute(&self.dialect.create_message_request(ticket_id, message)?).await?;
         self.dialect.parse_created_message(&response)
+    }
+
+    /// Downloads an attachment (with the credentials it needs) into an object URL.
+    pub async fn attachment_url(&self, attachment: &Attachment) -> Result<String, ApiError> {
+        let request = self.dialect.download_request(attachment).ok_or_else(|| {
+            ApiError::InvalidRequest(format!("{} has no download link", attachment.name))
+        })?;
+        transport::fetch_object_url(&request)
+            .await?
+            .map_err(|response| self.dialect.parse_error(&response))
     }
 
     /// Agents for the assignee picker; `None` when the backend has no such list.

@@ -59,3 +59,42 @@ pub async fn get_text(url: &str) -> Result<HttpResponse, ApiError> {
     })
     .await
 }
+
+/// Downloads `request` as a blob and returns an object URL for it (revoke it with
+/// [`revoke_object_url`] when it is no longer shown). A non-2xx status comes back as its
+/// response (with an empty body) for the dialect to explain.
+pub async fn fetch_object_url(
+    request: &HttpRequest,
+) -> Result<Result<String, HttpResponse>, ApiError> {
+    let mut builder = RequestBuilder::new(&request.url).method(method(request.method));
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let response = builder
+        .send()
+        .await
+        .map_err(|e| ApiError::Transport(e.to_string()))?;
+    if !response.ok() {
+        let headers = response.headers().entries().collect();
+        return Ok(Err(HttpResponse {
+            status: response.status(),
+            headers,
+            body: String::new(),
+        }));
+    }
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| ApiError::Transport(format!("the download broke off: {e}")))?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
+        .map_err(|_| ApiError::Transport("the download could not be read".into()))?;
+    web_sys::Url::create_object_url_with_blob(&blob)
+        .map(Ok)
+        .map_err(|_| ApiError::Transport("the download could not be shown".into()))
+}
+
+/// Frees an object URL made by [`fetch_object_url`].
+pub fn revoke_object_url(url: &str) {
+    let _ = web_sys::Url::revoke_object_url(url);
+}

@@ -229,6 +229,57 @@ pub struct Attachment {
     pub download_url: Option<String>,
 }
 
+impl Attachment {
+    /// Whether the attachment is a raster image we may preview as a thumbnail. SVG is left
+    /// out on purpose: opened on its own it can run script.
+    pub fn is_previewable_image(&self) -> bool {
+        let by_type = self.content_type.as_deref().map(|t| t.to_ascii_lowercase());
+        let by_name = self
+            .name
+            .rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_lowercase());
+        match (by_type.as_deref(), by_name.as_deref()) {
+            (Some(t), _) if t.starts_with("image/") => {
+                matches!(
+                    t,
+                    "image/png"
+                        | "image/jpeg"
+                        | "image/jpg"
+                        | "image/gif"
+                        | "image/webp"
+                        | "image/bmp"
+                )
+            }
+            (Some(_), _) => false,
+            (None, Some(ext)) => matches!(ext, "png" | "jpg" | "jpeg" | "gif" | "webp" | "bmp"),
+            (None, None) => false,
+        }
+    }
+
+    /// A short label for the file type ("PDF", "PNG image").
+    pub fn type_label(&self) -> String {
+        let ext = self
+            .name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_uppercase());
+        match (self.content_type.as_deref(), ext) {
+            (Some(t), Some(ext)) if t.starts_with("image/") => format!("{ext} image"),
+            (_, Some(ext)) if ext.len() <= 5 => ext,
+            (Some(t), _) => t.to_owned(),
+            (None, _) => "File".to_owned(),
+        }
+    }
+}
+
+/// A human size: `1234` → "1.2 KB".
+pub fn format_size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1_000 => format!("{b} B"),
+        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1e3),
+        b => format!("{:.1} MB", b as f64 / 1e6),
+    }
+}
+
 /// A helpdesk ticket, as much of it as the backend reports.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Ticket {

@@ -455,3 +455,57 @@ fn a_ticket_list_page_parses() {
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.next, None);
 }
+
+fn attachment(url: &str) -> threadline_core::model::Attachment {
+    threadline_core::model::Attachment {
+        id: "a".into(),
+        name: "shot.png".into(),
+        size: Some(3),
+        content_type: Some("image/png".into()),
+        download_url: Some(url.into()),
+    }
+}
+
+#[test]
+fn downloads_under_the_api_carry_the_token_and_others_do_not() {
+    let d = dialect();
+    let ours = d
+        .download_request(&attachment(
+            "http://127.0.0.1:8080/api/initdesk/organizations/1/attachments/a/download/",
+        ))
+        .unwrap();
+    assert_eq!(ours.header(TOKEN_HEADER), Some("tok-123"));
+    let signed = d
+        .download_request(&attachment("https://files.example/a.png?sig=x"))
+        .unwrap();
+    assert_eq!(signed.header(TOKEN_HEADER), None);
+    assert!(d
+        .download_request(&attachment("javascript:alert(1)"))
+        .is_none());
+}
+
+#[test]
+fn any_failed_response_has_a_typed_error() {
+    let d = dialect();
+    assert!(matches!(
+        d.parse_error(&HttpResponse::new(401, "")),
+        ApiError::Unauthorized(_)
+    ));
+    assert!(matches!(
+        d.parse_error(&HttpResponse::new(503, "")),
+        ApiError::Server { status: 503, .. }
+    ));
+}
+
+#[test]
+fn only_raster_images_are_previewed() {
+    let mut a = attachment("x");
+    assert!(a.is_previewable_image());
+    assert_eq!(a.type_label(), "PNG image");
+    a.content_type = Some("image/svg+xml".into());
+    a.name = "logo.svg".into();
+    assert!(!a.is_previewable_image());
+    a.content_type = Some("application/pdf".into());
+    a.name = "invoice.pdf".into();
+    assert_eq!(a.type_label(), "PDF");
+}

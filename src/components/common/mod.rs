@@ -3,7 +3,9 @@
 mod error_notice;
 mod safe_html;
 mod time;
+mod visible;
 
 pub use error_notice::ErrorNotice;
 pub use safe_html::SafeHtmlView;
 pub use time::RelativeTime;
+pub use visible::when_near_viewport;

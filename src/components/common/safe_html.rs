@@ -1,10 +1,12 @@
 //! The only place in the app that puts HTML into the DOM. It accepts nothing but the
 //! sanitizer's [`SafeHtml`].
 
+use leptos::html::Div;
 use leptos::prelude::*;
 use threadline_core::html::SafeHtml;
+use wasm_bindgen::JsCast;
 
-/// Renders sanitized HTML inside a `div`.
+/// Renders sanitized HTML inside a `div`, and shows each link's real target on hover.
 #[component]
 pub fn SafeHtmlView(
     /// The sanitized markup.
@@ -13,5 +15,21 @@ pub fn SafeHtmlView(
     #[prop(optional)]
     class: &'static str,
 ) -> impl IntoView {
-    view! { <div class=class inner_html=html.as_str().to_owned()></div> }
+    let node = NodeRef::<Div>::new();
+    // Email links often say one thing and go elsewhere: the title tells the truth.
+    Effect::new(move |_| {
+        let Some(div) = node.get() else { return };
+        let Ok(links) = div.query_selector_all("a[href]") else {
+            return;
+        };
+        for i in 0..links.length() {
+            if let Some(link) = links
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+            {
+                let _ = link.set_attribute("title", &link.href());
+            }
+        }
+    });
+    view! { <div node_ref=node class=class inner_html=html.as_str().to_owned()></div> }
 }

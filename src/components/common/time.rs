@@ -21,7 +21,8 @@ pub fn RelativeTime(
         None => (timestamp.clone(), timestamp.clone()),
     };
     view! {
-        <time class="tl-time" datetime=timestamp title=exact.clone() aria-label=exact>
+        // Focusable, so keyboard users get the exact time too (shown by CSS on focus).
+        <time class="tl-time" datetime=timestamp title=exact.clone() aria-label=exact.clone() data-exact=exact tabindex="0">
             {text}
         </time>
     }

@@ -2,10 +2,10 @@
 //! are tinted, labelled and announced as such.
 
 use leptos::prelude::*;
-use threadline_core::html::message_body;
 use threadline_core::model::{Message, Role};
 
-use crate::components::common::{RelativeTime, SafeHtmlView};
+use super::{AttachmentList, MessageBody};
+use crate::components::common::RelativeTime;
 
 /// Renders a message.
 #[component]
@@ -13,7 +13,6 @@ pub fn MessageItem(
     /// The message to show.
     message: Message,
 ) -> impl IntoView {
-    let body = message_body(&message);
     let author = message.author.clone().unwrap_or_default();
     let name = match message.role {
         Role::System => "System".to_owned(),
@@ -44,30 +43,19 @@ pub fn MessageItem(
                     {(!author.email.is_empty() && message.role != Role::System)
                         .then(|| view! { <span class="tl-msg__email">{author.email.clone()}</span> })}
                     {is_note.then(|| view! {
-                        <span class="tl-badge tl-badge--note"><span aria-hidden="true">"🔒 "</span>"Internal note"</span>
+                        <span class="tl-badge tl-badge--note">
+                            <svg class="tl-icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+                                <path d="M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7zm2 0h4V5a2 2 0 0 0-4 0z" fill="currentColor"/>
+                            </svg>
+                            " Internal note"
+                        </span>
                     })}
                     <RelativeTime timestamp=message.created_at.clone()/>
                 </header>
                 {cc.map(|cc| view! { <p class="tl-msg__cc">{cc}</p> })}
-                <SafeHtmlView html=body class="tl-msg__body"/>
-                {(!attachments.is_empty()).then(|| view! {
-                    <ul class="tl-attachments" aria-label="Attachments">
-                        {attachments.into_iter().map(|a| {
-                            let size = a.size.map(format_size).unwrap_or_default();
-                            view! { <li class="tl-attachment">{a.name}" "<span class="tl-attachment__size">{size}</span></li> }
-                        }).collect_view()}
-                    </ul>
-                })}
+                <MessageBody message=message.clone()/>
+                {(!attachments.is_empty()).then(|| view! { <AttachmentList attachments=attachments/> })}
             </article>
         </li>
-    }
-}
-
-/// `1234` → "1.2 KB".
-fn format_size(bytes: u64) -> String {
-    match bytes {
-        b if b < 1_000 => format!("{b} B"),
-        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1e3),
-        b => format!("{:.1} MB", b as f64 / 1e6),
     }
 }

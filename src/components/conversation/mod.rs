@@ -1,9 +1,13 @@
 //! The conversation: the ticket header and its thread of messages.
 
+mod attachments;
+mod body;
 mod message;
 mod thread;
 mod ticket_header;
 
+pub use attachments::AttachmentList;
+pub use body::MessageBody;
 pub use message::MessageItem;
 pub use thread::Thread;
 pub use ticket_header::TicketHeader;

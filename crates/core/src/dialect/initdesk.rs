@@ -186,6 +186,32 @@ impl Dialect for Initdesk {
         json_body::<WireAttachment>(response).map(WireAttachment::into_model)
     }
 
+    fn download_request(&self, attachment: &Attachment) -> Option<HttpRequest> {
+        let url = self.base.join(attachment.download_url.as_deref()?).ok()?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return None;
+        }
+        if is_under_base(&self.base, url.as_str()) {
+            Some(self.get(url.into()))
+        } else {
+            Some(HttpRequest {
+                method: Method::Get,
+                url: url.into(),
+                headers: Vec::new(),
+                body: Body::Empty,
+            })
+        }
+    }
+
+    fn parse_error(&self, response: &HttpResponse) -> ApiError {
+        check_status(response)
+            .err()
+            .unwrap_or_else(|| ApiError::Server {
+                status: response.status,
+                detail: "unexpected response".into(),
+            })
+    }
+
     fn list_users_request(&self) -> HttpRequest {
         self.get(self.url("users/"))
     }

@@ -44,6 +44,15 @@ pub trait Dialect: Send + Sync {
     fn upload_attachment_request(&self, file: &UploadFile) -> Result<HttpRequest, ApiError>;
     fn parse_uploaded_attachment(&self, response: &HttpResponse) -> Result<Attachment, ApiError>;
 
+    /// The request that downloads an attachment: with credentials when its URL is under the
+    /// API, without them otherwise (a signed storage URL must not receive our token).
+    /// `None` when the attachment has no URL.
+    fn download_request(&self, attachment: &Attachment) -> Option<HttpRequest>;
+
+    /// The typed error for any non-2xx response (used where the body is not JSON, such as
+    /// a failed download).
+    fn parse_error(&self, response: &HttpResponse) -> ApiError;
+
     /// The agents a ticket can be assigned to.
     fn list_users_request(&self) -> HttpRequest;
     /// `Ok(None)` when the backend has no users endpoint (the app then falls back to the

@@ -1,0 +1,108 @@
+//! A message's attachments: name, size and type, a thumbnail for images (loaded when it comes
+//! near the viewport), and a download that sends the credentials the file needs.
+
+use leptos::html::Li;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use threadline_core::model::{format_size, Attachment};
+use threadline_core::ApiError;
+use wasm_bindgen::JsCast;
+
+use crate::api::{transport, Client};
+use crate::components::common::{when_near_viewport, ErrorNotice};
+
+/// The attachments of one message.
+#[component]
+pub fn AttachmentList(
+    /// The attachments.
+    attachments: Vec<Attachment>,
+) -> impl IntoView {
+    view! {
+        <ul class="tl-attachments" aria-label="Attachments">
+            {attachments.into_iter().map(|a| view! { <AttachmentItem attachment=a/> }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn AttachmentItem(attachment: Attachment) -> impl IntoView {
+    let client = expect_context::<Client>();
+    let node = NodeRef::<Li>::new();
+    let thumbnail = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    if attachment.is_previewable_image() {
+        let (client, attachment) = (client.clone(), attachment.clone());
+        when_near_viewport(node, move || {
+            let (client, attachment) = (client.clone(), attachment.clone());
+            spawn_local(async move {
+                if let Ok(url) = client.attachment_url(&attachment).await {
+                    // The item may be gone by now; then free the URL at once.
+                    if thumbnail.try_set(Some(url.clone())).is_some() {
+                        transport::revoke_object_url(&url);
+                    }
+                }
+            });
+        });
+        on_cleanup(move || {
+            if let Some(Some(url)) = thumbnail.try_get_untracked() {
+                transport::revoke_object_url(&url);
+            }
+        });
+    }
+    let details = [
+        attachment.size.map(format_size),
+        Some(attachment.type_label()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let download = {
+        let attachment = attachment.clone();
+        move |_| {
+            let (client, attachment) = (client.clone(), attachment.clone());
+            error.set(None);
+            spawn_local(async move {
+                match client.attachment_url(&attachment).await {
+                    Ok(url) => save_as(&url, &attachment.name),
+                    Err(e) => {
+                        error.try_set(Some(e));
+                    }
+                }
+            });
+        }
+    };
+    let name = attachment.name.clone();
+    view! {
+        <li class="tl-attachment" node_ref=node>
+            {move || thumbnail.get().map(|src| view! {
+                <img class="tl-attachment__thumb" src=src alt="" width="64" height="64"/>
+            })}
+            <span class="tl-attachment__name">{attachment.name.clone()}</span>
+            <span class="tl-attachment__size">{details}</span>
+            <button type="button" class="tl-link-button" aria-label=format!("Download {name}") on:click=download>
+                "Download"
+            </button>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+        </li>
+    }
+}
+
+/// Saves an object URL as a file through a temporary `<a download>`, then frees it.
+fn save_as(url: &str, name: &str) {
+    let link = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(link) = link {
+        link.set_href(url);
+        link.set_download(name);
+        link.click();
+    }
+    // The click has started the download; a later revoke keeps the blob alive long enough.
+    let url = url.to_owned();
+    set_timeout(
+        move || transport::revoke_object_url(&url),
+        std::time::Duration::from_secs(60),
+    );
+}

@@ -1,0 +1,3 @@
+//! State that outlives a view: for now the agent's image preferences, kept in the browser.
+
+pub mod image_prefs;
