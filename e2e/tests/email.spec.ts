@@ -65,5 +65,38 @@ test('a plain-text email keeps its line breaks and links its addresses', async (
   await page.goto('/tickets/5');
   const reply = page.getByRole('article', { name: /^Message from Aisha Khan/ }).last();
   await expect(reply.locator('.tl-msg__body br').first()).toBeAttached();
+  // The address is in the folded quote: open it first.
+  await reply.getByRole('button', { name: 'Show quoted text' }).click();
   await expect(reply.getByRole('link', { name: 'alex@acme.example' })).toHaveAttribute('href', 'mailto:alex@acme.example');
+});
+
+test('quoted history of this thread folds, and a quote of anything new does not', async ({ page }) => {
+  await page.goto('/tickets/1');
+  const tom = page.getByRole('article', { name: /^Message from Tom Becker/ });
+  await expect(tom).toContainText('Could you also send a corrected invoice');
+  const toggle = tom.getByRole('button', { name: 'Show quoted text' });
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(tom.getByText('I have refunded USD 49.00.')).toHaveCount(0);
+  await toggle.click();
+  await expect(tom.getByRole('button', { name: 'Hide quoted text' })).toHaveAttribute('aria-expanded', 'true');
+  await expect(tom.getByText(/I have refunded USD 49\.00\./)).toBeVisible();
+
+  // Maria quotes an email that is not in this thread: it stays in view.
+  const maria = page.getByRole('article', { name: /^Message from Maria Lopez/ });
+  await expect(maria.getByText('Your invoice #4411 for the Team plan is ready.')).toBeVisible();
+  await expect(maria.getByRole('button', { name: 'Show quoted text' })).toHaveCount(0);
+});
+
+test('a long message is collapsed behind "Show more"', async ({ page }) => {
+  await page.goto('/tickets/2');
+  const log = page.getByRole('article').filter({ hasText: 'Here is the export log you asked for' });
+  const more = log.getByRole('button', { name: 'Show more' });
+  await expect(more).toHaveAttribute('aria-expanded', 'false');
+  const clipped = await log.locator('.tl-msg__clip').evaluate((el) => el.clientHeight);
+  await more.click();
+  await expect(log.getByRole('button', { name: 'Show less' })).toHaveAttribute('aria-expanded', 'true');
+  const full = await log.locator('.tl-msg__clip').evaluate((el) => el.clientHeight);
+  expect(full).toBeGreaterThan(clipped);
+  // Short messages get no such button.
+  await expect(page.getByRole('article').first().getByRole('button', { name: 'Show more' })).toHaveCount(0);
 });

@@ -5,6 +5,7 @@
 //! - [`dialect`]: one module per helpdesk API, building requests and parsing responses.
 //! - [`email`]: address validation shared by the composer and the server.
 //! - [`error`]: the typed API error every dialect produces.
+//! - [`fold`]: where quoted history starts, folded only when it repeats the thread.
 //! - [`html`]: the one sanitizer, producing [`html::SafeHtml`].
 //! - [`time`]: timestamp parsing for ordering.
 //!
@@ -13,6 +14,7 @@
 pub mod dialect;
 pub mod email;
 pub mod error;
+pub mod fold;
 pub mod html;
 pub mod http;
 mod linkify;

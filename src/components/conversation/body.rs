@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use threadline_core::fold::QuoteSplit;
 use threadline_core::html::{
     sanitize_email, EmailOptions, InlineImage, RemoteImages, SafeHtml, SanitizedEmail,
 };
@@ -19,6 +20,9 @@ use crate::state::image_prefs;
 pub fn MessageBody(
     /// The message.
     message: Message,
+    /// Where its quoted history starts, if it should fold.
+    #[prop(optional_no_strip)]
+    quote: Option<QuoteSplit>,
 ) -> impl IntoView {
     let sender = message
         .author
@@ -29,8 +33,10 @@ pub fn MessageBody(
     let inline_images = RwSignal::new(Vec::<InlineImage>::new());
     load_inline_images(&message, inline_images);
     let Message { html, text, .. } = message;
-    let rendered = Memo::new(move |_| match &html {
-        Some(html) => sanitize_email(
+    // Each half is sanitized on its own, so folding never hands raw markup to the DOM.
+    let (main, quoted) = split_body(html, text, quote);
+    let render = move |part: &Part| match part {
+        Part::Html(html) => sanitize_email(
             html,
             &EmailOptions {
                 remote_images: if show_images.get() {
@@ -41,11 +47,28 @@ pub fn MessageBody(
                 inline_images: inline_images.get(),
             },
         ),
-        None => SanitizedEmail {
-            html: SafeHtml::from_plain_text(text.as_deref().unwrap_or_default()),
+        Part::Text(text) => SanitizedEmail {
+            html: SafeHtml::from_plain_text(text),
             blocked_images: 0,
         },
+    };
+    let rendered = Memo::new(move |_| render(&main));
+    let rendered_quote = Memo::new(move |_| quoted.as_ref().map(render));
+    let quote_open = RwSignal::new(false);
+    // Long messages start clipped; "Show more" appears only when the text really overflows.
+    let clip = NodeRef::<leptos::html::Div>::new();
+    let expanded = RwSignal::new(false);
+    let overflows = RwSignal::new(false);
+    Effect::new(move |_| {
+        rendered.track();
+        if let Some(el) = clip.get() {
+            overflows.set(el.scroll_height() > el.client_height() + 4);
+        }
     });
+    let blocked_total = move || {
+        rendered.with(|r| r.blocked_images)
+            + rendered_quote.with(|q| q.as_ref().map_or(0, |q| q.blocked_images))
+    };
     let show_always = {
         let sender = sender.clone();
         move |_| {
@@ -55,7 +78,7 @@ pub fn MessageBody(
     };
     view! {
         {move || {
-            let blocked = rendered.with(|r| r.blocked_images);
+            let blocked = blocked_total();
             (blocked > 0).then(|| {
                 let show_always = show_always.clone();
                 let noun = if blocked == 1 { "image" } else { "images" };
@@ -74,7 +97,63 @@ pub fn MessageBody(
                 }
             })
         }}
-        {move || view! { <SafeHtmlView html=rendered.with(|r| r.html.clone()) class="tl-msg__body"/> }}
+        <div
+            node_ref=clip
+            class=move || if expanded.get() { "tl-msg__clip" } else { "tl-msg__clip tl-msg__clip--collapsed" }
+        >
+            {move || view! { <SafeHtmlView html=rendered.with(|r| r.html.clone()) class="tl-msg__body"/> }}
+        </div>
+        {move || (overflows.get() || expanded.get()).then(|| view! {
+            <button
+                type="button"
+                class="tl-link-button"
+                aria-expanded=move || expanded.get().to_string()
+                on:click=move |_| expanded.update(|e| *e = !*e)
+            >
+                {move || if expanded.get() { "Show less" } else { "Show more" }}
+            </button>
+        })}
+        {move || rendered_quote.with(|q| q.as_ref().map(|q| q.html.clone())).map(|html| view! {
+            <button
+                type="button"
+                class="tl-quote-toggle"
+                aria-expanded=move || quote_open.get().to_string()
+                on:click=move |_| quote_open.update(|open| *open = !*open)
+            >
+                {move || if quote_open.get() { "Hide quoted text" } else { "Show quoted text" }}
+            </button>
+            <Show when=move || quote_open.get()>
+                <SafeHtmlView html=html.clone() class="tl-msg__body tl-msg__quote"/>
+            </Show>
+        })}
+    }
+}
+
+/// A part of a body, before sanitizing.
+#[derive(Clone)]
+enum Part {
+    Html(String),
+    Text(String),
+}
+
+/// The body and, when it folds, its quoted history.
+fn split_body(
+    html: Option<String>,
+    text: Option<String>,
+    quote: Option<QuoteSplit>,
+) -> (Part, Option<Part>) {
+    let (body, wrap): (String, fn(String) -> Part) = match html {
+        Some(html) => (html, Part::Html),
+        None => (text.unwrap_or_default(), Part::Text),
+    };
+    match quote.filter(|q| {
+        q.in_html == matches!(wrap(String::new()), Part::Html(_)) && body.is_char_boundary(q.at)
+    }) {
+        Some(q) => {
+            let (main, quoted) = body.split_at(q.at);
+            (wrap(main.to_owned()), Some(wrap(quoted.to_owned())))
+        }
+        None => (wrap(body), None),
     }
 }
 

@@ -2,6 +2,7 @@
 //! are tinted, labelled and announced as such.
 
 use leptos::prelude::*;
+use threadline_core::fold::QuoteSplit;
 use threadline_core::model::{Message, Role};
 
 use super::{AttachmentList, MessageBody};
@@ -12,6 +13,9 @@ use crate::components::common::RelativeTime;
 pub fn MessageItem(
     /// The message to show.
     message: Message,
+    /// Where its quoted history starts, if it should fold.
+    #[prop(optional_no_strip)]
+    quote: Option<QuoteSplit>,
 ) -> impl IntoView {
     let author = message.author.clone().unwrap_or_default();
     let name = match message.role {
@@ -53,7 +57,7 @@ pub fn MessageItem(
                     <RelativeTime timestamp=message.created_at.clone()/>
                 </header>
                 {cc.map(|cc| view! { <p class="tl-msg__cc">{cc}</p> })}
-                <MessageBody message=message.clone()/>
+                <MessageBody message=message.clone() quote=quote/>
                 {(!attachments.is_empty()).then(|| view! { <AttachmentList attachments=attachments/> })}
             </article>
         </li>
