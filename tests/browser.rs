@@ -8,9 +8,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use threadline::api::Client;
 use threadline::components::composer::ReplyBox;
-use threadline::components::conversation::MessageItem;
+use threadline::components::conversation::{MessageItem, Thread};
 use threadline_core::dialect::initdesk::{Initdesk, InitdeskConfig};
-use threadline_core::model::{Message, Person, Role};
+use threadline_core::model::{DataProblem, Message, Person, Role};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -48,6 +48,7 @@ fn note(html: &str) -> Message {
         cc: vec![],
         attachments: vec![],
         created_at: "2024-05-01T09:30:00Z".into(),
+        problems: vec![],
     }
 }
 
@@ -137,4 +138,37 @@ async fn a_failed_send_says_why_and_keeps_the_text() {
     );
     assert_eq!(textarea.value(), "Refund is on its way.");
     assert!(!button.disabled(), "the agent can try again");
+}
+
+#[wasm_bindgen_test]
+async fn broken_messages_are_marked_and_the_rest_of_the_thread_renders() {
+    let el = container();
+    let good = note("<p>All fine here</p>");
+    let unreadable = Message::unreadable(Some("13".into()), None, "invalid type: integer".into());
+    let mut undated = note("<p>When was this?</p>");
+    undated.id = "14".into();
+    undated.created_at = "yesterday-ish".into();
+    undated.problems = vec![DataProblem::BadDate];
+    let messages = vec![good, unreadable, undated];
+    let _mounted = leptos::mount::mount_to(el.clone(), move || {
+        let messages = messages.clone();
+        view! { <Thread messages=Signal::derive(move || messages.clone())/> }
+    });
+    leptos::task::tick().await;
+    assert_eq!(el.query_selector_all("article").unwrap().length(), 3);
+    let text = el.text_content().unwrap();
+    assert!(text.contains("All fine here"), "{text}");
+    assert!(
+        text.contains("This message could not be read (invalid type: integer)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("The time of this message is unknown."),
+        "{text}"
+    );
+    assert!(text.contains("unknown time"), "{text}");
+    assert_eq!(
+        el.query_selector_all(".tl-msg__problem").unwrap().length(),
+        2
+    );
 }

@@ -207,6 +207,7 @@ mod tests {
             cc: vec![],
             attachments: vec![],
             created_at: String::new(),
+            problems: vec![],
         }
     }
 

@@ -480,6 +480,23 @@ fn policy() -> Builder<'static> {
     b
 }
 
+/// The largest body we sanitize and show; the rest of a larger one is left out (and the
+/// message marked), so one huge email cannot freeze the page.
+pub const MAX_BODY_BYTES: usize = 1_000_000;
+
+/// The beginning of `body` that we show: all of it, or its first [`MAX_BODY_BYTES`] cut at a
+/// character boundary. The sanitizer closes whatever the cut leaves open.
+pub fn shown_part(body: &str) -> &str {
+    if body.len() <= MAX_BODY_BYTES {
+        return body;
+    }
+    let mut end = MAX_BODY_BYTES;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    &body[..end]
+}
+
 /// The body of a message, ready to display: its HTML sanitized, else its text escaped.
 pub fn message_body(message: &crate::model::Message) -> SafeHtml {
     match (&message.html, &message.text) {
@@ -651,6 +668,15 @@ mod tests {
         let out = sanitize(r#"<p style="color:\72 ed;font-family:\5FAE\8F6F\96C5\9ED1">x</p>"#);
         assert!(!out.as_str().contains("color"), "{out:?}");
         assert!(out.as_str().contains("font-family"), "{out:?}");
+    }
+
+    #[test]
+    fn a_huge_body_is_cut_at_a_character_boundary() {
+        let body = format!("<p>{}</p>", "é".repeat(MAX_BODY_BYTES));
+        let shown = shown_part(&body);
+        assert!(shown.len() <= MAX_BODY_BYTES && shown.len() > MAX_BODY_BYTES - 4);
+        assert!(sanitize(shown).as_str().ends_with("</p>"));
+        assert_eq!(shown_part("short"), "short");
     }
 
     #[test]

@@ -320,6 +320,64 @@ pub struct Message {
     pub attachments: Vec<Attachment>,
     /// RFC 3339 timestamp as received.
     pub created_at: String,
+    /// What was wrong with the data, so the message can be shown as well as possible and marked.
+    #[serde(default)]
+    pub problems: Vec<DataProblem>,
+}
+
+/// Something wrong with a message as received. The rest of the thread is unaffected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DataProblem {
+    /// The item could not be read at all; the text says why.
+    Unreadable(String),
+    /// The timestamp is missing or not a date.
+    BadDate,
+    /// The body is larger than we show; only its beginning is displayed.
+    TooLarge { bytes: usize },
+}
+
+impl DataProblem {
+    /// What the agent reads beside the message.
+    pub fn describe(&self) -> String {
+        match self {
+            DataProblem::Unreadable(why) => format!("This message could not be read ({why})."),
+            DataProblem::BadDate => "The time of this message is unknown.".to_owned(),
+            DataProblem::TooLarge { bytes } => {
+                format!(
+                    "This message is very large ({}); only its beginning is shown.",
+                    format_size(*bytes as u64)
+                )
+            }
+        }
+    }
+}
+
+impl Message {
+    /// A stand-in for a list item that could not be read, so the thread shows that something
+    /// is there instead of silently dropping it.
+    pub fn unreadable(id: Option<String>, created_at: Option<String>, why: String) -> Message {
+        Message {
+            id: id.unwrap_or_else(|| {
+                // Unique within the page, so a keyed list never merges two placeholders.
+                static NEXT: std::sync::atomic::AtomicUsize =
+                    std::sync::atomic::AtomicUsize::new(0);
+                format!(
+                    "unreadable-{}",
+                    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                )
+            }),
+            role: Role::System,
+            author: None,
+            author_user_id: None,
+            text: None,
+            html: None,
+            is_internal: false,
+            cc: Vec::new(),
+            attachments: Vec::new(),
+            created_at: created_at.unwrap_or_default(),
+            problems: vec![DataProblem::Unreadable(why)],
+        }
+    }
 }
 
 /// Whether a new message goes to the customer or stays internal.

@@ -509,3 +509,42 @@ fn only_raster_images_are_previewed() {
     a.name = "invoice.pdf".into();
     assert_eq!(a.type_label(), "PDF");
 }
+
+#[test]
+fn a_broken_item_is_kept_as_a_marked_placeholder_and_the_rest_is_unaffected() {
+    use threadline_core::model::DataProblem;
+    let body = r#"{"count": 3, "next": null, "results": [
+        {"id": 1, "role": "customer", "content": "fine", "created_at": "2024-05-01T09:00:00Z"},
+        {"id": 2, "role": "customer", "content": 42, "created_at": "2024-05-01T09:01:00Z"},
+        {"id": 3, "role": "associate", "content": "no date", "created_at": "yesterday-ish"}
+    ]}"#;
+    let page = dialect()
+        .parse_message_page(&HttpResponse::new(200, body))
+        .unwrap();
+    assert_eq!(page.items.len(), 3);
+    assert!(page.items[0].problems.is_empty());
+    assert_eq!(page.items[1].id, "2");
+    assert!(matches!(
+        page.items[1].problems[..],
+        [DataProblem::Unreadable(_)]
+    ));
+    assert!(page.items[1].problems[0]
+        .describe()
+        .starts_with("This message could not be read"));
+    assert_eq!(page.items[2].text.as_deref(), Some("no date"));
+    assert_eq!(page.items[2].problems, vec![DataProblem::BadDate]);
+}
+
+#[test]
+fn a_five_megabyte_body_is_marked_too_large() {
+    use threadline_core::model::DataProblem;
+    let big = "x".repeat(5_000_000);
+    let body = serde_json::json!([{"id": 9, "role": "customer", "content_html": big, "created_at": "2024-05-01T09:00:00Z"}]);
+    let page = dialect()
+        .parse_message_page(&HttpResponse::new(200, body.to_string()))
+        .unwrap();
+    assert_eq!(
+        page.items[0].problems,
+        vec![DataProblem::TooLarge { bytes: 5_000_000 }]
+    );
+}

@@ -18,7 +18,10 @@ pub fn RelativeTime(
                 String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)),
             )
         }
-        None => (timestamp.clone(), timestamp.clone()),
+        None => (
+            "unknown time".to_owned(),
+            format!("Unknown time ({timestamp:?})"),
+        ),
     };
     view! {
         // Focusable, so keyboard users get the exact time too (shown by CSS on focus).

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use threadline_core::fold::QuoteSplit;
 use threadline_core::html::{
-    sanitize_email, EmailOptions, InlineImage, RemoteImages, SafeHtml, SanitizedEmail,
+    sanitize_email, shown_part, EmailOptions, InlineImage, RemoteImages, SafeHtml, SanitizedEmail,
 };
 use threadline_core::model::Message;
 
@@ -143,8 +143,8 @@ fn split_body(
     quote: Option<QuoteSplit>,
 ) -> (Part, Option<Part>) {
     let (body, wrap): (String, fn(String) -> Part) = match html {
-        Some(html) => (html, Part::Html),
-        None => (text.unwrap_or_default(), Part::Text),
+        Some(html) => (shown_part(&html).to_owned(), Part::Html),
+        None => (shown_part(&text.unwrap_or_default()).to_owned(), Part::Text),
     };
     match quote.filter(|q| {
         q.in_html == matches!(wrap(String::new()), Part::Html(_)) && body.is_char_boundary(q.at)

@@ -57,6 +57,9 @@ pub fn MessageItem(
                     <RelativeTime timestamp=message.created_at.clone()/>
                 </header>
                 {cc.map(|cc| view! { <p class="tl-msg__cc">{cc}</p> })}
+                {message.problems.iter().map(|p| view! {
+                    <p class="tl-msg__problem" role="note">{p.describe()}</p>
+                }).collect_view()}
                 <MessageBody message=message.clone() quote=quote/>
                 {(!attachments.is_empty()).then(|| view! { <AttachmentList attachments=attachments/> })}
             </article>

@@ -10,11 +10,13 @@ use super::{
     Dialect,
 };
 use crate::error::{ApiError, FieldErrors};
+use crate::html::MAX_BODY_BYTES;
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
 use crate::model::{
-    AssigneeChange, Attachment, Capabilities, Message, NewMessage, NextAction, Page, Person, Role,
-    Ticket, TicketStatus, UploadFile, User, Visibility,
+    AssigneeChange, Attachment, Capabilities, DataProblem, Message, NewMessage, NextAction, Page,
+    Person, Role, Ticket, TicketStatus, UploadFile, User, Visibility,
 };
+use crate::time::parse_rfc3339_millis;
 
 /// The header carrying the organisation token.
 pub const TOKEN_HEADER: &str = "X-Initdesk-Token";
@@ -132,8 +134,17 @@ impl Dialect for Initdesk {
     }
 
     fn parse_message_page(&self, response: &HttpResponse) -> Result<Page<Message>, ApiError> {
+        // An item that does not parse stays in the thread as a marked placeholder.
         parse_page(response, |v| {
-            serde_json::from_value::<WireMessage>(v).map(WireMessage::into_model)
+            let (id, at) = (
+                v.get("id").map(value_text),
+                v.get("created_at")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            );
+            Ok(serde_json::from_value::<WireMessage>(v)
+                .map(WireMessage::into_model)
+                .unwrap_or_else(|e| Message::unreadable(id, at, e.to_string())))
         })
     }
 
@@ -364,6 +375,26 @@ fn parse_page<T>(
     })
 }
 
+/// What is wrong with a message as received (dates and sizes; unreadable items are handled
+/// by the page parser).
+fn problems(created_at: Option<&str>, body: Option<&str>) -> Vec<DataProblem> {
+    let mut problems = Vec::new();
+    if created_at.and_then(parse_rfc3339_millis).is_none() {
+        problems.push(DataProblem::BadDate);
+    }
+    if let Some(bytes) = body.map(str::len).filter(|b| *b > MAX_BODY_BYTES) {
+        problems.push(DataProblem::TooLarge { bytes });
+    }
+    problems
+}
+
+/// A JSON id as text.
+fn value_text(v: &Value) -> String {
+    v.as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| v.to_string())
+}
+
 /// Ids arrive as numbers or strings; we keep them as text.
 fn de_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     match Value::deserialize(d)? {
@@ -530,6 +561,10 @@ impl WireMessage {
             (None, Some(a)) => Some(a.into_person()),
             (None, None) => None,
         };
+        let problems = problems(
+            self.created_at.as_deref(),
+            self.content_html.as_deref().or(self.content.as_deref()),
+        );
         Message {
             id: self.id,
             role,
@@ -544,6 +579,7 @@ impl WireMessage {
                 .into_iter()
                 .map(WireAttachment::into_model)
                 .collect(),
+            problems,
             created_at: self.created_at.unwrap_or_default(),
         }
     }
