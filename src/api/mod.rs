@@ -5,12 +5,20 @@ pub mod transport;
 
 use std::sync::Arc;
 
-use threadline_core::dialect::{sort_thread, Dialect};
+use threadline_core::dialect::{newest_pages, sort_thread, Dialect};
 use threadline_core::model::{Attachment, Capabilities, Message, NewMessage, Page, Ticket, User};
 use threadline_core::ApiError;
 
 /// Most pages of a thread we follow before stopping (a loop guard, not a product limit).
 const MAX_PAGES: usize = 200;
+
+/// A run of consecutive messages, oldest first, and the page before it, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadChunk {
+    pub messages: Vec<Message>,
+    /// The page holding the messages just before these (`None`: these are the oldest).
+    pub older_page: Option<u64>,
+}
 
 /// The client for the configured helpdesk. Cheap to clone.
 #[derive(Clone)]
@@ -39,6 +47,50 @@ impl Client {
     pub async fn ticket(&self, id: &str) -> Result<Ticket, ApiError> {
         let response = transport::execute(&self.dialect.get_ticket_request(id)?).await?;
         self.dialect.parse_ticket(&response)
+    }
+
+    /// The newest messages of a thread (older ones come from [`Client::older`]). Asks for one
+    /// message first to learn the count, then for the last page(s).
+    pub async fn latest(&self, id: &str) -> Result<ThreadChunk, ApiError> {
+        let probe = transport::execute(&self.dialect.message_page_request(id, 1, 1)?).await?;
+        let probe = self.dialect.parse_message_page(&probe)?;
+        let Some(total) = probe.total else {
+            // No count (an unpaginated list, or cursor links): read it all.
+            return Ok(ThreadChunk {
+                messages: self.thread(id).await?,
+                older_page: None,
+            });
+        };
+        let size = self.dialect.page_size();
+        let pages = newest_pages(total, size);
+        let mut messages = Vec::new();
+        // Oldest page first: the sort below is stable, and messages stamped in the same second
+        // must keep the server's order across pages.
+        for page in pages.iter().rev() {
+            messages.extend(self.page(id, *page, size).await?);
+        }
+        sort_thread(&mut messages);
+        let oldest = pages.iter().copied().min().unwrap_or(1);
+        Ok(ThreadChunk {
+            messages,
+            older_page: (oldest > 1).then(|| oldest - 1),
+        })
+    }
+
+    /// One older page of a thread.
+    pub async fn older(&self, id: &str, page: u64) -> Result<ThreadChunk, ApiError> {
+        let mut messages = self.page(id, page, self.dialect.page_size()).await?;
+        sort_thread(&mut messages);
+        Ok(ThreadChunk {
+            messages,
+            older_page: (page > 1).then(|| page - 1),
+        })
+    }
+
+    async fn page(&self, id: &str, page: u64, size: u32) -> Result<Vec<Message>, ApiError> {
+        let response =
+            transport::execute(&self.dialect.message_page_request(id, page, size)?).await?;
+        Ok(self.dialect.parse_message_page(&response)?.items)
     }
 
     /// The whole thread, following `next` links, oldest first.

@@ -548,3 +548,14 @@ fn a_five_megabyte_body_is_marked_too_large() {
         vec![DataProblem::TooLarge { bytes: 5_000_000 }]
     );
 }
+
+#[test]
+fn a_numbered_message_page_can_be_asked_for() {
+    let req = dialect().message_page_request("7", 200, 50).unwrap();
+    assert_eq!(req.url, "http://127.0.0.1:8080/api/initdesk/organizations/1/tickets/7/messages/?page=200&page_size=50");
+    assert!(dialect()
+        .message_page_request("7", 1, 1000)
+        .unwrap()
+        .url
+        .ends_with("page_size=100"));
+}

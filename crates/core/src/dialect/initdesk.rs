@@ -105,6 +105,10 @@ impl Dialect for Initdesk {
         }
     }
 
+    fn page_size(&self) -> u32 {
+        self.page_size
+    }
+
     fn list_tickets_request(&self) -> HttpRequest {
         self.get(self.url(&format!("tickets/?page=1&page_size={}", self.page_size)))
     }
@@ -146,6 +150,21 @@ impl Dialect for Initdesk {
                 .map(WireMessage::into_model)
                 .unwrap_or_else(|e| Message::unreadable(id, at, e.to_string())))
         })
+    }
+
+    fn message_page_request(
+        &self,
+        ticket_id: &str,
+        page: u64,
+        page_size: u32,
+    ) -> Result<HttpRequest, ApiError> {
+        let path = format!(
+            "tickets/{}/messages/?page={}&page_size={}",
+            path_segment(ticket_id)?,
+            page.max(1),
+            page_size.clamp(1, 100)
+        );
+        Ok(self.get(self.url(&path)))
     }
 
     fn next_page_request(&self, next_url: &str) -> Result<HttpRequest, ApiError> {

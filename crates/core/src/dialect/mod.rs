@@ -16,6 +16,9 @@ pub trait Dialect: Send + Sync {
     /// What this backend lets the agent do.
     fn capabilities(&self) -> Capabilities;
 
+    /// How many items a page holds (from the configuration).
+    fn page_size(&self) -> u32;
+
     /// The first page of tickets.
     fn list_tickets_request(&self) -> HttpRequest;
     fn parse_ticket_page(&self, response: &HttpResponse) -> Result<Page<Ticket>, ApiError>;
@@ -27,6 +30,15 @@ pub trait Dialect: Send + Sync {
     /// The first page of a ticket's thread.
     fn list_messages_request(&self, ticket_id: &str) -> Result<HttpRequest, ApiError>;
     fn parse_message_page(&self, response: &HttpResponse) -> Result<Page<Message>, ApiError>;
+
+    /// One numbered page of a thread, oldest first within the whole thread (page 1 holds the
+    /// oldest messages). With `page_size` 1 the response's total tells how many there are.
+    fn message_page_request(
+        &self,
+        ticket_id: &str,
+        page: u64,
+        page_size: u32,
+    ) -> Result<HttpRequest, ApiError>;
 
     /// The request for a `next` link returned by a list. Refuses links that leave the API,
     /// so the credentials are never sent to another origin.
@@ -75,6 +87,20 @@ impl DialectConfig {
                 Ok(Box::new(initdesk::Initdesk::new(c.clone(), page_url)?))
             }
         }
+    }
+}
+
+/// Which pages to read so the newest messages come first: the last page of `total` messages in
+/// pages of `page_size`, and the one before it when the last is less than half full (so the
+/// first screen is never nearly empty). Returned newest page first.
+pub fn newest_pages(total: u64, page_size: u32) -> Vec<u64> {
+    let size = u64::from(page_size.max(1));
+    let last = total.div_ceil(size).max(1);
+    let last_count = total - (last - 1) * size;
+    if last > 1 && last_count * 2 < size {
+        vec![last, last - 1]
+    } else {
+        vec![last]
     }
 }
 
@@ -171,4 +197,19 @@ pub(crate) fn body_excerpt(body: &str) -> String {
         return String::new();
     }
     body.chars().take(200).collect::<String>().trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::newest_pages;
+
+    #[test]
+    fn the_newest_pages_come_first_and_a_thin_last_page_brings_its_neighbour() {
+        assert_eq!(newest_pages(0, 50), vec![1]);
+        assert_eq!(newest_pages(30, 50), vec![1]);
+        assert_eq!(newest_pages(100, 50), vec![2]);
+        assert_eq!(newest_pages(10_000, 50), vec![200]);
+        assert_eq!(newest_pages(10_010, 50), vec![201, 200]);
+        assert_eq!(newest_pages(10_030, 50), vec![201]);
+    }
 }
