@@ -23,6 +23,14 @@ pub struct AppConfig {
     pub dialect: DialectConfig,
     #[serde(default)]
     pub mode: Mode,
+    /// How often to look for new messages, in seconds (four times slower while the tab is
+    /// hidden); 0 turns polling off.
+    #[serde(default = "default_poll_seconds")]
+    pub poll_seconds: u32,
+}
+
+fn default_poll_seconds() -> u32 {
+    30
 }
 
 /// The document's base URL (honours `<base href>`), else the page URL.

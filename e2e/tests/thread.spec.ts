@@ -38,3 +38,29 @@ test('a long thread opens on its newest messages and loads older ones without ju
   expect(Math.abs(anchorTopAfter - anchorTopBefore)).toBeLessThan(5);
   await expect(page.getByRole('button', { name: 'Load older messages' })).toHaveCount(0);
 });
+
+test('a new message appears on its own, announced rather than scrolled to', async ({ page, request }) => {
+  await page.goto('/tickets/2'); // taller than the viewport
+  const thread = page.getByRole('list', { name: 'Conversation' });
+  await expect(thread.getByRole('article').first()).toBeVisible();
+  await page.evaluate(() => window.scrollTo(0, 0));
+
+  const config = (await (await request.get('/config.json')).json()) as Config;
+  const text = `A colleague's note arriving later (e2e ${Date.now()})`;
+  const response = await request.post(`${config.api_base}/organizations/${config.organization_id}/tickets/2/messages/`, {
+    headers: { 'X-Initdesk-Token': config.token },
+    data: { content: text, is_visible_to_customer: false },
+  });
+  expect(response.status()).toBe(201);
+
+  // The xtask server tells the app to poll every 2 s.
+  const pill = page.getByRole('status').getByRole('button', { name: '1 new message' });
+  await expect(pill).toBeVisible({ timeout: 15_000 });
+  const arrived = thread.getByRole('article').filter({ hasText: text });
+  await expect(arrived).toHaveCount(1);
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  await expect(arrived).not.toBeInViewport();
+  await pill.click();
+  await expect(thread.getByRole('article').filter({ hasText: text })).toBeInViewport();
+  await expect(page.getByRole('button', { name: /new message/ })).toHaveCount(0);
+});

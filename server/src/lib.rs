@@ -37,6 +37,8 @@ pub struct Options {
     pub rate_limit_per_minute: u32,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: u64,
+    /// How often the app looks for new messages (`config.json`'s `poll_seconds`).
+    pub poll_seconds: u32,
 }
 
 impl Default for Options {
@@ -49,6 +51,7 @@ impl Default for Options {
             reset_demo: false,
             rate_limit_per_minute: 60,
             max_upload_bytes: 25 * 1_000_000,
+            poll_seconds: 30,
         }
     }
 }
@@ -57,6 +60,7 @@ struct Inner {
     db: Mutex<Connection>,
     limiter: Mutex<RateLimiter>,
     max_upload_bytes: u64,
+    poll_seconds: u32,
 }
 
 /// Shared state of every handler.
@@ -84,6 +88,10 @@ impl AppState {
     pub(crate) fn max_upload_bytes(&self) -> u64 {
         self.0.max_upload_bytes
     }
+
+    pub(crate) fn poll_seconds(&self) -> u32 {
+        self.0.poll_seconds
+    }
 }
 
 /// A bound, ready server.
@@ -101,6 +109,7 @@ impl Server {
             db: Mutex::new(conn),
             limiter: Mutex::new(RateLimiter::new(options.rate_limit_per_minute)),
             max_upload_bytes: options.max_upload_bytes,
+            poll_seconds: options.poll_seconds,
         }));
         let router = Router::new()
             .nest(initdesk::MOUNT, initdesk::routes())

@@ -1,5 +1,5 @@
 //! `threadline-server [--db PATH] [--host H] [--port N] [--dist DIR] [--reset-demo]
-//! [--rate-limit N] [--max-upload-mb N]`
+//! [--rate-limit N] [--max-upload-mb N] [--poll-seconds N]`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +8,7 @@ use threadline_server::{Options, Server};
 
 const USAGE: &str =
     "usage: threadline-server [--db PATH] [--host HOST] [--port N] [--dist DIR] [--reset-demo] \
-[--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N]";
+[--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N]";
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut o = Options::default();
@@ -31,6 +31,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
                 o.rate_limit_per_minute = value("--rate-limit")?
                     .parse()
                     .map_err(|e| format!("--rate-limit: {e}"))?
+            }
+            "--poll-seconds" => {
+                o.poll_seconds = value("--poll-seconds")?
+                    .parse()
+                    .map_err(|e| format!("--poll-seconds: {e}"))?
             }
             "--max-upload-mb" => {
                 let mb: u64 = value("--max-upload-mb")?

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -17,8 +18,9 @@ pub const DEMO_ORG: i64 = 1;
 pub const DEMO_TOKEN: &str = "demo-token-acme";
 
 /// `config.json` for the embedded demo: the Initdesk surface of this same server.
-async fn config_json() -> impl IntoResponse {
+async fn config_json(State(state): State<AppState>) -> impl IntoResponse {
     Json(json!({
+        "poll_seconds": state.poll_seconds(),
         "dialect": "initdesk",
         "api_base": crate::initdesk::MOUNT,
         "organization_id": DEMO_ORG.to_string(),

@@ -12,6 +12,7 @@ use crate::api::Client;
 use crate::components::common::ErrorNotice;
 use crate::components::composer::ReplyBox;
 use crate::components::conversation::{Thread, TicketHeader};
+use crate::config::AppConfig;
 
 /// Start loading older messages when the page is scrolled this close to its top.
 const LOAD_OLDER_WITHIN_PX: f64 = 400.0;
@@ -109,13 +110,34 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             });
         }
     });
+    // New messages found by polling that the agent has not scrolled to yet.
+    let unseen = RwSignal::new(Vec::<String>::new());
+    let poll_seconds = use_context::<AppConfig>().map_or(0, |c| c.poll_seconds);
+    if poll_seconds > 0 {
+        poll_for_new_messages(
+            client.clone(),
+            ticket_id.clone(),
+            poll_seconds,
+            messages,
+            unseen,
+            status,
+        );
+    }
     let scrolling = window_event_listener(leptos::ev::scroll, move |_| {
-        let near_top = window().scroll_y().is_ok_and(|y| y < LOAD_OLDER_WITHIN_PX);
-        if near_top
+        let y = window().scroll_y().unwrap_or_default();
+        if y < LOAD_OLDER_WITHIN_PX
             && status.get_untracked() == Load::Ready
             && older_error.get_untracked().is_none()
         {
             load_older.run(());
+        }
+        let viewport = window()
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or_default();
+        if y + viewport >= document_height() - 100.0 && !unseen.with_untracked(Vec::is_empty) {
+            unseen.set(Vec::new());
         }
     });
     on_cleanup(move || scrolling.remove());
@@ -145,8 +167,76 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                 Load::Failed(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 Load::Ready => view! { <Thread messages=messages/> }.into_any(),
             }}
+            <div class="tl-new-messages" role="status" aria-live="polite">
+                {move || {
+                    let count = unseen.with(Vec::len);
+                    (count > 0).then(|| view! {
+                        <button type="button" class="tl-button tl-button--primary tl-new-messages__pill" on:click=move |_| {
+                            if let Some(first) = unseen.with_untracked(|u| u.first().cloned()) {
+                                if let Some(el) = message_element(&first) {
+                                    el.scroll_into_view();
+                                }
+                            }
+                            unseen.set(Vec::new());
+                        }>
+                            {if count == 1 { "1 new message".to_owned() } else { format!("{count} new messages") }}
+                        </button>
+                    })
+                }}
+            </div>
             <ReplyBox ticket_id=ticket_id on_sent=move |m: Message| messages.update(|v| append(v, m))/>
         </main>
+    }
+}
+
+/// Looks for new messages every `seconds` (four times slower while the tab is hidden) and
+/// appends them, announcing them through `unseen` rather than scrolling.
+fn poll_for_new_messages(
+    client: Client,
+    ticket_id: String,
+    seconds: u32,
+    messages: RwSignal<Vec<Message>>,
+    unseen: RwSignal<Vec<String>>,
+    status: RwSignal<Load>,
+) {
+    let ticks = RwSignal::new(0u32);
+    let in_flight = RwSignal::new(false);
+    let handle = set_interval_with_handle(
+        move || {
+            let tick = ticks.get_untracked().wrapping_add(1);
+            ticks.set(tick);
+            let hidden = document().hidden();
+            if (hidden && !tick.is_multiple_of(4))
+                || in_flight.get_untracked()
+                || status.get_untracked() != Load::Ready
+            {
+                return;
+            }
+            in_flight.set(true);
+            let (client, id) = (client.clone(), ticket_id.clone());
+            spawn_local(async move {
+                // A failed poll is retried at the next tick; the thread on screen stays as is.
+                if let Ok(chunk) = client.latest(&id).await {
+                    let mut fresh = Vec::new();
+                    messages.try_update(|current| {
+                        for m in chunk.messages {
+                            if !current.iter().any(|c| c.id == m.id) {
+                                fresh.push(m.id.clone());
+                                current.push(m);
+                            }
+                        }
+                    });
+                    if !fresh.is_empty() {
+                        unseen.try_update(|u| u.extend(fresh));
+                    }
+                }
+                in_flight.try_set(false);
+            });
+        },
+        std::time::Duration::from_secs(u64::from(seconds)),
+    );
+    if let Ok(handle) = handle {
+        on_cleanup(move || handle.clear());
     }
 }
 
@@ -164,23 +254,25 @@ fn append(thread: &mut Vec<Message>, message: Message) {
     }
 }
 
+/// The list item of message `id`, if it is in the DOM.
+fn message_element(id: &str) -> Option<web_sys::Element> {
+    let items = document()
+        .query_selector_all(".tl-thread > li[data-message-id]")
+        .ok()?;
+    (0..items.length())
+        .filter_map(|i| {
+            items
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        })
+        .find(|e| e.get_attribute("data-message-id").is_some_and(|v| v == id))
+}
+
 /// Waits (at most about a second of frames) until the message `id` is in the DOM, so that
 /// scrolling measures the page as the agent will see it.
 async fn rendered(id: &str) -> bool {
     for _ in 0..60 {
-        let present = document()
-            .query_selector_all(".tl-thread > li[data-message-id]")
-            .ok()
-            .is_some_and(|items| {
-                (0..items.length()).any(|i| {
-                    items
-                        .item(i)
-                        .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
-                        .and_then(|e| e.get_attribute("data-message-id"))
-                        .is_some_and(|v| v == id)
-                })
-            });
-        if present {
+        if message_element(id).is_some() {
             return true;
         }
         next_frame().await;

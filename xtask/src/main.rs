@@ -247,7 +247,8 @@ fn e2e(root: &Path, tools: &Tools) -> Result {
         0,
         // Many browser sessions a minute share one token here; the 60/min rule itself is
         // covered by the server's integration tests.
-        &["--rate-limit", "6000"],
+        // Poll fast so a test sees a new message within seconds.
+        &["--rate-limit", "6000", "--poll-seconds", "2"],
     )?;
     let outcome = run(Command::new(&tools.npx)
         .current_dir(root.join("e2e"))
