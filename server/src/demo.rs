@@ -480,3 +480,55 @@ fn long_thread() -> Vec<Msg> {
     );
     messages
 }
+
+/// Adds a ticket with `count` messages (alternating customer and agent, one a minute), for
+/// benchmarks of long threads. Returns the new ticket's id.
+pub fn add_long_thread(conn: &Connection, now_secs: i64, count: u32) -> rusqlite::Result<i64> {
+    let id: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets", [], |r| {
+        r.get(0)
+    })?;
+    let opened = now_secs - i64::from(count) * 60 - 3600;
+    conn.execute(
+        "INSERT INTO customers (id, org_id, name, email) VALUES (?1, 1, 'Bench Customer', ?2)",
+        params![id, format!("bench{id}@bench.example")],
+    )?;
+    conn.execute(
+        "INSERT INTO tickets (id, org_id, public_id, inbox_id, customer_id, subject, created_at, updated_at)
+         VALUES (?1, 1, ?2, 1, ?1, ?3, ?4, ?5)",
+        params![
+            id,
+            1000 + id,
+            format!("Benchmark thread with {count} messages"),
+            crate::clock::rfc3339(opened),
+            crate::clock::rfc3339(opened + i64::from(count) * 60),
+        ],
+    )?;
+    let mut insert = conn.prepare(
+        "INSERT INTO messages (ticket_id, role, author_id, sender_email, sender_name, content, content_html,
+                               is_visible_to_customer, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)",
+    )?;
+    for i in 0..count {
+        let agent = i % 2 == 1;
+        let at = crate::clock::rfc3339(opened + i64::from(i + 1) * 60);
+        let text = format!("Message {} of {count}. Checking the export again; the totals column looked right this time.", i + 1);
+        let html = format!("<p>Message {} of {count}.</p><p>Checking the export again; the <b>totals</b> column looked right this time.</p>", i + 1);
+        let (role, author, email, name) = if agent {
+            (
+                "associate",
+                Some(3),
+                "priya@acme.example".to_owned(),
+                "Priya Shah".to_owned(),
+            )
+        } else {
+            (
+                "customer",
+                None,
+                format!("bench{id}@bench.example"),
+                "Bench Customer".to_owned(),
+            )
+        };
+        insert.execute(params![id, role, author, email, name, text, html, at])?;
+    }
+    Ok(id)
+}

@@ -39,6 +39,8 @@ pub struct Options {
     pub max_upload_bytes: u64,
     /// How often the app looks for new messages (`config.json`'s `poll_seconds`).
     pub poll_seconds: u32,
+    /// Extra tickets with this many messages each, for benchmarks.
+    pub long_threads: Vec<u32>,
 }
 
 impl Default for Options {
@@ -52,6 +54,7 @@ impl Default for Options {
             rate_limit_per_minute: 60,
             max_upload_bytes: 25 * 1_000_000,
             poll_seconds: 30,
+            long_threads: Vec::new(),
         }
     }
 }
@@ -105,6 +108,11 @@ impl Server {
     pub async fn bind(options: &Options) -> Result<Server, String> {
         let conn = db::open(&options.db, options.reset_demo)
             .map_err(|e| format!("cannot open database {}: {e}", options.db.display()))?;
+        for count in &options.long_threads {
+            let id = demo::add_long_thread(&conn, clock::now_secs(), *count)
+                .map_err(|e| format!("cannot add a thread of {count}: {e}"))?;
+            println!("threadline-server: ticket {id} has {count} messages");
+        }
         let state = AppState(Arc::new(Inner {
             db: Mutex::new(conn),
             limiter: Mutex::new(RateLimiter::new(options.rate_limit_per_minute)),

@@ -8,7 +8,7 @@ use threadline_server::{Options, Server};
 
 const USAGE: &str =
     "usage: threadline-server [--db PATH] [--host HOST] [--port N] [--dist DIR] [--reset-demo] \
-[--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N]";
+[--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--add-thread MESSAGES]...";
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut o = Options::default();
@@ -32,6 +32,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
                     .parse()
                     .map_err(|e| format!("--rate-limit: {e}"))?
             }
+            "--add-thread" => o.long_threads.push(
+                value("--add-thread")?
+                    .parse()
+                    .map_err(|e| format!("--add-thread: {e}"))?,
+            ),
             "--poll-seconds" => {
                 o.poll_seconds = value("--poll-seconds")?
                     .parse()

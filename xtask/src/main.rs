@@ -16,7 +16,8 @@ const USAGE: &str = "usage: cargo xtask <command>
           demo data on http://127.0.0.1:8080 (Ctrl+C stops; data persists in data/)
   test    install what is missing, then fmt, clippy (host and wasm32), host tests,
           browser tests (wasm-bindgen-test in headless Chromium) and Playwright end-to-end tests
-  bench   release bundle size (wasm and JS: raw, gzip, brotli)
+  bench   release bundle size (wasm and JS: raw, gzip, brotli), then threads of 50, 1,000
+          and 10,000 messages in headless Chromium (first message, DOM size, scrolling)
   setup   only install the tools (add --test for the test tools too)";
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -87,6 +88,13 @@ fn build_server(root: &Path) -> Result<PathBuf> {
     Ok(root.join("target/debug/threadline-server"))
 }
 
+/// A running server, its URL, and what it printed before it was ready.
+struct Running {
+    child: Child,
+    url: String,
+    startup: Vec<String>,
+}
+
 /// Starts the server on `port` (0: a free one) with the app from `dist/` and the database
 /// `db`, and waits for the line that says where it listens.
 fn start_server(
@@ -95,7 +103,7 @@ fn start_server(
     db: &Path,
     port: u16,
     extra: &[&str],
-) -> Result<(Child, String)> {
+) -> Result<Running> {
     let mut child = Command::new(server)
         .args(extra)
         .arg("--db")
@@ -108,10 +116,12 @@ fn start_server(
         .map_err(|e| format!("cannot start {}: {e}", server.display()))?;
     let stdout = child.stdout.take().ok_or("no server stdout")?;
     let mut lines = BufReader::new(stdout).lines();
+    let mut startup = Vec::new();
     let url = loop {
         match lines.next() {
             Some(Ok(line)) => {
                 println!("{line}");
+                startup.push(line.clone());
                 if let Some(rest) = line.split("running at ").nth(1) {
                     break rest
                         .split_whitespace()
@@ -133,7 +143,11 @@ fn start_server(
             .map_while(std::result::Result::ok)
             .for_each(|l| println!("{l}"))
     });
-    Ok((child, url))
+    Ok(Running {
+        child,
+        url,
+        startup,
+    })
 }
 
 fn dev() -> Result {
@@ -143,7 +157,7 @@ fn dev() -> Result {
     let server = build_server(&root)?;
     std::fs::create_dir_all(root.join("data")).map_err(|e| format!("cannot create data/: {e}"))?;
     let db = root.join("data/threadline.sqlite3");
-    let (mut child, url) = start_server(&root, &server, &db, 8080, &[])?;
+    let Running { mut child, url, .. } = start_server(&root, &server, &db, 8080, &[])?;
     println!(
         "\nThreadline: open {url}/ in your browser. Ctrl+C stops the server; data stays in data/."
     );
@@ -240,7 +254,7 @@ fn e2e(root: &Path, tools: &Tools) -> Result {
     let scratch = std::env::temp_dir().join(format!("threadline-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     let db = scratch.join("e2e.sqlite3");
-    let (mut child, url) = start_server(
+    let Running { mut child, url, .. } = start_server(
         root,
         &server,
         &db,
@@ -301,7 +315,52 @@ fn bench() -> Result {
         kb(gz_total),
         kb(br_total)
     );
-    Ok(())
+    long_threads(&root, &tools)
+}
+
+/// Threads of 50, 1,000 and 10,000 messages on a throw-away server, measured in Chromium
+/// by e2e/bench/thread.mjs (time to first message, DOM size, scrolling).
+fn long_threads(root: &Path, tools: &Tools) -> Result {
+    let server = build_server(root)?;
+    let scratch = std::env::temp_dir().join(format!("threadline-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let db = scratch.join("bench.sqlite3");
+    let extra = [
+        "--add-thread",
+        "50",
+        "--add-thread",
+        "1000",
+        "--add-thread",
+        "10000",
+        "--rate-limit",
+        "0",
+        "--poll-seconds",
+        "0",
+    ];
+    let Running {
+        mut child,
+        url,
+        startup,
+    } = start_server(root, &server, &db, 0, &extra)?;
+    // "threadline-server: ticket 101 has 50 messages" → "101:50"
+    let threads: Vec<String> = startup
+        .iter()
+        .filter_map(|l| {
+            let rest = l.split("ticket ").nth(1)?;
+            let (id, count) = rest.split_once(" has ")?;
+            Some(format!("{id}:{}", count.split_whitespace().next()?))
+        })
+        .collect();
+    let outcome = run(Command::new("node")
+        .current_dir(root.join("e2e"))
+        .env("CHROMIUM", &tools.chromium)
+        .arg("bench/thread.mjs")
+        .arg(&url)
+        .args(&threads));
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&scratch);
+    outcome
 }
 
 fn kb(bytes: u64) -> String {

@@ -85,12 +85,10 @@ impl Tools {
                 &format!("binaryen@{BINARYEN_VERSION}"),
             ]))?;
         }
-        if level >= Level::Bench && !tools.brotli.exists() {
-            apt_install(&["brotli"])?;
-        }
-        if level >= Level::Test {
-            if !tools.chromium.exists() || !tools.chromedriver.exists() {
-                apt_install(&["chromium", "chromium-driver"])?;
+        // Benchmarks and tests both drive Chromium through the e2e packages.
+        if level >= Level::Bench {
+            if !tools.chromium.exists() || !tools.chromedriver.exists() || !tools.brotli.exists() {
+                apt_install(&["chromium", "chromium-driver", "brotli"])?;
             }
             ensure_npm_ci(&root.join("e2e"))?;
         }
