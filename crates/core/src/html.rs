@@ -186,21 +186,42 @@ fn safe_declarations(style: &str) -> Cow<'_, str> {
     )
 }
 
+/// The characters of `css` that are outside quoted strings, with their byte offsets (quotes,
+/// string contents and escapes inside strings are skipped).
+fn outside_strings(css: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut quote = None::<char>;
+    let mut escaped = false;
+    css.char_indices().filter(move |&(_, c)| match quote {
+        Some(_) if escaped => {
+            escaped = false;
+            false
+        }
+        Some(_) if c == '\\' => {
+            escaped = true;
+            false
+        }
+        Some(q) => {
+            if c == q {
+                quote = None;
+            }
+            false
+        }
+        None if c == '"' || c == '\'' => {
+            quote = Some(c);
+            false
+        }
+        None => true,
+    })
+}
+
 /// Splits a style attribute on `;` outside strings and parentheses.
 fn split_declarations(style: &str) -> Vec<&str> {
-    let (mut parts, mut start, mut depth, mut quote) = (Vec::new(), 0, 0usize, None::<char>);
-    let mut chars = style.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match (quote, c) {
-            (Some(_), '\\') => {
-                chars.next();
-            }
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') => depth = depth.saturating_sub(1),
-            (None, ';') if depth == 0 => {
+    let (mut parts, mut start, mut depth) = (Vec::new(), 0, 0usize);
+    for (i, c) in outside_strings(style) {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ';' if depth == 0 => {
                 parts.push(&style[start..i]);
                 start = i + 1;
             }
@@ -213,20 +234,7 @@ fn split_declarations(style: &str) -> Vec<&str> {
 
 /// The text of a declaration with its quoted strings removed.
 fn unquoted(declaration: &str) -> String {
-    let (mut out, mut quote) = (String::new(), None::<char>);
-    let mut chars = declaration.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(_), '\\') => {
-                chars.next();
-            }
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, c) => out.push(c),
-        }
-    }
-    out
+    outside_strings(declaration).map(|(_, c)| c).collect()
 }
 
 /// Whether `cid:<content-id>` refers to this attachment: the Content-ID's local part (before
