@@ -6,7 +6,7 @@ pub mod transport;
 use std::sync::Arc;
 
 use threadline_core::dialect::{newest_pages, sort_thread, Dialect};
-use threadline_core::model::{Attachment, Capabilities, Message, NewMessage, Page, Ticket, User};
+use threadline_core::model::{Attachment, Capabilities, Message, NewMessage, Page, Ticket};
 use threadline_core::ApiError;
 
 /// Most pages of a thread we follow before stopping (a loop guard, not a product limit).
@@ -125,11 +125,5 @@ impl Client {
         transport::fetch_object_url(&request)
             .await?
             .map_err(|response| self.dialect.parse_error(&response))
-    }
-
-    /// Agents for the assignee picker; `None` when the backend has no such list.
-    pub async fn users(&self) -> Result<Option<Vec<User>>, ApiError> {
-        let response = transport::execute(&self.dialect.list_users_request()).await?;
-        self.dialect.parse_users(&response)
     }
 }

@@ -505,15 +505,6 @@ pub fn shown_part(body: &str) -> &str {
     &body[..end]
 }
 
-/// The body of a message, ready to display: its HTML sanitized, else its text escaped.
-pub fn message_body(message: &crate::model::Message) -> SafeHtml {
-    match (&message.html, &message.text) {
-        (Some(html), _) => sanitize(html),
-        (None, Some(text)) => SafeHtml::from_plain_text(text),
-        (None, None) => SafeHtml::default(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
