@@ -63,9 +63,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                     // A long thread opens on its newest message, not on page 1's oldest,
                     // once the messages are in the DOM.
                     if let (true, Some(newest)) = (has_older, newest) {
-                        if rendered(&newest).await {
-                            scroll_to_bottom();
-                        }
+                        settle_at_bottom(&newest).await;
                     }
                 }
                 Err(e) => {
@@ -87,20 +85,12 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             loading_older.set(true);
             older_error.set(None);
             let (client, id) = (client.clone(), id.clone());
-            let height_before = document_height();
             spawn_local(async move {
                 match client.older(&id, page).await {
                     Ok(chunk) => {
-                        let first_older = chunk.messages.first().map(|m| m.id.clone());
+                        // The thread keeps what the agent was reading in place.
                         messages.try_update(|current| *current = prepend(chunk.messages, current));
                         older_page.try_set(chunk.older_page);
-                        // Keep what the agent was reading where it was, once the older
-                        // messages are in the DOM.
-                        if let Some(first_older) = first_older {
-                            if rendered(&first_older).await {
-                                scroll_by(document_height() - height_before);
-                            }
-                        }
                     }
                     Err(e) => {
                         older_error.try_set(Some(e));
@@ -151,7 +141,10 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 })}
             </Suspense>
-            {move || older_page.get().map(|_| view! {
+            // The marker takes the button's place at the same height, so that nothing below moves
+            // when the last older page arrives.
+            {move || match (status.get(), older_page.get()) {
+                (Load::Ready, Some(_)) => view! {
                 <button
                     type="button"
                     class="tl-button tl-older"
@@ -160,7 +153,12 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                 >
                     {move || if loading_older.get() { "Loading older messages…" } else { "Load older messages" }}
                 </button>
-            })}
+                }.into_any(),
+                (Load::Ready, None) => view! {
+                    <p class="tl-older tl-older--start">"Beginning of the conversation"</p>
+                }.into_any(),
+                _ => ().into_any(),
+            }}
             {move || older_error.get().map(|e| view! { <ErrorNotice error=e/> })}
             {move || match status.get() {
                 Load::Loading => view! { <p class="tl-loading" role="status">"Loading conversation…"</p> }.into_any(),
@@ -172,12 +170,11 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                     let count = unseen.with(Vec::len);
                     (count > 0).then(|| view! {
                         <button type="button" class="tl-button tl-button--primary tl-new-messages__pill" on:click=move |_| {
-                            if let Some(first) = unseen.with_untracked(|u| u.first().cloned()) {
-                                if let Some(el) = message_element(&first) {
-                                    el.scroll_into_view();
-                                }
-                            }
+                            let first = unseen.with_untracked(|u| u.first().cloned());
                             unseen.set(Vec::new());
+                            if let Some(first) = first {
+                                spawn_local(async move { reveal(&first).await });
+                            }
                         }>
                             {if count == 1 { "1 new message".to_owned() } else { format!("{count} new messages") }}
                         </button>
@@ -268,16 +265,31 @@ fn message_element(id: &str) -> Option<web_sys::Element> {
         .find(|e| e.get_attribute("data-message-id").is_some_and(|v| v == id))
 }
 
-/// Waits (at most about a second of frames) until the message `id` is in the DOM, so that
-/// scrolling measures the page as the agent will see it.
-async fn rendered(id: &str) -> bool {
+/// Scrolls to the bottom until the newest message is rendered and the page stops growing:
+/// the thread is windowed, so heights are estimates until messages are measured.
+async fn settle_at_bottom(newest: &str) {
+    let mut last_height = -1.0;
     for _ in 0..60 {
-        if message_element(id).is_some() {
-            return true;
+        scroll_to_bottom();
+        next_frame().await;
+        let height = document_height();
+        if message_element(newest).is_some() && (height - last_height).abs() < 1.0 {
+            return;
         }
+        last_height = height;
+    }
+}
+
+/// Brings a new message (at the end of the thread, possibly not rendered yet) into view.
+async fn reveal(id: &str) {
+    for _ in 0..60 {
+        if let Some(el) = message_element(id) {
+            el.scroll_into_view();
+            return;
+        }
+        scroll_to_bottom();
         next_frame().await;
     }
-    false
 }
 
 /// Resolves at the next animation frame.
@@ -292,12 +304,6 @@ fn document_height() -> f64 {
     document()
         .document_element()
         .map_or(0.0, |e| f64::from(e.scroll_height()))
-}
-
-fn scroll_by(dy: f64) {
-    if dy != 0.0 {
-        window().scroll_by_with_x_and_y(0.0, dy);
-    }
 }
 
 fn scroll_to_bottom() {

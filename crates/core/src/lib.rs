@@ -20,5 +20,6 @@ pub mod http;
 mod linkify;
 pub mod model;
 pub mod time;
+pub mod virtual_list;
 
 pub use error::ApiError;

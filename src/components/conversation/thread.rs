@@ -1,12 +1,26 @@
-//! The thread: every message, oldest first, as a list.
+//! The thread: messages oldest first, windowed. All loaded messages stay in memory; only
+//! those near the viewport are in the DOM, with padding of their measured (or estimated)
+//! height standing in for the rest, so a long thread costs what a short one does.
 
+use std::collections::HashMap;
+
+use leptos::html::Ol;
 use leptos::prelude::*;
 use threadline_core::fold::{quote_split, QuoteSplit};
 use threadline_core::model::Message;
+use threadline_core::virtual_list::visible_range;
+use wasm_bindgen::JsCast;
 
 use super::MessageItem;
 
-/// Renders messages in order.
+/// Height assumed for a message not measured yet.
+const ESTIMATED_HEIGHT: f64 = 160.0;
+/// How far beyond the viewport messages are rendered, in pixels.
+const OVERSCAN: f64 = 1500.0;
+/// The list's gap between messages (`.tl-thread { gap: .75rem }`).
+const GAP: f64 = 12.0;
+
+/// Renders messages in order, windowed.
 #[component]
 pub fn Thread(
     /// The messages, oldest first.
@@ -14,12 +28,167 @@ pub fn Thread(
     messages: Signal<Vec<Message>>,
 ) -> impl IntoView {
     let items = Memo::new(move |_| messages.with(|all| with_quote_splits(all)));
+    let list = NodeRef::<Ol>::new();
+    let heights = RwSignal::new(HashMap::<String, f64>::new());
+    // (how far the viewport's top is below the list's top, viewport height)
+    let view_box = RwSignal::new((0.0_f64, 800.0_f64));
+    let range = Memo::new(move |_| {
+        let sizes: Vec<f64> = items.with(|all| {
+            heights.with(|h| {
+                all.iter()
+                    .map(|(m, _)| h.get(&m.id).copied().unwrap_or(ESTIMATED_HEIGHT))
+                    .collect()
+            })
+        });
+        let (offset, viewport) = view_box.get();
+        visible_range(&sizes, offset, viewport, OVERSCAN)
+    });
+    let visible = Memo::new(move |_| {
+        let r = range.get();
+        items.with(|all| {
+            all.get(r.start..r.end)
+                .map(<[_]>::to_vec)
+                .unwrap_or_default()
+        })
+    });
+
+    // The first message on screen and its distance from the viewport's top: when older
+    // messages arrive above it, it is put back exactly there.
+    let anchor = StoredValue::new(None::<(String, f64)>);
+    let first_id = Memo::new(move |_| items.with(|all| all.first().map(|(m, _)| m.id.clone())));
+    let refresh = move || {
+        let Some(ol) = list.get_untracked() else {
+            return;
+        };
+        measure(&ol, heights);
+        let top = ol.get_bounding_client_rect().top();
+        let viewport = window()
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(800.0);
+        view_box.set((-top, viewport));
+        if let Some(on_screen) = first_on_screen(&ol, viewport) {
+            anchor.set_value(Some(on_screen));
+        }
+    };
+    Effect::new(move |previous: Option<Option<String>>| {
+        let first = first_id.get();
+        if matches!(&previous, Some(Some(before)) if Some(before) != first.as_ref()) {
+            if let Some((id, screen_top)) = anchor.get_value() {
+                restore_anchor(list, items, heights, &id, screen_top);
+            }
+        }
+        first
+    });
+    // Measure what was just rendered, once it is laid out.
+    Effect::new(move |_| {
+        visible.track();
+        request_animation_frame(refresh);
+    });
+    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| refresh());
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| refresh());
+    on_cleanup(move || {
+        on_scroll.remove();
+        on_resize.remove();
+    });
+
     view! {
-        <ol class="tl-thread" aria-label="Conversation">
-            <For each=move || items.get() key=|(m, _)| m.id.clone() let:item>
+        <ol
+            node_ref=list
+            class="tl-thread"
+            aria-label="Conversation"
+            style:padding-top=move || format!("{}px", range.get().pad_top)
+            style:padding-bottom=move || format!("{}px", range.get().pad_bottom)
+        >
+            <For each=move || visible.get() key=|(m, _)| m.id.clone() let:item>
                 <MessageItem message=item.0 quote=item.1/>
             </For>
         </ol>
+    }
+}
+
+/// The first rendered message that is on screen, and its top.
+fn first_on_screen(list: &web_sys::HtmlOListElement, viewport: f64) -> Option<(String, f64)> {
+    let items = list
+        .query_selector_all(":scope > li[data-message-id]")
+        .ok()?;
+    (0..items.length())
+        .filter_map(|i| {
+            items
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        })
+        .find(|li| {
+            let rect = li.get_bounding_client_rect();
+            rect.bottom() > 0.0 && rect.top() < viewport
+        })
+        .and_then(|li| {
+            Some((
+                li.get_attribute("data-message-id")?,
+                li.get_bounding_client_rect().top(),
+            ))
+        })
+}
+
+/// Scrolls so that message `id` is `screen_top` pixels below the viewport's top again, from
+/// the list's own arithmetic (measured heights, estimates for the rest).
+fn restore_anchor(
+    list: NodeRef<Ol>,
+    items: Memo<Vec<(Message, Option<QuoteSplit>)>>,
+    heights: RwSignal<HashMap<String, f64>>,
+    id: &str,
+    screen_top: f64,
+) {
+    let Some(ol) = list.get_untracked() else {
+        return;
+    };
+    let offset: f64 = items.with_untracked(|all| {
+        heights.with_untracked(|h| {
+            all.iter()
+                .take_while(|(m, _)| m.id != id)
+                .map(|(m, _)| h.get(&m.id).copied().unwrap_or(ESTIMATED_HEIGHT))
+                .sum()
+        })
+    });
+    let list_top = ol.get_bounding_client_rect().top() + window().scroll_y().unwrap_or_default();
+    window().scroll_to_with_x_and_y(0.0, list_top + offset - screen_top);
+}
+
+/// Records the heights of the rendered messages. When a message above the viewport turns out
+/// taller or shorter than assumed, scrolls by the difference so the view does not jump.
+fn measure(list: &web_sys::HtmlOListElement, heights: RwSignal<HashMap<String, f64>>) {
+    let Ok(items) = list.query_selector_all(":scope > li[data-message-id]") else {
+        return;
+    };
+    let mut changes = Vec::new();
+    let mut shift_above = 0.0;
+    for i in 0..items.length() {
+        let Some(li) = items
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let Some(id) = li.get_attribute("data-message-id") else {
+            continue;
+        };
+        let rect = li.get_bounding_client_rect();
+        let height = rect.height() + GAP;
+        let known = heights.with_untracked(|h| h.get(&id).copied());
+        if known.is_none_or(|k| (k - height).abs() > 1.0) {
+            if rect.bottom() < 0.0 {
+                shift_above += height - known.unwrap_or(ESTIMATED_HEIGHT);
+            }
+            changes.push((id, height));
+        }
+    }
+    if changes.is_empty() {
+        return;
+    }
+    heights.update(|h| h.extend(changes));
+    if shift_above.abs() > 0.5 {
+        window().scroll_by_with_x_and_y(0.0, shift_above);
     }
 }
 
