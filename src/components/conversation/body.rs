@@ -1,6 +1,7 @@
 //! A message's body: sanitized email HTML (remote images blocked until the agent allows them,
 //! `cid:` images shown from the message's attachments) or plain text with its line breaks.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use leptos::prelude::*;
@@ -32,28 +33,45 @@ pub fn MessageBody(
     let show_images = RwSignal::new(image_prefs::always_shows(&sender));
     let inline_images = RwSignal::new(Vec::<InlineImage>::new());
     load_inline_images(&message, inline_images);
-    let Message { html, text, .. } = message;
+    let Message { id, html, text, .. } = message;
     // Each half is sanitized on its own, so folding never hands raw markup to the DOM.
     let (main, quoted) = split_body(html, text, quote);
-    let render = move |part: &Part| match part {
-        Part::Html(html) => sanitize_email(
-            html,
-            &EmailOptions {
-                remote_images: if show_images.get() {
-                    RemoteImages::Show
-                } else {
-                    RemoteImages::Block
-                },
-                inline_images: inline_images.get(),
+    let cache = use_context::<BodyCache>();
+    let render = move |part: &Part, is_quote: bool| {
+        let options = EmailOptions {
+            remote_images: if show_images.get() {
+                RemoteImages::Show
+            } else {
+                RemoteImages::Block
             },
-        ),
-        Part::Text(text) => SanitizedEmail {
-            html: SafeHtml::from_plain_text(text),
-            blocked_images: 0,
-        },
+            inline_images: inline_images.get(),
+        };
+        // Blob URLs of inline images die with this component, so only bodies without them
+        // are cached.
+        let key = (
+            id.clone(),
+            is_quote,
+            options.remote_images == RemoteImages::Show,
+        );
+        let cacheable = options.inline_images.is_empty();
+        if let Some(hit) = cache.filter(|_| cacheable).and_then(|c| c.get(&key)) {
+            return hit;
+        }
+        let result = match part {
+            Part::Html(html) => sanitize_email(html, &options),
+            Part::Text(text) => SanitizedEmail {
+                html: SafeHtml::from_plain_text(text),
+                blocked_images: 0,
+            },
+        };
+        if let Some(c) = cache.filter(|_| cacheable) {
+            c.insert(key, result.clone());
+        }
+        result
     };
-    let rendered = Memo::new(move |_| render(&main));
-    let rendered_quote = Memo::new(move |_| quoted.as_ref().map(render));
+    let render_quote = render.clone();
+    let rendered = Memo::new(move |_| render(&main, false));
+    let rendered_quote = Memo::new(move |_| quoted.as_ref().map(|q| render_quote(q, true)));
     let quote_open = RwSignal::new(false);
     // Long messages start clipped; "Show more" appears only when the text really overflows.
     let clip = NodeRef::<leptos::html::Div>::new();
@@ -126,6 +144,33 @@ pub fn MessageBody(
                 <SafeHtmlView html=html.clone() class="tl-msg__body tl-msg__quote"/>
             </Show>
         })}
+    }
+}
+
+/// Bodies already sanitized in this thread, keyed by (message id, quoted part, images shown),
+/// so that a message scrolling back into the window is not sanitized again. Provided by the
+/// thread, so it lives as long as one ticket's view.
+#[derive(Clone, Copy)]
+pub struct BodyCache(StoredValue<HashMap<(String, bool, bool), SanitizedEmail>>);
+
+impl BodyCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self(StoredValue::new(HashMap::new()))
+    }
+
+    fn get(&self, key: &(String, bool, bool)) -> Option<SanitizedEmail> {
+        self.0.try_with_value(|m| m.get(key).cloned()).flatten()
+    }
+
+    fn insert(&self, key: (String, bool, bool), value: SanitizedEmail) {
+        self.0.try_update_value(|m| m.insert(key, value));
+    }
+}
+
+impl Default for BodyCache {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

@@ -11,6 +11,7 @@ use threadline_core::model::Message;
 use threadline_core::virtual_list::visible_range;
 use wasm_bindgen::JsCast;
 
+use super::body::BodyCache;
 use super::MessageItem;
 
 /// Height assumed for a message not measured yet.
@@ -27,6 +28,7 @@ pub fn Thread(
     #[prop(into)]
     messages: Signal<Vec<Message>>,
 ) -> impl IntoView {
+    provide_context(BodyCache::new());
     let items = Memo::new(move |_| messages.with(|all| with_quote_splits(all)));
     let list = NodeRef::<Ol>::new();
     let heights = RwSignal::new(HashMap::<String, f64>::new());
