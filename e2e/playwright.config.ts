@@ -1,5 +1,6 @@
-// Run by `cargo xtask test`, which starts threadline-server on a free port with a throw-away
-// database and passes its URL in BASE_URL. Browsers are never downloaded: Debian's Chromium.
+// Run by `cargo xtask test`, which starts threadline-server on free ports with throw-away
+// databases and passes their URLs: BASE_URL (the app speaks Initdesk) and BASE_URL_INBOXOPS
+// (the same app configured for InboxOps) and BASE_URL_REQUESTOR (for Requestor). Browsers are never downloaded: Debian's Chromium.
 import { defineConfig } from '@playwright/test';
 
 const baseURL = process.env.BASE_URL;
@@ -7,8 +8,16 @@ if (!baseURL) {
   throw new Error('BASE_URL is not set: run the e2e tests through `cargo xtask test`.');
 }
 
+const inboxops = process.env.BASE_URL_INBOXOPS;
+const requestor = process.env.BASE_URL_REQUESTOR;
+
 export default defineConfig({
   testDir: './tests',
+  projects: [
+    { name: 'initdesk', testIgnore: /dialects\//, use: { baseURL } },
+    ...(inboxops ? [{ name: 'inboxops', testMatch: /dialects\/inboxops\.spec\.ts/, use: { baseURL: inboxops } }] : []),
+    ...(requestor ? [{ name: 'requestor', testMatch: /dialects\/requestor\.spec\.ts/, use: { baseURL: requestor } }] : []),
+  ],
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

@@ -27,10 +27,24 @@ pub struct AppConfig {
     /// hidden); 0 turns polling off.
     #[serde(default = "default_poll_seconds")]
     pub poll_seconds: u32,
+    /// How long a sent message can be undone, in seconds; 0 sends at once.
+    #[serde(default = "default_undo_seconds")]
+    pub undo_seconds: u32,
+    /// The largest attachment accepted, in megabytes (10^6 bytes).
+    #[serde(default = "default_max_upload_mb")]
+    pub max_upload_mb: u32,
 }
 
 fn default_poll_seconds() -> u32 {
     30
+}
+
+fn default_undo_seconds() -> u32 {
+    5
+}
+
+fn default_max_upload_mb() -> u32 {
+    25
 }
 
 /// The document's base URL (honours `<base href>`), else the page URL.

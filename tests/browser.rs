@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use threadline::api::Client;
-use threadline::components::composer::ReplyBox;
-use threadline::components::conversation::{MessageItem, Thread};
+use threadline::components::composer::{Composer, OutboxState};
+use threadline::components::conversation::{BodyCache, MessageItem, Thread};
 use threadline_core::dialect::initdesk::{Initdesk, InitdeskConfig};
 use threadline_core::model::{DataProblem, Message, Person, Role};
 use wasm_bindgen::JsCast;
@@ -94,50 +94,108 @@ fn unreachable_client() -> Client {
     ))
 }
 
+/// Waits (up to 5 s) until `check` holds, letting Leptos update the DOM in between.
+async fn until(mut check: impl FnMut() -> bool) -> bool {
+    for _ in 0..100 {
+        leptos::task::tick().await;
+        if check() {
+            return true;
+        }
+        sleep(50).await;
+    }
+    false
+}
+
+fn by_label<T: JsCast>(root: &web_sys::Element, selector: &str, label: &str) -> T {
+    let all = root.query_selector_all(selector).unwrap();
+    (0..all.length())
+        .filter_map(|i| all.item(i))
+        .map(|n| n.unchecked_into::<web_sys::Element>())
+        .find(|e| {
+            e.get_attribute("aria-label").as_deref() == Some(label)
+                || e.text_content().is_some_and(|t| t.trim() == label)
+        })
+        .unwrap_or_else(|| panic!("no {selector} named {label}"))
+        .unchecked_into()
+}
+
 #[wasm_bindgen_test]
-async fn a_failed_send_says_why_and_keeps_the_text() {
+async fn the_composer_formats_markdown_previews_it_and_says_what_send_will_do() {
     let el = container();
     let _mounted = leptos::mount::mount_to(el.clone(), move || {
         provide_context(unreachable_client());
-        view! { <ReplyBox ticket_id="1".to_owned() on_sent=|_| {}/> }
+        let outbox = OutboxState::load("browser-test");
+        view! {
+            <Composer
+                ticket_id="browser-test".to_owned()
+                ticket=Signal::derive(|| None)
+                thread=RwSignal::new(Vec::new())
+                outbox=outbox
+            />
+        }
     });
     leptos::task::tick().await;
-    let textarea: web_sys::HtmlTextAreaElement = el
-        .query_selector("textarea")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    textarea.set_value("Refund is on its way.");
+    let textarea: web_sys::HtmlTextAreaElement = by_label(&el, "textarea", "Reply text");
+    textarea.set_value("please check the invoice");
     textarea
         .dispatch_event(&web_sys::Event::new("input").unwrap())
         .unwrap();
-    let button: web_sys::HtmlButtonElement = el
+    // Select "check" and make it bold with the toolbar.
+    textarea.set_selection_range(7, 12).unwrap();
+    by_label::<web_sys::HtmlButtonElement>(&el, "button", "Bold").click();
+    assert_eq!(textarea.value(), "please **check** the invoice");
+    assert_eq!(textarea.selection_start().unwrap(), Some(9));
+    assert_eq!(textarea.selection_end().unwrap(), Some(14));
+
+    by_label::<web_sys::HtmlButtonElement>(&el, "button", "Preview").click();
+    assert!(
+        until(|| el
+            .query_selector("[aria-label=Preview] strong")
+            .unwrap()
+            .is_some_and(|s| s.text_content().as_deref() == Some("check")))
+        .await,
+        "{}",
+        el.inner_html()
+    );
+
+    let submit: web_sys::HtmlButtonElement = el
         .query_selector("button[type=submit]")
         .unwrap()
         .unwrap()
         .unchecked_into();
-    assert_eq!(button.text_content().as_deref(), Some("Send reply"));
-    button.click();
-    let mut alert = None;
-    for _ in 0..100 {
-        leptos::task::tick().await;
-        alert = el.query_selector("[role=alert]").unwrap();
-        if alert.is_some() {
-            break;
-        }
-        sleep(50).await;
-    }
-    let alert = alert.expect("an error is shown");
+    assert_eq!(submit.text_content().as_deref(), Some("Send reply"));
+    let select: web_sys::HtmlSelectElement = el
+        .query_selector("select")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    select.set_value("1"); // Close and Mark Resolved
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     assert!(
-        alert
-            .text_content()
-            .unwrap()
-            .contains("could not be reached"),
+        until(|| submit.text_content().as_deref() == Some("Send and close as resolved")).await,
         "{:?}",
-        alert.text_content()
+        submit.text_content()
     );
-    assert_eq!(textarea.value(), "Refund is on its way.");
-    assert!(!button.disabled(), "the agent can try again");
+
+    // The shortcut switches to an internal note, with its own (empty) draft.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("n");
+    init.set_code("KeyN");
+    init.set_ctrl_key(true);
+    init.set_alt_key(true);
+    init.set_bubbles(true);
+    let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    textarea.dispatch_event(&key).unwrap();
+    assert!(until(|| submit.text_content().as_deref() == Some("Add note")).await);
+    assert!(el.query_selector(".tl-composer--note").unwrap().is_some());
+    let note_area: web_sys::HtmlTextAreaElement = by_label(&el, "textarea", "Internal note text");
+    assert!(
+        until(|| note_area.value().is_empty()).await,
+        "{:?}",
+        note_area.value()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -171,4 +229,42 @@ async fn broken_messages_are_marked_and_the_rest_of_the_thread_renders() {
         el.query_selector_all(".tl-msg__problem").unwrap().length(),
         2
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_body_is_sanitized_once_per_thread_and_reused_when_it_comes_back() {
+    let first = container();
+    let again = container();
+    let mut original = note("<p>Sanitized the first time</p>");
+    original.id = "cache-1".into();
+    // The same message id with another body: shown only if the cache were bypassed.
+    let mut same_id = original.clone();
+    same_id.html = Some("<p>Sanitized a second time</p>".into());
+    let cache = BodyCache::new();
+    let _one = leptos::mount::mount_to(first.clone(), move || {
+        provide_context(cache);
+        view! { <ul><MessageItem message=original.clone()/></ul> }
+    });
+    leptos::task::tick().await;
+    assert!(first
+        .text_content()
+        .unwrap()
+        .contains("Sanitized the first time"));
+    let _two = leptos::mount::mount_to(again.clone(), move || {
+        provide_context(cache);
+        view! { <ul><MessageItem message=same_id.clone()/></ul> }
+    });
+    leptos::task::tick().await;
+    let text = again.text_content().unwrap();
+    assert!(text.contains("Sanitized the first time"), "{text}");
+    assert!(!text.contains("a second time"), "{text}");
+    // Without the thread's cache, each mount sanitizes its own body.
+    let fresh = container();
+    let mut other = note("<p>No cache here</p>");
+    other.id = "cache-1".into();
+    let _three = leptos::mount::mount_to(fresh.clone(), move || {
+        view! { <ul><MessageItem message=other.clone()/></ul> }
+    });
+    leptos::task::tick().await;
+    assert!(fresh.text_content().unwrap().contains("No cache here"));
 }

@@ -58,6 +58,8 @@ test('an image attachment gets a thumbnail and its size and type', async ({ page
   await page.goto('/tickets/3');
   const item = page.getByRole('list', { name: 'Attachments' }).getByRole('listitem').filter({ hasText: 'login-error.png' });
   await expect(item).toContainText('PNG image');
+  // Thumbnails load as they come near the viewport (the thread opens at its newest message).
+  await item.scrollIntoViewIfNeeded();
   await expect(item.locator('img.tl-attachment__thumb')).toHaveAttribute('src', /^blob:/);
 });
 

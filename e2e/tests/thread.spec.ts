@@ -47,7 +47,15 @@ test('a long thread opens on its newest messages and loads older ones without ju
 test('a new message appears on its own, announced rather than scrolled to', async ({ page, request }) => {
   await page.goto('/tickets/2'); // taller than the viewport
   const thread = page.getByRole('list', { name: 'Conversation' });
-  await expect(thread.getByRole('article').first()).toBeVisible();
+  // It opens on its newest message, beside the composer.
+  await expect(thread.getByRole('article').last()).toBeInViewport();
+  expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  // Let the opening scroll finish before moving away from the bottom.
+  await page.evaluate(() => new Promise((done) => {
+    let frames = 10;
+    const tick = () => (--frames > 0 ? requestAnimationFrame(tick) : done(null));
+    requestAnimationFrame(tick);
+  }));
   await page.evaluate(() => window.scrollTo(0, 0));
 
   const config = (await (await request.get('/config.json')).json()) as Config;

@@ -85,6 +85,29 @@ CREATE TABLE IF NOT EXISTS attachments (
     data BLOB NOT NULL,
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS api_keys (
+    key TEXT PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    scope TEXT NOT NULL CHECK (scope IN ('read', 'read_write'))
+);
+CREATE TABLE IF NOT EXISTS requestor_keys (
+    key TEXT PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    user_id INTEGER NOT NULL REFERENCES users(id)
+);
+CREATE TABLE IF NOT EXISTS requestor_emails (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+    from_mailbox TEXT NOT NULL,
+    cc TEXT NOT NULL DEFAULT '[]',
+    bcc TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    key TEXT NOT NULL,
+    message_id INTEGER NOT NULL REFERENCES messages(id),
+    PRIMARY KEY (org_id, key)
+);
 "#;
 
 /// Opens (creating if needed) the database at `path`, applies the schema and, when the
@@ -97,6 +120,10 @@ pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
     let tx = conn.transaction()?;
     if reset_demo {
         for table in [
+            "idempotency_keys",
+            "requestor_emails",
+            "requestor_keys",
+            "api_keys",
             "attachments",
             "messages",
             "tickets",
@@ -114,6 +141,33 @@ pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
     if is_empty == 0 {
         crate::demo::seed(&tx, crate::clock::now_secs())?;
     }
+    // Databases made before the InboxOps surface existed get its demo keys too.
+    crate::demo::seed_api_keys(&tx)?;
     tx.commit()?;
     Ok(conn)
+}
+
+/// The message an earlier post with this `Idempotency-Key` stored in the organisation.
+pub fn message_for_key(conn: &Connection, org_id: i64, key: &str) -> rusqlite::Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        "SELECT message_id FROM idempotency_keys WHERE org_id = ?1 AND key = ?2",
+        rusqlite::params![org_id, key],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Records that `key` stored `message_id` (inside the transaction that stored it).
+pub fn remember_key(
+    conn: &Connection,
+    org_id: i64,
+    key: &str,
+    message_id: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO idempotency_keys (org_id, key, message_id) VALUES (?1, ?2, ?3)",
+        rusqlite::params![org_id, key, message_id],
+    )
+    .map(|_| ())
 }

@@ -144,6 +144,7 @@ pub fn seed(conn: &Connection, now_secs: i64) -> rusqlite::Result<()> {
             params![token, org, user, active],
         )?;
     }
+    seed_api_keys(conn)?;
     for (id, org, name, prefix) in [
         (1, 1, "Support", "support"),
         (2, 1, "Billing", "billing"),
@@ -531,4 +532,34 @@ pub fn add_long_thread(conn: &Connection, now_secs: i64, count: u32) -> rusqlite
         insert.execute(params![id, role, author, email, name, text, html, at])?;
     }
     Ok(id)
+}
+
+/// Requestor keys (sent in `X-Requestor-Key`), one per organisation.
+fn seed_requestor_keys(conn: &Connection) -> rusqlite::Result<()> {
+    for (key, org, user) in [("rqk_demo_acme", 1, 4), ("rqk_demo_globex", 2, 10)] {
+        conn.execute(
+            "INSERT OR IGNORE INTO requestor_keys (key, org_id, user_id)
+             SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?3 AND org_id = ?2)",
+            params![key, org, user],
+        )?;
+    }
+    Ok(())
+}
+
+/// The keys of the other surfaces: InboxOps (`ixk_…`: one read+write and one read-only for
+/// Acme, one for Globex) and Requestor (`rqk_…`). Added where missing, so older demo databases
+/// get them as well.
+pub fn seed_api_keys(conn: &Connection) -> rusqlite::Result<()> {
+    for (key, org, user, scope) in [
+        ("ixk_demo_acme", 1, 2, "read_write"),
+        ("ixk_demo_acme_readonly", 1, 3, "read"),
+        ("ixk_demo_globex", 2, 10, "read_write"),
+    ] {
+        conn.execute(
+            "INSERT OR IGNORE INTO api_keys (key, org_id, user_id, scope)
+             SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?3 AND org_id = ?2)",
+            params![key, org, user, scope],
+        )?;
+    }
+    seed_requestor_keys(conn)
 }

@@ -55,6 +55,11 @@ impl HttpError {
         e
     }
 
+    /// The seconds a 429 asks the client to wait.
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
+    }
+
     /// A 400 with a JSON body that could not be parsed.
     pub fn parse_error(detail: String) -> Self {
         Self::detail(

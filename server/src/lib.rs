@@ -6,8 +6,12 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 mod error;
+#[cfg(feature = "fault-switch")]
+mod faults;
+pub mod inboxops;
 pub mod initdesk;
 mod ratelimit;
+pub mod requestor;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -22,6 +26,30 @@ use crate::error::HttpError;
 use crate::ratelimit::RateLimiter;
 
 /// How to run the server.
+/// The helpdesk APIs this server speaks; every surface is always served, this picks the one
+/// the app's `config.json` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Initdesk,
+    InboxOps,
+    Requestor,
+}
+
+impl std::str::FromStr for Dialect {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "initdesk" => Ok(Dialect::Initdesk),
+            "inboxops" => Ok(Dialect::InboxOps),
+            "requestor" => Ok(Dialect::Requestor),
+            other => Err(format!(
+                "unknown dialect {other:?} (initdesk, inboxops or requestor)"
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The SQLite database file (created, with demo data, if new).
@@ -39,8 +67,15 @@ pub struct Options {
     pub max_upload_bytes: u64,
     /// How often the app looks for new messages (`config.json`'s `poll_seconds`).
     pub poll_seconds: u32,
+    /// How long a sent message can be undone in the app (`config.json`'s `undo_seconds`).
+    pub undo_seconds: u32,
+    /// Which surface the served `config.json` points the app at.
+    pub dialect: Dialect,
     /// Extra tickets with this many messages each, for benchmarks.
     pub long_threads: Vec<u32>,
+    /// Serve `/__test/faults` and inject the faults armed there (test builds only).
+    #[cfg(feature = "fault-switch")]
+    pub fault_switch: bool,
 }
 
 impl Default for Options {
@@ -54,7 +89,11 @@ impl Default for Options {
             rate_limit_per_minute: 60,
             max_upload_bytes: 25 * 1_000_000,
             poll_seconds: 30,
+            undo_seconds: 5,
+            dialect: Dialect::Initdesk,
             long_threads: Vec::new(),
+            #[cfg(feature = "fault-switch")]
+            fault_switch: false,
         }
     }
 }
@@ -64,6 +103,8 @@ struct Inner {
     limiter: Mutex<RateLimiter>,
     max_upload_bytes: u64,
     poll_seconds: u32,
+    undo_seconds: u32,
+    dialect: Dialect,
 }
 
 /// Shared state of every handler.
@@ -95,6 +136,14 @@ impl AppState {
     pub(crate) fn poll_seconds(&self) -> u32 {
         self.0.poll_seconds
     }
+
+    pub(crate) fn undo_seconds(&self) -> u32 {
+        self.0.undo_seconds
+    }
+
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.0.dialect
+    }
 }
 
 /// A bound, ready server.
@@ -118,11 +167,28 @@ impl Server {
             limiter: Mutex::new(RateLimiter::new(options.rate_limit_per_minute)),
             max_upload_bytes: options.max_upload_bytes,
             poll_seconds: options.poll_seconds,
+            undo_seconds: options.undo_seconds,
+            dialect: options.dialect,
         }));
         let router = Router::new()
             .nest(initdesk::MOUNT, initdesk::routes())
+            .nest(inboxops::MOUNT, inboxops::routes())
+            .nest(requestor::MOUNT, requestor::routes())
             .merge(web::routes(options.dist.as_deref()))
             .with_state(state);
+        #[cfg(feature = "fault-switch")]
+        let router = if options.fault_switch {
+            println!("threadline-server: fault switch on ({})", faults::PATH);
+            let armed = faults::Faults::default();
+            router
+                .layer(axum::middleware::from_fn_with_state(
+                    armed.clone(),
+                    faults::inject,
+                ))
+                .merge(faults::routes(armed))
+        } else {
+            router
+        };
         let addr = format!("{}:{}", options.host, options.port);
         let listener = tokio::net::TcpListener::bind(&addr)
             .await

@@ -1,5 +1,6 @@
 //! `threadline-server [--db PATH] [--host H] [--port N] [--dist DIR] [--reset-demo]
-//! [--rate-limit N] [--max-upload-mb N] [--poll-seconds N]`
+//! [--rate-limit N] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|inboxops|requestor] [--add-thread N]... [--fault-switch]`
+//! (`--fault-switch` only in builds with the `fault-switch` feature)
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +9,7 @@ use threadline_server::{Options, Server};
 
 const USAGE: &str =
     "usage: threadline-server [--db PATH] [--host HOST] [--port N] [--dist DIR] [--reset-demo] \
-[--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--add-thread MESSAGES]...";
+[--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|inboxops|requestor] [--add-thread MESSAGES]... [--fault-switch (test builds only)]";
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut o = Options::default();
@@ -42,11 +43,25 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
                     .parse()
                     .map_err(|e| format!("--poll-seconds: {e}"))?
             }
+            "--dialect" => o.dialect = value("--dialect")?.parse()?,
+            "--undo-seconds" => {
+                o.undo_seconds = value("--undo-seconds")?
+                    .parse()
+                    .map_err(|e| format!("--undo-seconds: {e}"))?
+            }
             "--max-upload-mb" => {
                 let mb: u64 = value("--max-upload-mb")?
                     .parse()
                     .map_err(|e| format!("--max-upload-mb: {e}"))?;
                 o.max_upload_bytes = mb * 1_000_000;
+            }
+            #[cfg(feature = "fault-switch")]
+            "--fault-switch" => o.fault_switch = true,
+            #[cfg(not(feature = "fault-switch"))]
+            "--fault-switch" => {
+                return Err("--fault-switch: this build has no fault switch; \
+build threadline-server with `--features fault-switch` (test builds only)"
+                    .to_owned())
             }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),

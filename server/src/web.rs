@@ -8,25 +8,56 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::json;
+use serde_json::{json, Value};
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::AppState;
+use crate::{AppState, Dialect};
 
 /// The demo organisation and its token (seeded by [`crate::demo`]).
 pub const DEMO_ORG: i64 = 1;
 pub const DEMO_TOKEN: &str = "demo-token-acme";
 
-/// `config.json` for the embedded demo: the Initdesk surface of this same server.
+/// The InboxOps demo key (seeded by [`crate::demo::seed_api_keys`]).
+pub const DEMO_INBOXOPS_KEY: &str = "ixk_demo_acme";
+/// The Requestor demo key.
+pub const DEMO_REQUESTOR_KEY: &str = "rqk_demo_acme";
+
+/// `config.json` for the embedded demo: the chosen surface of this same server.
 async fn config_json(State(state): State<AppState>) -> impl IntoResponse {
-    Json(json!({
+    let mut config = json!({
         "poll_seconds": state.poll_seconds(),
-        "dialect": "initdesk",
-        "api_base": crate::initdesk::MOUNT,
-        "organization_id": DEMO_ORG.to_string(),
-        "token": DEMO_TOKEN,
+        "undo_seconds": state.undo_seconds(),
+        "max_upload_mb": state.max_upload_bytes() / 1_000_000,
         "mode": "agent",
-    }))
+    });
+    let backend = match state.dialect() {
+        Dialect::Initdesk => json!({
+            "dialect": "initdesk",
+            "api_base": crate::initdesk::MOUNT,
+            "organization_id": DEMO_ORG.to_string(),
+            "token": DEMO_TOKEN,
+        }),
+        Dialect::InboxOps => json!({
+            "dialect": "inboxops",
+            "api_base": crate::inboxops::MOUNT,
+            "token": DEMO_INBOXOPS_KEY,
+        }),
+        Dialect::Requestor => json!({
+            "dialect": "requestor",
+            "api_base": crate::requestor::MOUNT,
+            "auth_header": "X-Requestor-Key",
+            "token": DEMO_REQUESTOR_KEY,
+            "outbound_mailboxes": state
+                .db()
+                .ok()
+                .and_then(|conn| crate::requestor::mailboxes(&conn, DEMO_ORG).ok())
+                .unwrap_or_default(),
+        }),
+    };
+    if let (Some(config), Value::Object(backend)) = (config.as_object_mut(), backend) {
+        config.extend(backend);
+    }
+    Json(config)
 }
 
 /// Routes for the app: `config.json`, then the files in `dist`, else index.html.

@@ -6,41 +6,13 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use threadline_core::model::NextAction;
-use threadline_server::{Options, Server};
+
+mod common;
+
+use common::{start_with, TestServer};
 
 const TOKEN: &str = "demo-token-acme";
 const OTHER_ORG_TOKEN: &str = "demo-token-globex";
-
-struct TestServer {
-    root: String,
-    db: std::path::PathBuf,
-    client: reqwest::Client,
-    _dir: tempfile::TempDir,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-async fn start_with(tune: impl FnOnce(&mut Options)) -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let mut options = Options {
-        db: dir.path().join("test.sqlite3"),
-        port: 0,
-        ..Options::default()
-    };
-    tune(&mut options);
-    let server = Server::bind(&options).await.unwrap();
-    let addr = server.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
-    TestServer {
-        root: format!("http://{addr}"),
-        db: options.db.clone(),
-        client: reqwest::Client::new(),
-        _dir: dir,
-        _stop: stop,
-    }
-}
 
 async fn start() -> TestServer {
     start_with(|_| {}).await
@@ -283,6 +255,59 @@ async fn a_reply_is_stored_as_an_associate_message_by_the_tokens_user() {
     assert_eq!(m["content_html"], "<p>Refund issued.</p>");
     let last = s.all_messages(1).await.pop().unwrap();
     assert_eq!(last["id"], m["id"]);
+}
+
+#[tokio::test]
+async fn the_same_idempotency_key_stores_one_message() {
+    let s = start().await;
+    let before = s.all_messages(1).await.len();
+    let post = |key: &'static str, content: &'static str| {
+        s.client
+            .post(s.url("1/tickets/1/messages/"))
+            .header("X-Initdesk-Token", TOKEN)
+            .header("Idempotency-Key", key)
+            .json(&json!({"content": content, "is_visible_to_customer": true}))
+            .send()
+    };
+    let first = post("out-1", "Once only.").await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let again = post("out-1", "Once only.").await.unwrap();
+    assert_eq!(again.status(), StatusCode::CREATED);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(
+        again["id"], first["id"],
+        "the stored message is answered again"
+    );
+    let other = post("out-2", "Once only.").await.unwrap();
+    assert_eq!(other.status(), StatusCode::CREATED);
+    assert_eq!(s.all_messages(1).await.len(), before + 2);
+    // Another organisation's identical key is its own.
+    let foreign = s
+        .client
+        .post(format!(
+            "{}/api/initdesk/organizations/2/tickets/100/messages/",
+            s.root
+        ))
+        .header("X-Initdesk-Token", OTHER_ORG_TOKEN)
+        .header("Idempotency-Key", "out-1")
+        .json(&json!({"content": "Globex", "is_visible_to_customer": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::CREATED);
+    let foreign: Value = foreign.json().await.unwrap();
+    assert_ne!(foreign["id"], first["id"]);
+    let empty_key = s
+        .client
+        .post(s.url("1/tickets/1/messages/"))
+        .header("X-Initdesk-Token", TOKEN)
+        .header("Idempotency-Key", " ")
+        .json(&json!({"content": "x", "is_visible_to_customer": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty_key.status(), StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

@@ -2,11 +2,14 @@
 //! never the network directly.
 
 pub mod transport;
+pub mod upload;
 
 use std::sync::Arc;
 
 use threadline_core::dialect::{newest_pages, sort_thread, Dialect};
-use threadline_core::model::{Attachment, Capabilities, Message, NewMessage, Page, Ticket};
+use threadline_core::model::{
+    Attachment, Capabilities, Message, NewMessage, Page, Ticket, UploadFile, User,
+};
 use threadline_core::ApiError;
 
 /// Most pages of a thread we follow before stopping (a loop guard, not a product limit).
@@ -18,6 +21,13 @@ pub struct ThreadChunk {
     pub messages: Vec<Message>,
     /// The page holding the messages just before these (`None`: these are the oldest).
     pub older_page: Option<u64>,
+}
+
+/// Why an upload produced no attachment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadError {
+    Api(ApiError),
+    Cancelled,
 }
 
 /// The client for the configured helpdesk. Cheap to clone.
@@ -37,9 +47,19 @@ impl Client {
         self.dialect.capabilities()
     }
 
+    /// The mailboxes an emailed reply may go out from, where the backend needs one.
+    pub fn outbound_mailboxes(&self) -> Vec<String> {
+        self.dialect.outbound_mailboxes()
+    }
+
     /// The first page of tickets.
     pub async fn tickets(&self) -> Result<Page<Ticket>, ApiError> {
-        let response = transport::execute(&self.dialect.list_tickets_request()).await?;
+        let request = self.dialect.list_tickets_request().ok_or_else(|| {
+            ApiError::InvalidRequest(
+                "this helpdesk's API has no ticket list; open a ticket from its link".into(),
+            )
+        })?;
+        let response = transport::execute(&request).await?;
         self.dialect.parse_ticket_page(&response)
     }
 
@@ -55,9 +75,18 @@ impl Client {
         let probe = transport::execute(&self.dialect.message_page_request(id, 1, 1)?).await?;
         let probe = self.dialect.parse_message_page(&probe)?;
         let Some(total) = probe.total else {
-            // No count (an unpaginated list, or cursor links): read it all.
+            // No count: without a next link the answer was the whole (unpaged) thread;
+            // with one (cursor links), read it all.
+            let messages = match probe.next {
+                None => {
+                    let mut all = probe.items;
+                    sort_thread(&mut all);
+                    all
+                }
+                Some(_) => self.thread(id).await?,
+            };
             return Ok(ThreadChunk {
-                messages: self.thread(id).await?,
+                messages,
                 older_page: None,
             });
         };
@@ -114,7 +143,41 @@ impl Client {
     pub async fn send(&self, ticket_id: &str, message: &NewMessage) -> Result<Message, ApiError> {
         let response =
             transport::execute(&self.dialect.create_message_request(ticket_id, message)?).await?;
-        self.dialect.parse_created_message(&response)
+        self.dialect.parse_created_message(&response, message)
+    }
+
+    /// The people a ticket can be assigned to; `None` when the backend has no such list.
+    pub async fn users(&self) -> Result<Option<Vec<User>>, ApiError> {
+        let Some(request) = self.dialect.list_users_request() else {
+            return Ok(None);
+        };
+        let response = transport::execute(&request).await?;
+        self.dialect.parse_users(&response)
+    }
+
+    /// Starts uploading `file`; `on_end` gets the stored attachment or why not.
+    pub fn upload(
+        &self,
+        file: &web_sys::File,
+        on_progress: impl Fn(f64, f64) + 'static,
+        on_end: impl FnOnce(Result<Attachment, UploadError>) + 'static,
+    ) -> Result<upload::Upload, ApiError> {
+        let description = UploadFile {
+            name: file.name(),
+            size: file.size() as u64,
+            content_type: file.type_(),
+        };
+        let request = self.dialect.upload_attachment_request(&description)?;
+        let dialect = Arc::clone(&self.dialect);
+        upload::start(&request, file, on_progress, move |end| {
+            on_end(match end {
+                upload::UploadEnd::Answered(response) => dialect
+                    .parse_uploaded_attachment(&response)
+                    .map_err(UploadError::Api),
+                upload::UploadEnd::Failed(e) => Err(UploadError::Api(e)),
+                upload::UploadEnd::Cancelled => Err(UploadError::Cancelled),
+            })
+        })
     }
 
     /// Downloads an attachment (with the credentials it needs) into an object URL.

@@ -1,16 +1,16 @@
 //! The agent's view of one ticket: header, thread (newest messages first, older pages on
-//! demand) and reply box.
+//! demand), messages on their way, and the composer.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use threadline_core::model::Message;
+use threadline_core::model::{Message, Ticket};
 use threadline_core::ApiError;
 
 use crate::api::Client;
 use crate::components::common::ErrorNotice;
-use crate::components::composer::ReplyBox;
+use crate::components::composer::{drive_outbox, Composer, OutboxState, OutgoingList};
 use crate::components::conversation::{Thread, TicketHeader};
 use crate::config::AppConfig;
 
@@ -37,34 +37,44 @@ enum Load {
 #[component]
 fn TicketView(ticket_id: String) -> impl IntoView {
     let client = expect_context::<Client>();
-    let ticket = LocalResource::new({
+    // The header's ticket, kept on screen while it is read again after a send (a resource
+    // refetch emptied it for a moment, which shrank the page and threw the agent to the top).
+    let ticket = RwSignal::new(None::<Result<Ticket, ApiError>>);
+    let load_ticket = {
         let (client, id) = (client.clone(), ticket_id.clone());
         move || {
             let (client, id) = (client.clone(), id.clone());
-            async move { client.ticket(&id).await }
+            spawn_local(async move {
+                let result = client.ticket(&id).await;
+                ticket.try_set(Some(result));
+            });
         }
-    });
+    };
+    load_ticket();
     let messages = RwSignal::new(Vec::<Message>::new());
     let older_page = RwSignal::new(None::<u64>);
     let status = RwSignal::new(Load::Loading);
     let loading_older = RwSignal::new(false);
     let older_error = RwSignal::new(None::<ApiError>);
+    // Scrolling near the top loads older messages only once the thread has settled where it
+    // opens: content arriving above it (the header) moves the page on its own before that.
+    let settled = RwSignal::new(false);
 
     {
         let (client, id) = (client.clone(), ticket_id.clone());
         spawn_local(async move {
             match client.latest(&id).await {
                 Ok(chunk) => {
-                    let has_older = chunk.older_page.is_some();
                     let newest = chunk.messages.last().map(|m| m.id.clone());
                     messages.try_set(chunk.messages);
                     older_page.try_set(chunk.older_page);
                     status.try_set(Load::Ready);
-                    // A long thread opens on its newest message, not on page 1's oldest,
-                    // once the messages are in the DOM.
-                    if let (true, Some(newest)) = (has_older, newest) {
+                    // A thread taller than the window opens on its newest message, next to
+                    // the composer, once the messages are in the DOM.
+                    if let Some(newest) = newest {
                         settle_at_bottom(&newest).await;
                     }
+                    settled.try_set(true);
                 }
                 Err(e) => {
                     status.try_set(Load::Failed(e));
@@ -113,9 +123,21 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             status,
         );
     }
+    // Messages on their way: saved in the browser, sent exactly once, shown under the thread.
+    let outbox = OutboxState::load(&ticket_id);
+    drive_outbox(
+        client.clone(),
+        ticket_id.clone(),
+        outbox,
+        messages,
+        // A next action or assignee changes the ticket: show it as it is now.
+        Callback::new(move |()| load_ticket()),
+    );
+    let ticket_now = Signal::derive(move || ticket.get().and_then(Result::ok));
     let scrolling = window_event_listener(leptos::ev::scroll, move |_| {
         let y = window().scroll_y().unwrap_or_default();
         if y < LOAD_OLDER_WITHIN_PX
+            && settled.get_untracked()
             && status.get_untracked() == Load::Ready
             && older_error.get_untracked().is_none()
         {
@@ -135,12 +157,11 @@ fn TicketView(ticket_id: String) -> impl IntoView {
     view! {
         <main class="tl-page">
             <nav class="tl-nav"><A href="/">"← All tickets"</A></nav>
-            <Suspense fallback=|| view! { <p class="tl-loading" role="status">"Loading ticket…"</p> }>
-                {move || ticket.get().map(|result| match result {
-                    Ok(t) => view! { <TicketHeader ticket=t/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                })}
-            </Suspense>
+            {move || match ticket.get() {
+                None => view! { <p class="tl-loading" role="status">"Loading ticket…"</p> }.into_any(),
+                Some(Ok(t)) => view! { <TicketHeader ticket=t/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+            }}
             // The marker takes the button's place at the same height, so that nothing below moves
             // when the last older page arrives.
             {move || match (status.get(), older_page.get()) {
@@ -181,7 +202,8 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                     })
                 }}
             </div>
-            <ReplyBox ticket_id=ticket_id on_sent=move |m: Message| messages.update(|v| append(v, m))/>
+            <OutgoingList state=outbox/>
+            <Composer ticket_id=ticket_id ticket=ticket_now thread=messages outbox=outbox/>
         </main>
     }
 }
@@ -244,11 +266,9 @@ fn prepend(mut older: Vec<Message>, current: &[Message]) -> Vec<Message> {
     older
 }
 
-/// Adds a message sent from this page, unless the thread already has it.
-fn append(thread: &mut Vec<Message>, message: Message) {
-    if !thread.iter().any(|m| m.id == message.id) {
-        thread.push(message);
-    }
+/// Scrolls message `id` into view (rendering it first if the thread is windowed).
+pub fn reveal_message(id: String) {
+    spawn_local(async move { reveal(&id).await });
 }
 
 /// The list item of message `id`, if it is in the DOM.

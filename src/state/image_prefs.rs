@@ -1,16 +1,11 @@
 //! "Always show images from this sender", remembered in the browser's localStorage.
 
+use super::{read_json, write_json};
+
 const KEY: &str = "threadline.images.always-show";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn senders() -> Vec<String> {
-    storage()
-        .and_then(|s| s.get_item(KEY).ok().flatten())
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
+    read_json(KEY).unwrap_or_default()
 }
 
 /// Whether the agent chose to always load remote images from `sender`.
@@ -26,7 +21,5 @@ pub fn remember(sender: &str) {
         return;
     }
     all.push(sender.to_lowercase());
-    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(&all)) {
-        let _ = storage.set_item(KEY, &json);
-    }
+    let _ = write_json(KEY, &all);
 }

@@ -1,4 +1,4 @@
-//! `cargo xtask <dev|test|bench|setup>`: the project's only entry points. Every tool the
+//! `cargo xtask <dev|test|e2e|bench|setup>`: the project's only entry points. Every tool the
 //! project needs is installed here, idempotently: a second run skips what is present.
 
 mod tools;
@@ -13,9 +13,12 @@ use tools::{Level, Tools};
 const USAGE: &str = "usage: cargo xtask <command>
 
   dev     install what is missing, build the app, serve it with the reference server and
-          demo data on http://127.0.0.1:8080 (Ctrl+C stops; data persists in data/)
+          demo data on http://127.0.0.1:8080 (Ctrl+C stops; data persists in data/);
+          `--dialect inboxops|requestor` points the app at that surface instead of Initdesk
   test    install what is missing, then fmt, clippy (host and wasm32), host tests,
           browser tests (wasm-bindgen-test in headless Chromium) and Playwright end-to-end tests
+  e2e     only build the app and run the Playwright tests; arguments go to Playwright
+          (e.g. `cargo xtask e2e -g \"undo\"`)
   bench   release bundle size (wasm and JS: raw, gzip, brotli), then threads of 50, 1,000
           and 10,000 messages in headless Chromium (first message, DOM size, scrolling)
   setup   only install the tools (add --test for the test tools too)";
@@ -25,8 +28,12 @@ type Result<T = ()> = std::result::Result<T, String>;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let outcome = match args.first().map(String::as_str) {
-        Some("dev") => dev(),
+        Some("dev") => dev(&args[1..]),
         Some("test") => test(),
+        Some("e2e") => Tools::ensure(&root(), Level::Test).and_then(|tools| {
+            build_app(&root(), &tools)?;
+            e2e(&root(), &tools, &args[1..])
+        }),
         Some("bench") => bench(),
         Some("setup") => {
             let level = if args.iter().any(|a| a == "--test") {
@@ -82,9 +89,11 @@ fn build_app(root: &Path, tools: &Tools) -> Result {
         .args(["build", "--release", "--offline", "--locked"]))
 }
 
-/// Builds the server binary and returns its path.
-fn build_server(root: &Path) -> Result<PathBuf> {
-    run(cargo(root).args(["build", "--locked", "-p", "threadline-server"]))?;
+/// Builds the server binary (with `extra` cargo arguments) and returns its path.
+fn build_server(root: &Path, extra: &[&str]) -> Result<PathBuf> {
+    run(cargo(root)
+        .args(["build", "--locked", "-p", "threadline-server"])
+        .args(extra))?;
     Ok(root.join("target/debug/threadline-server"))
 }
 
@@ -150,14 +159,21 @@ fn start_server(
     })
 }
 
-fn dev() -> Result {
+/// `--dialect NAME` picks the surface the app talks to (initdesk, the default, or inboxops).
+fn dev(args: &[String]) -> Result {
+    let dialect = match args {
+        [] => "initdesk",
+        [flag, name] if flag == "--dialect" => name.as_str(),
+        _ => return Err(USAGE.to_owned()),
+    };
     let root = root();
     let tools = Tools::ensure(&root, Level::Dev)?;
     build_app(&root, &tools)?;
-    let server = build_server(&root)?;
+    let server = build_server(&root, &[])?;
     std::fs::create_dir_all(root.join("data")).map_err(|e| format!("cannot create data/: {e}"))?;
     let db = root.join("data/threadline.sqlite3");
-    let Running { mut child, url, .. } = start_server(&root, &server, &db, 8080, &[])?;
+    let Running { mut child, url, .. } =
+        start_server(&root, &server, &db, 8080, &["--dialect", dialect])?;
     println!(
         "\nThreadline: open {url}/ in your browser. Ctrl+C stops the server; data stays in data/."
     );
@@ -197,6 +213,8 @@ fn test() -> Result {
             "--locked",
             "--workspace",
             "--all-targets",
+            "--features",
+            "threadline-server/fault-switch",
             "--",
             "-D",
             "warnings",
@@ -219,7 +237,15 @@ fn test() -> Result {
         ]))
     })?;
     steps.step("host tests", || {
-        run(cargo(&root).args(["test", "--locked", "--workspace", "--exclude", "threadline"]))
+        run(cargo(&root).args([
+            "test",
+            "--locked",
+            "--workspace",
+            "--exclude",
+            "threadline",
+            "--features",
+            "threadline-server/fault-switch",
+        ]))
     })?;
     steps.step(
         "browser tests (wasm-bindgen-test, headless Chromium)",
@@ -235,7 +261,7 @@ fn test() -> Result {
         build_app(&root, &tools)
     })?;
     steps.step("end-to-end tests (Playwright, headless Chromium)", || {
-        e2e(&root, &tools)
+        e2e(&root, &tools, &[])
     })?;
     println!(
         "\nAll checks passed in {:.0} s:",
@@ -248,29 +274,58 @@ fn test() -> Result {
     Ok(())
 }
 
-/// Runs Playwright against a fresh server on a free port with a throw-away database.
-fn e2e(root: &Path, tools: &Tools) -> Result {
-    let server = build_server(root)?;
+/// Runs Playwright against fresh servers on free ports with throw-away databases: one whose
+/// app speaks Initdesk (`BASE_URL`) and one per other dialect (`BASE_URL_INBOXOPS`,
+/// `BASE_URL_REQUESTOR`).
+/// `playwright_args` narrow the run (`-g <pattern>`, a spec file).
+fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
+    // The fault switch (`/__test/faults`) lets the tests inject errors and lost answers.
+    let server = build_server(root, &["--features", "fault-switch"])?;
     let scratch = std::env::temp_dir().join(format!("threadline-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-    let db = scratch.join("e2e.sqlite3");
-    let Running { mut child, url, .. } = start_server(
-        root,
-        &server,
-        &db,
-        0,
-        // Many browser sessions a minute share one token here; the 60/min rule itself is
-        // covered by the server's integration tests.
-        // Poll fast so a test sees a new message within seconds.
-        &["--rate-limit", "6000", "--poll-seconds", "2"],
-    )?;
-    let outcome = run(Command::new(&tools.npx)
-        .current_dir(root.join("e2e"))
-        .env("BASE_URL", &url)
-        .env("CHROMIUM", &tools.chromium)
-        .args(["playwright", "test"]));
-    let _ = child.kill();
-    let _ = child.wait();
+    // Many browser sessions a minute share one token here; the 60/min rule itself is
+    // covered by the server's integration tests.
+    // Poll fast so a test sees a new message within seconds; a short undo window keeps
+    // sends quick while leaving time to press Undo.
+    let common = [
+        "--rate-limit",
+        "6000",
+        "--poll-seconds",
+        "2",
+        "--undo-seconds",
+        "3",
+        "--fault-switch",
+    ];
+    let mut servers = Vec::new();
+    let mut outcome = Ok(());
+    for dialect in ["initdesk", "inboxops", "requestor"] {
+        let db = scratch.join(format!("{dialect}.sqlite3"));
+        let mut extra = common.to_vec();
+        extra.extend(["--dialect", dialect]);
+        match start_server(root, &server, &db, 0, &extra) {
+            Ok(running) => servers.push(running),
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    if outcome.is_ok() {
+        let mut cmd = Command::new(&tools.npx);
+        cmd.current_dir(root.join("e2e"))
+            .env("CHROMIUM", &tools.chromium)
+            .args(["playwright", "test"])
+            .args(playwright_args);
+        let vars = ["BASE_URL", "BASE_URL_INBOXOPS", "BASE_URL_REQUESTOR"];
+        for (running, var) in servers.iter().zip(vars) {
+            cmd.env(var, &running.url);
+        }
+        outcome = run(&mut cmd);
+    }
+    for Running { mut child, .. } in servers {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
 }
@@ -321,7 +376,7 @@ fn bench() -> Result {
 /// Threads of 50, 1,000 and 10,000 messages on a throw-away server, measured in Chromium
 /// by e2e/bench/thread.mjs (time to first message, DOM size, scrolling).
 fn long_threads(root: &Path, tools: &Tools) -> Result {
-    let server = build_server(root)?;
+    let server = build_server(root, &[])?;
     let scratch = std::env::temp_dir().join(format!("threadline-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     let db = scratch.join("bench.sqlite3");

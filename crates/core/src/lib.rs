@@ -2,7 +2,11 @@
 //!
 //! - [`model`]: tickets, messages, people, attachments and next actions, independent of any API.
 //! - [`http`]: plain descriptions of HTTP requests and responses, so dialects stay sans-IO.
+//! - [`compose`]: the composer's Markdown rendering, toolbar edits and send label.
 //! - [`dialect`]: one module per helpdesk API, building requests and parsing responses.
+//! - [`draft`]: drafts, their save rule across tabs, and the stale-reply guard.
+//! - [`outbox`]: messages on their way, sent exactly once.
+//! - [`recipients`]: CC chips: parsing, merging, the snapshot and the omit-or-send rule.
 //! - [`email`]: address validation shared by the composer and the server.
 //! - [`error`]: the typed API error every dialect produces.
 //! - [`fold`]: where quoted history starts, folded only when it repeats the thread.
@@ -11,7 +15,9 @@
 //!
 //! This crate must never depend on leptos, web-sys, js-sys, gloo or wasm-bindgen.
 
+pub mod compose;
 pub mod dialect;
+pub mod draft;
 pub mod email;
 pub mod error;
 pub mod fold;
@@ -19,6 +25,8 @@ pub mod html;
 pub mod http;
 mod linkify;
 pub mod model;
+pub mod outbox;
+pub mod recipients;
 pub mod time;
 pub mod virtual_list;
 

@@ -397,6 +397,18 @@ pub enum AssigneeChange {
     Set(String),
 }
 
+/// The fields of a [`NewMessage`] as validation errors name them
+/// ([`crate::error::FieldErrors`]): every dialect maps its wire names to these, so the composer
+/// puts a server's complaint on the right control whichever helpdesk answered. An error about
+/// one item of a list is keyed `name[i]`, `i` indexing the list as sent.
+pub mod field {
+    pub const TEXT: &str = "text";
+    pub const CC: &str = "cc";
+    pub const ATTACHMENTS: &str = "attachments";
+    pub const NEXT_ACTION: &str = "next_action";
+    pub const ASSIGNEE: &str = "assignee";
+}
+
 /// A message ready to send.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NewMessage {
@@ -410,6 +422,20 @@ pub struct NewMessage {
     pub attachment_ids: Vec<String>,
     pub next_action: NextAction,
     pub assignee: AssigneeChange,
+    /// Sent as `Idempotency-Key` where the backend honours it, so a request repeated (by the
+    /// browser or a retry) stores one message.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    /// Whether a customer-visible message is also emailed, where the backend lets a public
+    /// message go without email (`None`: the backend's rule).
+    #[serde(default)]
+    pub send_email: Option<bool>,
+    /// The mailbox an emailed message goes out from, where the backend needs one.
+    #[serde(default)]
+    pub from_mailbox: Option<String>,
+    /// Blind copies of an emailed message, where the backend has them.
+    #[serde(default)]
+    pub bcc: Vec<String>,
 }
 
 /// One page of a list, and where the next page is.
@@ -440,6 +466,9 @@ pub struct Capabilities {
     pub has_cc: bool,
     pub has_attachments: bool,
     pub has_ticket_list: bool,
+    /// A public message may be posted without emailing it ("Send as email").
+    pub has_email_switch: bool,
+    pub has_bcc: bool,
 }
 
 impl Person {

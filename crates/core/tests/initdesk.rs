@@ -62,10 +62,10 @@ fn config_json_selects_the_initdesk_dialect_with_a_relative_base() {
 fn every_request_carries_the_token_and_paths_end_with_a_slash() {
     let d = dialect();
     let reqs = [
-        d.list_tickets_request(),
+        d.list_tickets_request().unwrap(),
         d.get_ticket_request("7").unwrap(),
         d.list_messages_request("7").unwrap(),
-        d.list_users_request(),
+        d.list_users_request().unwrap(),
         d.upload_attachment_request(&UploadFile {
             name: "a.png".into(),
             size: 3,
@@ -132,10 +132,15 @@ fn a_reply_sends_every_documented_field() {
         attachment_ids: vec!["3c90c3cc-0d44-4b50-8888-8dd25736052a".into()],
         next_action: NextAction::CloseAndMarkResolved,
         assignee: AssigneeChange::Set("2".into()),
+        idempotency_key: Some("out-42".into()),
+        send_email: None,
+        from_mailbox: None,
+        bcc: vec![],
     };
     let req = dialect().create_message_request("7", &msg).unwrap();
     assert_eq!(req.method, Method::Post);
     assert_eq!(req.header("content-type"), Some("application/json"));
+    assert_eq!(req.header("idempotency-key"), Some("out-42"));
     assert_eq!(
         body_json(&req),
         json!({
@@ -219,10 +224,10 @@ fn all_nine_next_actions_round_trip_with_their_labels() {
 #[test]
 fn the_documented_message_example_parses() {
     let m = dialect()
-        .parse_created_message(&HttpResponse::new(
-            201,
-            fixture("created_message_documented.json"),
-        ))
+        .parse_created_message(
+            &HttpResponse::new(201, fixture("created_message_documented.json")),
+            &NewMessage::default(),
+        )
         .unwrap();
     assert_eq!(m.id, "123");
     assert_eq!(m.author_user_id.as_deref(), Some("123"));
@@ -333,15 +338,15 @@ fn a_ticket_without_status_or_assignee_still_parses() {
 #[test]
 fn field_errors_are_flattened_per_field() {
     let err = dialect()
-        .parse_created_message(&HttpResponse::new(400, fixture("error_400_fields.json")))
+        .parse_created_message(
+            &HttpResponse::new(400, fixture("error_400_fields.json")),
+            &NewMessage::default(),
+        )
         .unwrap_err();
     let ApiError::Validation(fields) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(
-        fields.for_field("external_recipient_emails[1]"),
-        ["Enter a valid email address."]
-    );
+    assert_eq!(fields.for_field("cc[1]"), ["Enter a valid email address."]);
     assert_eq!(
         fields.for_field("next_action"),
         ["\"close\" is not a valid choice."]
@@ -349,6 +354,21 @@ fn field_errors_are_flattened_per_field() {
     assert_eq!(fields.general, ["A message needs content or content_html."]);
     let text = err.user_message();
     assert!(text.contains("Enter a valid email address."), "{text}");
+}
+
+#[test]
+fn field_errors_use_the_composer_names_whatever_the_wire_names() {
+    let body = r#"{"content_html": ["Too long."], "next_assignee_id": ["Invalid pk \"9\" - object does not exist."],
+        "attachment_ids": ["Must be a valid UUID."], "mystery": ["Kept as sent."]}"#;
+    let err = dialect()
+        .parse_created_message(&HttpResponse::new(400, body), &NewMessage::default())
+        .unwrap_err();
+    let ApiError::Validation(fields) = &err else {
+        panic!("{err:?}")
+    };
+    let names: Vec<&str> = fields.fields.keys().map(String::as_str).collect();
+    assert_eq!(names, ["assignee", "attachments", "mystery", "text"]);
+    assert_eq!(fields.for_field("text"), ["Too long."]);
 }
 
 #[test]

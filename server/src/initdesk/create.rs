@@ -43,6 +43,17 @@ pub async fn create_message(
     let caller = authorize(&state, &headers, &org)?;
     let mut conn = state.db()?;
     let ticket_id = ticket_in_org(&conn, caller, &ticket)?;
+    let key = idempotency_key(&headers)?;
+    // The same send again (a browser repeating a POST whose connection broke, or a client
+    // retry): answer with the message it stored, store nothing.
+    if let Some(key) = &key {
+        if let Some(id) = crate::db::message_for_key(&conn, caller.org_id, key)? {
+            return Ok((
+                StatusCode::CREATED,
+                Json(repr::message(&conn, &api_root(&headers), id)?),
+            ));
+        }
+    }
     let value: Value =
         serde_json::from_slice(&body).map_err(|e| HttpError::parse_error(e.to_string()))?;
     let Value::Object(fields) = value else {
@@ -53,11 +64,32 @@ pub async fn create_message(
     let new = validate(&conn, caller, &fields)?;
     let tx = conn.transaction()?;
     let id = store(&tx, caller, ticket_id, &new)?;
+    if let Some(key) = &key {
+        crate::db::remember_key(&tx, caller.org_id, key, id)?;
+    }
     tx.commit()?;
     Ok((
         StatusCode::CREATED,
         Json(repr::message(&conn, &api_root(&headers), id)?),
     ))
+}
+
+/// The `Idempotency-Key` header, if sent: 1 to 255 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, HttpError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(v) if (1..=255).contains(&v.trim().len()) => Ok(Some(v.trim().to_owned())),
+        _ => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "non_field_errors",
+                "Idempotency-Key must be 1 to 255 visible characters.",
+            );
+            Err(HttpError::validation(errors))
+        }
+    }
 }
 
 fn validate(

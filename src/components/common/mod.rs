@@ -1,11 +1,13 @@
 //! Small pieces shared by every page.
 
 mod error_notice;
+mod resize;
 mod safe_html;
 mod time;
 mod visible;
 
 pub use error_notice::ErrorNotice;
+pub use resize::ResizeWatch;
 pub use safe_html::SafeHtmlView;
 pub use time::RelativeTime;
 pub use visible::when_near_viewport;

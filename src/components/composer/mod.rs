@@ -1,5 +1,12 @@
-//! The composer. For now a reply box: reply or internal note, sent through the dialect.
+//! The composer: reply or internal note with recipients, next action, next assignee and
+//! attachments; drafts; and the outbox that sends each message exactly once.
 
-mod reply_box;
+mod cc_field;
+#[allow(clippy::module_inception)] // the component is the module's point
+mod composer;
+mod editor;
+mod outgoing;
+mod uploads;
 
-pub use reply_box::ReplyBox;
+pub use composer::Composer;
+pub use outgoing::{drive as drive_outbox, OutboxState, OutgoingList};

@@ -13,7 +13,7 @@ use threadline_core::html::{
 use threadline_core::model::Message;
 
 use crate::api::{transport, Client};
-use crate::components::common::SafeHtmlView;
+use crate::components::common::{ResizeWatch, SafeHtmlView};
 use crate::state::image_prefs;
 
 /// Renders a message body with its "Show images" bar.
@@ -77,11 +77,27 @@ pub fn MessageBody(
     let clip = NodeRef::<leptos::html::Div>::new();
     let expanded = RwSignal::new(false);
     let overflows = RwSignal::new(false);
-    Effect::new(move |_| {
-        rendered.track();
-        if let Some(el) = clip.get() {
+    let measure = move || {
+        if let Some(el) = clip.get_untracked() {
             overflows.set(el.scroll_height() > el.client_height() + 4);
         }
+    };
+    // Measured when the body changes, and again whenever the box or its content is laid out
+    // anew: a body measured before layout (or before its images load) would keep a wrong answer.
+    let watch = StoredValue::new_local(None::<ResizeWatch>);
+    Effect::new(move |_| {
+        rendered.track();
+        measure();
+        if let Some(el) = clip.get() {
+            let el: web_sys::Element = el.into();
+            let content = el.first_element_child();
+            let mut watched = vec![&el];
+            watched.extend(content.as_ref());
+            watch.set_value(ResizeWatch::new(&watched, measure));
+        }
+    });
+    on_cleanup(move || {
+        watch.try_update_value(Option::take);
     });
     let blocked_total = move || {
         rendered.with(|r| r.blocked_images)

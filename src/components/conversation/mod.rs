@@ -7,7 +7,7 @@ mod thread;
 mod ticket_header;
 
 pub use attachments::AttachmentList;
-pub use body::MessageBody;
+pub use body::{BodyCache, MessageBody};
 pub use message::MessageItem;
 pub use thread::Thread;
 pub use ticket_header::TicketHeader;

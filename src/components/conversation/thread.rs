@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 
 use super::body::BodyCache;
 use super::MessageItem;
+use crate::components::common::ResizeWatch;
 
 /// Height assumed for a message not measured yet.
 const ESTIMATED_HEIGHT: f64 = 160.0;
@@ -83,16 +84,40 @@ pub fn Thread(
         }
         first
     });
-    // Measure what was just rendered, once it is laid out.
+    // Scroll events come faster than frames: measure at most once a frame.
+    let scheduled = StoredValue::new(false);
+    let schedule = move || {
+        if !scheduled.get_value() {
+            scheduled.set_value(true);
+            request_animation_frame(move || {
+                scheduled.set_value(false);
+                refresh();
+            });
+        }
+    };
+    // Measure what was just rendered, once it is laid out; and re-measure when messages are
+    // added, even outside the current window (a message appended just past its end would
+    // otherwise wait for the next scroll to appear).
     Effect::new(move |_| {
         visible.track();
-        request_animation_frame(refresh);
+        items.track();
+        schedule();
     });
-    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| refresh());
-    let on_resize = window_event_listener(leptos::ev::resize, move |_| refresh());
+    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| schedule());
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| schedule());
+    // A message changing height on screen (quote opened, "Show more", an image loading)
+    // resizes the list.
+    let resize_observer = StoredValue::new_local(None);
+    Effect::new(move |_| {
+        if let Some(ol) = list.get() {
+            resize_observer.set_value(ResizeWatch::new(&[&ol], schedule));
+        }
+    });
     on_cleanup(move || {
         on_scroll.remove();
         on_resize.remove();
+        // Dropping the watch disconnects it.
+        resize_observer.try_update_value(Option::take);
     });
 
     view! {

@@ -6,17 +6,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{
-    body_excerpt, is_under_base, json_body, path_segment, resolve_base, retry_after_seconds,
-    Dialect,
+    body_excerpt, json_body, path_segment, problems, retry_after_seconds, value_text, Api, Dialect,
 };
 use crate::error::{ApiError, FieldErrors};
-use crate::html::MAX_BODY_BYTES;
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
 use crate::model::{
-    AssigneeChange, Attachment, Capabilities, DataProblem, Message, NewMessage, NextAction, Page,
-    Person, Role, Ticket, TicketStatus, UploadFile, User, Visibility,
+    field, AssigneeChange, Attachment, Capabilities, Message, NewMessage, NextAction, Page, Person,
+    Role, Ticket, TicketStatus, UploadFile, User, Visibility,
 };
-use crate::time::parse_rfc3339_millis;
+
+/// Names one logical send; the reference server stores one message per key (CONTRACT.md is
+/// silent; real deployments may ignore it, which costs nothing).
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
 /// The header carrying the organisation token.
 pub const TOKEN_HEADER: &str = "X-Initdesk-Token";
@@ -33,62 +34,43 @@ pub struct InitdeskConfig {
     #[serde(default)]
     pub token: Option<String>,
     /// Page size for lists.
-    #[serde(default = "default_page_size")]
+    #[serde(default = "super::default_page_size")]
     pub page_size: u32,
-}
-
-fn default_page_size() -> u32 {
-    50
 }
 
 /// The Initdesk dialect for one organisation.
 #[derive(Debug, Clone)]
 pub struct Initdesk {
-    base: url::Url,
+    api: Api,
     org: String,
-    token: Option<String>,
     page_size: u32,
 }
 
 impl Initdesk {
     /// A dialect for `config`, with a relative `api_base` resolved against `page_url`.
     pub fn new(config: InitdeskConfig, page_url: &str) -> Result<Self, ApiError> {
-        let base = resolve_base(&config.api_base, page_url)?;
         let org = path_segment(&config.organization_id)?.to_owned();
+        let credential = config
+            .token
+            .filter(|t| !t.is_empty())
+            .map(|t| (TOKEN_HEADER.to_owned(), t));
         Ok(Self {
-            base,
+            api: Api::new(&config.api_base, page_url, credential)?,
             org,
-            token: config.token.filter(|t| !t.is_empty()),
             page_size: config.page_size.clamp(1, 100),
         })
     }
 
     fn url(&self, path: &str) -> String {
-        format!(
-            "{}/organizations/{}/{path}",
-            self.base.as_str().trim_end_matches('/'),
-            self.org
-        )
+        self.api.url(&format!("organizations/{}/{path}", self.org))
     }
 
     fn request(&self, method: Method, url: String, body: Body) -> HttpRequest {
-        let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
-        if let Some(token) = &self.token {
-            headers.push((TOKEN_HEADER.to_owned(), token.clone()));
-        }
-        if matches!(body, Body::Json(_)) {
-            headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-        }
-        HttpRequest {
-            method,
-            url,
-            headers,
-            body,
-        }
+        self.api.request(method, url, body)
     }
 
     fn get(&self, url: String) -> HttpRequest {
-        self.request(Method::Get, url, Body::Empty)
+        self.api.get(url)
     }
 }
 
@@ -102,6 +84,8 @@ impl Dialect for Initdesk {
             has_cc: true,
             has_attachments: true,
             has_ticket_list: true,
+            has_email_switch: false,
+            has_bcc: false,
         }
     }
 
@@ -109,8 +93,8 @@ impl Dialect for Initdesk {
         self.page_size
     }
 
-    fn list_tickets_request(&self) -> HttpRequest {
-        self.get(self.url(&format!("tickets/?page=1&page_size={}", self.page_size)))
+    fn list_tickets_request(&self) -> Option<HttpRequest> {
+        Some(self.get(self.url(&format!("tickets/?page=1&page_size={}", self.page_size))))
     }
 
     fn parse_ticket_page(&self, response: &HttpResponse) -> Result<Page<Ticket>, ApiError> {
@@ -168,17 +152,7 @@ impl Dialect for Initdesk {
     }
 
     fn next_page_request(&self, next_url: &str) -> Result<HttpRequest, ApiError> {
-        // A relative `next` is resolved against the API base.
-        let absolute = self
-            .base
-            .join(next_url)
-            .map_err(|e| ApiError::InvalidResponse(format!("bad next link {next_url:?}: {e}")))?;
-        if !is_under_base(&self.base, absolute.as_str()) {
-            return Err(ApiError::InvalidResponse(format!(
-                "the next-page link {next_url:?} leaves the API; not following it"
-            )));
-        }
-        Ok(self.get(absolute.into()))
+        self.api.next_page(next_url)
     }
 
     fn create_message_request(
@@ -190,10 +164,20 @@ impl Dialect for Initdesk {
         let body = WireCreateMessage::from_model(message)?;
         let json =
             serde_json::to_string(&body).map_err(|e| ApiError::InvalidRequest(e.to_string()))?;
-        Ok(self.request(Method::Post, url, Body::Json(json)))
+        let mut request = self.request(Method::Post, url, Body::Json(json));
+        if let Some(key) = &message.idempotency_key {
+            request
+                .headers
+                .push((IDEMPOTENCY_HEADER.to_owned(), key.clone()));
+        }
+        Ok(request)
     }
 
-    fn parse_created_message(&self, response: &HttpResponse) -> Result<Message, ApiError> {
+    fn parse_created_message(
+        &self,
+        response: &HttpResponse,
+        _sent: &NewMessage,
+    ) -> Result<Message, ApiError> {
         check_status(response)?;
         json_body::<WireMessage>(response).map(WireMessage::into_model)
     }
@@ -217,20 +201,7 @@ impl Dialect for Initdesk {
     }
 
     fn download_request(&self, attachment: &Attachment) -> Option<HttpRequest> {
-        let url = self.base.join(attachment.download_url.as_deref()?).ok()?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return None;
-        }
-        if is_under_base(&self.base, url.as_str()) {
-            Some(self.get(url.into()))
-        } else {
-            Some(HttpRequest {
-                method: Method::Get,
-                url: url.into(),
-                headers: Vec::new(),
-                body: Body::Empty,
-            })
-        }
+        self.api.download(attachment)
     }
 
     fn parse_error(&self, response: &HttpResponse) -> ApiError {
@@ -242,8 +213,8 @@ impl Dialect for Initdesk {
             })
     }
 
-    fn list_users_request(&self) -> HttpRequest {
-        self.get(self.url("users/"))
+    fn list_users_request(&self) -> Option<HttpRequest> {
+        Some(self.get(self.url("users/")))
     }
 
     fn parse_users(&self, response: &HttpResponse) -> Result<Option<Vec<User>>, ApiError> {
@@ -306,11 +277,28 @@ fn field_errors(map: &Map<String, Value>) -> FieldErrors {
             if field == "non_field_errors" || field == "detail" {
                 out.general.push(msg);
             } else {
-                out.fields.entry(field).or_default().push(msg);
+                out.fields
+                    .entry(logical_field(&field))
+                    .or_default()
+                    .push(msg);
             }
         }
     }
     out
+}
+
+/// The composer's name ([`field`]) for a wire field path such as `external_recipient_emails[1]`.
+fn logical_field(path: &str) -> String {
+    let (name, rest) = path.split_at(path.find('[').unwrap_or(path.len()));
+    let logical = match name {
+        "content" | "content_html" => field::TEXT,
+        "external_recipient_emails" => field::CC,
+        "attachment_ids" => field::ATTACHMENTS,
+        "next_action" => field::NEXT_ACTION,
+        "next_assignee_id" => field::ASSIGNEE,
+        other => other,
+    };
+    format!("{logical}{rest}")
 }
 
 fn collect_messages(path: &str, value: &Value, out: &mut Vec<(String, String)>) {
@@ -392,26 +380,6 @@ fn parse_page<T>(
         next,
         total,
     })
-}
-
-/// What is wrong with a message as received (dates and sizes; unreadable items are handled
-/// by the page parser).
-fn problems(created_at: Option<&str>, body: Option<&str>) -> Vec<DataProblem> {
-    let mut problems = Vec::new();
-    if created_at.and_then(parse_rfc3339_millis).is_none() {
-        problems.push(DataProblem::BadDate);
-    }
-    if let Some(bytes) = body.map(str::len).filter(|b| *b > MAX_BODY_BYTES) {
-        problems.push(DataProblem::TooLarge { bytes });
-    }
-    problems
-}
-
-/// A JSON id as text.
-fn value_text(v: &Value) -> String {
-    v.as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| v.to_string())
 }
 
 /// Ids arrive as numbers or strings; we keep them as text.

@@ -2,14 +2,22 @@
 //! [`HttpRequest`]s and [`HttpResponse`]s back into our model or an [`ApiError`]; it never
 //! performs I/O, so every dialect is tested on the host against recorded bodies.
 
+pub mod inboxops;
 pub mod initdesk;
+pub mod requestor;
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use serde_json::Value;
+
 use crate::error::ApiError;
-use crate::http::{HttpRequest, HttpResponse};
-use crate::model::{Attachment, Capabilities, Message, NewMessage, Page, Ticket, UploadFile, User};
+use crate::html::MAX_BODY_BYTES;
+use crate::http::{Body, HttpRequest, HttpResponse, Method};
+use crate::model::{
+    Attachment, Capabilities, DataProblem, Message, NewMessage, Page, Ticket, UploadFile, User,
+};
+use crate::time::parse_rfc3339_millis;
 
 /// One helpdesk API, seen through its requests and responses.
 pub trait Dialect: Send + Sync {
@@ -19,8 +27,8 @@ pub trait Dialect: Send + Sync {
     /// How many items a page holds (from the configuration).
     fn page_size(&self) -> u32;
 
-    /// The first page of tickets.
-    fn list_tickets_request(&self) -> HttpRequest;
+    /// The first page of tickets; `None` when the API has no ticket list.
+    fn list_tickets_request(&self) -> Option<HttpRequest>;
     fn parse_ticket_page(&self, response: &HttpResponse) -> Result<Page<Ticket>, ApiError>;
 
     /// One ticket.
@@ -50,7 +58,17 @@ pub trait Dialect: Send + Sync {
         ticket_id: &str,
         message: &NewMessage,
     ) -> Result<HttpRequest, ApiError>;
-    fn parse_created_message(&self, response: &HttpResponse) -> Result<Message, ApiError>;
+    /// The stored message; `sent` is what was posted, for APIs that answer with an id only.
+    fn parse_created_message(
+        &self,
+        response: &HttpResponse,
+        sent: &NewMessage,
+    ) -> Result<Message, ApiError>;
+
+    /// The mailboxes an emailed message may go out from, where the backend needs one.
+    fn outbound_mailboxes(&self) -> Vec<String> {
+        Vec::new()
+    }
 
     /// Uploads one file before it is attached to a message.
     fn upload_attachment_request(&self, file: &UploadFile) -> Result<HttpRequest, ApiError>;
@@ -65,8 +83,8 @@ pub trait Dialect: Send + Sync {
     /// a failed download).
     fn parse_error(&self, response: &HttpResponse) -> ApiError;
 
-    /// The agents a ticket can be assigned to.
-    fn list_users_request(&self) -> HttpRequest;
+    /// The agents a ticket can be assigned to; `None` when the backend has no such list.
+    fn list_users_request(&self) -> Option<HttpRequest>;
     /// `Ok(None)` when the backend has no users endpoint (the app then falls back to the
     /// people seen on the ticket).
     fn parse_users(&self, response: &HttpResponse) -> Result<Option<Vec<User>>, ApiError>;
@@ -77,6 +95,9 @@ pub trait Dialect: Send + Sync {
 #[serde(tag = "dialect", rename_all = "lowercase")]
 pub enum DialectConfig {
     Initdesk(initdesk::InitdeskConfig),
+    #[serde(rename = "inboxops")]
+    InboxOps(inboxops::InboxOpsConfig),
+    Requestor(requestor::RequestorConfig),
 }
 
 impl DialectConfig {
@@ -86,7 +107,99 @@ impl DialectConfig {
             DialectConfig::Initdesk(c) => {
                 Ok(Box::new(initdesk::Initdesk::new(c.clone(), page_url)?))
             }
+            DialectConfig::InboxOps(c) => {
+                Ok(Box::new(inboxops::InboxOps::new(c.clone(), page_url)?))
+            }
+            DialectConfig::Requestor(c) => {
+                Ok(Box::new(requestor::Requestor::new(c.clone(), page_url)?))
+            }
         }
+    }
+}
+
+/// Items per list page when the configuration does not say.
+pub(crate) fn default_page_size() -> u32 {
+    50
+}
+
+/// An API root and the credential header, which goes only to URLs under that root.
+#[derive(Debug, Clone)]
+pub(crate) struct Api {
+    base: url::Url,
+    credential: Option<(String, String)>,
+}
+
+impl Api {
+    /// `base` absolute or relative to `page_url`; `credential` as (header, value).
+    pub(crate) fn new(
+        base: &str,
+        page_url: &str,
+        credential: Option<(String, String)>,
+    ) -> Result<Self, ApiError> {
+        Ok(Self {
+            base: resolve_base(base, page_url)?,
+            credential,
+        })
+    }
+
+    /// The URL of `path` under the root.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}/{path}", self.base.as_str().trim_end_matches('/'))
+    }
+
+    /// A request with the credential and JSON headers.
+    pub(crate) fn request(&self, method: Method, url: String, body: Body) -> HttpRequest {
+        let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
+        if let Some((name, value)) = &self.credential {
+            headers.push((name.clone(), value.clone()));
+        }
+        if matches!(body, Body::Json(_)) {
+            headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        }
+        HttpRequest {
+            method,
+            url,
+            headers,
+            body,
+        }
+    }
+
+    pub(crate) fn get(&self, url: String) -> HttpRequest {
+        self.request(Method::Get, url, Body::Empty)
+    }
+
+    /// The request for a list's `next` link (relative ones resolved against the root);
+    /// refused when it leaves the API, so the credential never goes elsewhere.
+    pub(crate) fn next_page(&self, next_url: &str) -> Result<HttpRequest, ApiError> {
+        let absolute = self
+            .base
+            .join(next_url)
+            .map_err(|e| ApiError::InvalidResponse(format!("bad next link {next_url:?}: {e}")))?;
+        if !is_under_base(&self.base, absolute.as_str()) {
+            return Err(ApiError::InvalidResponse(format!(
+                "the next-page link {next_url:?} leaves the API; not following it"
+            )));
+        }
+        Ok(self.get(absolute.into()))
+    }
+
+    /// An attachment's download: with the credential under the root, without it elsewhere
+    /// (a signed storage URL must not receive our token); `None` without an http(s) URL.
+    pub(crate) fn download(&self, attachment: &Attachment) -> Option<HttpRequest> {
+        let url = self.base.join(attachment.download_url.as_deref()?).ok()?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return None;
+        }
+        Some(if is_under_base(&self.base, url.as_str()) {
+            self.get(url.into())
+        } else {
+            HttpRequest {
+                method: Method::Get,
+                url: url.into(),
+                headers: Vec::new(),
+                body: Body::Empty,
+            }
+        })
     }
 }
 
@@ -197,6 +310,26 @@ pub(crate) fn body_excerpt(body: &str) -> String {
         return String::new();
     }
     body.chars().take(200).collect::<String>().trim().to_owned()
+}
+
+/// What is wrong with a message as received (dates and sizes; unreadable items are handled
+/// by the page parser).
+pub(crate) fn problems(created_at: Option<&str>, body: Option<&str>) -> Vec<DataProblem> {
+    let mut problems = Vec::new();
+    if created_at.and_then(parse_rfc3339_millis).is_none() {
+        problems.push(DataProblem::BadDate);
+    }
+    if let Some(bytes) = body.map(str::len).filter(|b| *b > MAX_BODY_BYTES) {
+        problems.push(DataProblem::TooLarge { bytes });
+    }
+    problems
+}
+
+/// A JSON id as text.
+pub(crate) fn value_text(v: &Value) -> String {
+    v.as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| v.to_string())
 }
 
 #[cfg(test)]

@@ -1,0 +1,194 @@
+//! The recipients: the requester as a fixed "To" chip, and CC chips added by typing (Enter,
+//! comma, semicolon, Tab or leaving the field), pasting whole lists, or picking a suggestion.
+//! Invalid addresses stay as red chips with the reason. Parsing and merging are core's.
+
+use leptos::html::Input;
+use leptos::prelude::*;
+use threadline_core::recipients::{merge, parse_recipients, suggestions, Recipient};
+
+/// The To and CC rows (or a BCC row). `chips` is what the agent sees; editing it is what
+/// "changed CC" means to the caller.
+#[component]
+pub fn CcField(
+    /// The field's name, "Cc" or "Bcc": its label, and the name of its chip list.
+    #[prop(default = "Cc")]
+    kind: &'static str,
+    /// The requester (the fixed To chip), if known; no To row when absent.
+    #[prop(optional, into)]
+    to: Option<Signal<Option<String>>>,
+    /// The CC chips shown.
+    #[prop(into)]
+    chips: Signal<Vec<Recipient>>,
+    /// Called with the new chip list after any edit.
+    #[prop(into)]
+    on_change: Callback<Vec<Recipient>>,
+    /// People on the ticket, for suggestions: (name, address).
+    #[prop(into)]
+    people: Signal<Vec<(Option<String>, String)>>,
+    /// A server error about these recipients, shown under the field.
+    #[prop(optional, into)]
+    server_error: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let id = kind.to_lowercase();
+    let input_id = format!("tl-{id}-input");
+    let list_id = format!("tl-{id}-suggestions");
+    // Each closure below owns its copy of the option id prefix.
+    let option_prefix = format!("tl-{id}-option-");
+    let active_prefix = option_prefix.clone();
+    let input = NodeRef::<Input>::new();
+    let typed = RwSignal::new(String::new());
+    let commit = move |extra: &str| {
+        let text = format!("{}{extra}", typed.get_untracked());
+        let added = parse_recipients(&text);
+        typed.set(String::new());
+        if let Some(el) = input.get_untracked() {
+            el.set_value("");
+        }
+        if !added.is_empty() {
+            on_change.run(merge(&chips.get_untracked(), added));
+        }
+    };
+    let remove = move |key: String| {
+        let mut now = chips.get_untracked();
+        now.retain(|c| c.key() != key);
+        on_change.run(now);
+        if let Some(el) = input.get_untracked() {
+            let _ = el.focus();
+        }
+    };
+    let offers = Memo::new(move |_| {
+        let q = typed.get();
+        if q.trim().is_empty() {
+            return Vec::new();
+        }
+        let exclude: Vec<String> = to.and_then(|t| t.get()).into_iter().collect();
+        people.with(|p| chips.with(|c| suggestions(q.trim(), p, c, &exclude, 6)))
+    });
+    // The suggestion chosen with the arrow keys.
+    let active = RwSignal::new(None::<usize>);
+    Effect::new(move |_| {
+        offers.track();
+        active.set(None);
+    });
+    view! {
+        <div class="tl-recipients">
+            {to.map(|to| view! {
+                <div class="tl-recipients__row">
+                    <span class="tl-recipients__label" id="tl-to-label">"To"</span>
+                    {move || to.get().map(|address| view! {
+                        <span class="tl-chip tl-chip--fixed" aria-labelledby="tl-to-label">{address}</span>
+                    })}
+                </div>
+            })}
+            <div class="tl-recipients__row">
+                <label class="tl-recipients__label" for=input_id.clone()>{kind}</label>
+                <ul class="tl-chips" aria-label=format!("{kind} recipients")>
+                    <For each=move || chips.get() key=|c| (c.key(), c.is_valid()) let:chip>
+                        {
+                            let key = chip.key();
+                            let label = chip.label();
+                            let problem = chip.problem.as_ref().map(|p| p.reason());
+                            let title = problem.clone().unwrap_or_default();
+                            let class = if problem.is_some() { "tl-chip tl-chip--invalid" } else { "tl-chip" };
+                            view! {
+                                <li class=class title=title>
+                                    <span>{label.clone()}</span>
+                                    {problem.map(|p| view! { <span class="tl-chip__problem">{format!(" — {p}")}</span> })}
+                                    <button
+                                        type="button"
+                                        class="tl-chip__remove"
+                                        aria-label=format!("Remove {label}")
+                                        on:click=move |_| remove(key.clone())
+                                    >"×"</button>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+                <input
+                    node_ref=input
+                    id=input_id
+                    class="tl-recipients__input"
+                    type="text"
+                    autocomplete="off"
+                    role="combobox"
+                    aria-autocomplete="list"
+                    aria-controls=list_id.clone()
+                    aria-expanded=move || (!offers.with(Vec::is_empty)).to_string()
+                    aria-activedescendant=move || active.get().map(|i| format!("{active_prefix}{i}"))
+                    placeholder="Add people…"
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        // A pasted list or a typed separator commits at once.
+                        if value.contains([',', ';', '\n']) {
+                            typed.set(value);
+                            commit("");
+                        } else {
+                            typed.set(value);
+                        }
+                    }
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        match ev.key().as_str() {
+                            "ArrowDown" | "ArrowUp" if !offers.with_untracked(Vec::is_empty) => {
+                                ev.prevent_default();
+                                let n = offers.with_untracked(Vec::len);
+                                active.update(|a| {
+                                    *a = Some(match (*a, ev.key() == "ArrowDown") {
+                                        (None, true) => 0,
+                                        (None, false) => n - 1,
+                                        (Some(i), true) => (i + 1) % n,
+                                        (Some(i), false) => (i + n - 1) % n,
+                                    })
+                                });
+                            }
+                            "Enter" if !ev.ctrl_key() && !ev.meta_key() && !typed.get_untracked().trim().is_empty() => {
+                                ev.prevent_default();
+                                let picked = active.get_untracked().and_then(|i| offers.with_untracked(|o| o.get(i).cloned()));
+                                if let Some((name, address)) = picked {
+                                    typed.set(suggestion_text(name.as_deref(), &address));
+                                }
+                                commit("");
+                            }
+                            "Escape" => active.set(None),
+                            "Tab" if !typed.get_untracked().trim().is_empty() => {
+                                ev.prevent_default();
+                                commit("");
+                            }
+                            "Backspace" if typed.get_untracked().is_empty() => {
+                                if let Some(last) = chips.get_untracked().last() {
+                                    remove(last.key());
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    on:blur=move |_| commit("")
+                />
+            </div>
+            <ul id=list_id class="tl-suggestions" role="listbox" aria-label="Suggestions" hidden=move || offers.with(Vec::is_empty)>
+                {move || offers.get().into_iter().enumerate().map(|(i, (name, address))| {
+                    let text = suggestion_text(name.as_deref(), &address);
+                    let pick = text.clone();
+                    view! {
+                        <li id=format!("{option_prefix}{i}") role="option" aria-selected=move || (active.get() == Some(i)).to_string()>
+                            // mousedown, not click: the input's blur would commit the typed text first.
+                            <button type="button" class="tl-suggestion" tabindex="-1" on:mousedown=move |ev| {
+                                ev.prevent_default();
+                                typed.set(pick.clone());
+                                commit("");
+                            }>{text}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || server_error.and_then(|e| e.get()).map(|e| view! { <p class="tl-field-error" role="alert">{e}</p> })}
+        </div>
+    }
+}
+
+fn suggestion_text(name: Option<&str>, address: &str) -> String {
+    match name {
+        Some(n) => format!("\"{n}\" <{address}>"),
+        None => address.to_owned(),
+    }
+}

@@ -1,0 +1,771 @@
+//! The composer: Reply or Internal note (a control and Ctrl/Cmd+Alt+N), the Markdown editor,
+//! To/CC chips, next action, next assignee and attachments. Everything typed is saved as a
+//! draft per ticket and mode; sending hands the message to the outbox, which saves it before
+//! any request and sends it exactly once.
+
+use leptos::html::Textarea;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use threadline_core::compose::{render_markdown, send_label};
+use threadline_core::draft::{take_back_into, written_since, Draft, StoredDraft};
+use threadline_core::model::{
+    field, AssigneeChange, Capabilities, Message, NewMessage, NextAction, Ticket, User, Visibility,
+};
+use threadline_core::outbox::Outgoing;
+use threadline_core::recipients::{
+    blocking_problem, cc_change, cc_snapshot, cc_to_send, parse_recipients, Recipient,
+};
+
+use super::cc_field::CcField;
+use super::editor::MarkdownEditor;
+use super::outgoing::{FieldMessages, OutboxState};
+use super::uploads::{files_of, UploadList, Uploads};
+use crate::api::Client;
+use crate::config::AppConfig;
+use crate::state::{drafts, now_ms, random_id};
+
+const AUTOSAVE_MS: u64 = 400;
+
+/// The composer of one ticket.
+#[component]
+pub fn Composer(
+    ticket_id: String,
+    /// The ticket (for the requester, its CC list and assignee), once loaded.
+    #[prop(into)]
+    ticket: Signal<Option<Ticket>>,
+    /// The loaded thread (for the CC snapshot, suggestions and the stale-reply guard).
+    thread: RwSignal<Vec<Message>>,
+    outbox: OutboxState,
+) -> impl IntoView {
+    let client = expect_context::<Client>();
+    let config = use_context::<AppConfig>();
+    let caps = client.capabilities();
+    let undo_ms = f64::from(config.as_ref().map_or(5, |c| c.undo_seconds)) * 1000.0;
+    let max_bytes = u64::from(config.as_ref().map_or(25, |c| c.max_upload_mb)) * 1_000_000;
+
+    let first_mode = if caps.can_reply {
+        Visibility::Reply
+    } else {
+        Visibility::Note
+    };
+    let visibility = RwSignal::new(first_mode);
+    let text = RwSignal::new(String::new());
+    let cc = RwSignal::new(None::<Vec<Recipient>>);
+    let next_action = RwSignal::new(NextAction::None);
+    let assignee = RwSignal::new(AssigneeChange::Keep);
+    let seen_up_to = RwSignal::new(None::<String>);
+    let send_email = RwSignal::new(None::<bool>);
+    let from_mailbox = RwSignal::new(None::<String>);
+    let bcc = RwSignal::new(Vec::<Recipient>::new());
+    let mailboxes = StoredValue::new(client.outbound_mailboxes());
+    let uploads = Uploads::new(max_bytes);
+    let fields = RwSignal::new(FieldMessages::new());
+    let notice = RwSignal::new(None::<String>);
+    let conflict = RwSignal::new(None::<StoredDraft>);
+    let stale = RwSignal::new(Vec::<Message>::new());
+    let send_when_uploaded = RwSignal::new(false);
+    let checking = RwSignal::new(false);
+    let area = NodeRef::<Textarea>::new();
+    // The stored draft revision this tab last read or wrote.
+    let base = StoredValue::new(0u64);
+    // While a draft is being put into the fields, their changes are not edits.
+    let applying = StoredValue::new(false);
+    // Just queued: the emptied composer must not remove the stored draft before the send is
+    // confirmed.
+    let just_sent = StoredValue::new(false);
+
+    let is_note = move || visibility.get() == Visibility::Note;
+    // A reply that goes out as email (always, where the backend has no switch).
+    let emailing =
+        move || !is_note() && (!caps.has_email_switch || send_email.get().unwrap_or(true));
+    let snapshot = Memo::new(move |_| {
+        ticket.with(|t| {
+            t.as_ref()
+                .map(|t| thread.with(|m| cc_snapshot(t, m)))
+                .unwrap_or_default()
+        })
+    });
+    let snapshot_chips = Memo::new(move |_| parse_recipients(&snapshot.get().join(", ")));
+    let chips = Signal::derive(move || cc.get().unwrap_or_else(|| snapshot_chips.get()));
+    let change_summary = Memo::new(move |_| {
+        if is_note() || cc.with(Option::is_none) {
+            return None;
+        }
+        snapshot.with(|s| chips.with(|c| cc_change(s, c).summary()))
+    });
+
+    let current_draft = move || Draft {
+        text: text.get(),
+        visibility: visibility.get(),
+        cc: cc.get(),
+        next_action: next_action.get(),
+        assignee: assignee.get(),
+        attachments: uploads.attachments(),
+        seen_up_to: seen_up_to.get(),
+        send_email: send_email.get(),
+        from_mailbox: from_mailbox.get(),
+        bcc: bcc.get(),
+    };
+    let draft_untracked = move || untrack(current_draft);
+    let apply = move |d: Draft| {
+        applying.set_value(true);
+        visibility.set(d.visibility);
+        text.set(d.text);
+        cc.set(d.cc);
+        next_action.set(d.next_action);
+        assignee.set(d.assignee);
+        uploads.restore(d.attachments);
+        seen_up_to.set(d.seen_up_to);
+        send_email.set(d.send_email);
+        from_mailbox.set(d.from_mailbox);
+        bcc.set(d.bcc);
+        applying.set_value(false);
+    };
+    let load_mode = {
+        let ticket_id = ticket_id.clone();
+        move |mode: Visibility| {
+            let stored = drafts::load(&ticket_id, mode);
+            base.set_value(stored.as_ref().map_or(0, |s| s.revision));
+            // A draft already in the outbox is shown there, not here as well.
+            let queued = |d: &Draft| {
+                outbox.items.with_untracked(|items| {
+                    items
+                        .iter()
+                        .any(|o| !o.is_sent() && o.draft.same_message(d))
+                })
+            };
+            match stored {
+                Some(s) if !queued(&s.draft) => apply(s.draft),
+                _ => apply(Draft::new(mode)),
+            }
+            fields.set(FieldMessages::new());
+            conflict.set(None);
+        }
+    };
+    load_mode(first_mode);
+
+    let save_now = {
+        let ticket_id = ticket_id.clone();
+        move |draft: Draft| {
+            if draft.is_empty() && just_sent.get_value() {
+                return;
+            }
+            match drafts::save(&ticket_id, draft.visibility, base.get_value(), draft) {
+                drafts::Saved::Revision(r) => base.set_value(r),
+                drafts::Saved::Conflict(theirs) => conflict.set(Some(*theirs)),
+                drafts::Saved::NotStored => notice.set(Some(
+                    "This browser is not saving drafts (storage is full or blocked): keep this tab open until you send."
+                        .into(),
+                )),
+            }
+        }
+    };
+    // Saved as the agent types, debounced.
+    let generation = StoredValue::new(0u32);
+    Effect::new({
+        let save_now = save_now.clone();
+        move |ran: Option<()>| {
+            let draft = current_draft();
+            if ran.is_none() || applying.get_value() {
+                return;
+            }
+            if !draft.is_empty() {
+                just_sent.set_value(false);
+                // Only a real change: setting None again would re-run this effect forever
+                // on a ticket with no messages yet.
+                if draft.seen_up_to.is_none() {
+                    if let Some(last) = thread.with_untracked(|t| t.last().map(|m| m.id.clone())) {
+                        seen_up_to.set(Some(last));
+                    }
+                }
+            }
+            let g = generation.get_value().wrapping_add(1);
+            generation.set_value(g);
+            let save_now = save_now.clone();
+            set_timeout(
+                move || {
+                    if generation.try_get_value() == Some(g) {
+                        save_now(draft);
+                    }
+                },
+                std::time::Duration::from_millis(AUTOSAVE_MS),
+            );
+        }
+    });
+    // Another tab changed this draft.
+    let storage_listener = {
+        let ticket_id = ticket_id.clone();
+        window_event_listener(leptos::ev::storage, move |ev| {
+            let mode = visibility.get_untracked();
+            if ev.key() != Some(threadline_core::draft::storage_key(&ticket_id, mode)) {
+                return;
+            }
+            if let Some(theirs) = drafts::load(&ticket_id, mode) {
+                if theirs.revision <= base.get_value() {
+                    return;
+                }
+                let mine = draft_untracked();
+                if theirs.draft.same_message(&mine) {
+                    // The same message: agreed, so the next save here is no conflict.
+                    base.set_value(theirs.revision);
+                } else {
+                    conflict.set(Some(theirs));
+                }
+            }
+        })
+    };
+    on_cleanup(move || storage_listener.remove());
+
+    let queue = {
+        let ticket_id = ticket_id.clone();
+        move || {
+            let draft = draft_untracked();
+            let note = draft.visibility == Visibility::Note;
+            let email = is_emailed(&draft, caps);
+            let body = draft.text.clone();
+            let message = NewMessage {
+                visibility: draft.visibility,
+                html: (!body.trim().is_empty()).then(|| render_markdown(&body).as_str().to_owned()),
+                text: body,
+                cc: draft
+                    .cc
+                    .as_ref()
+                    .filter(|_| email || !caps.has_email_switch)
+                    .and_then(|c| cc_to_send(&snapshot.get_untracked(), c, note)),
+                attachment_ids: draft.attachments.iter().map(|a| a.id.clone()).collect(),
+                next_action: draft.next_action,
+                assignee: draft.assignee.clone(),
+                // Set by the outbox.
+                idempotency_key: None,
+                send_email: (caps.has_email_switch && !note).then_some(email),
+                from_mailbox: email
+                    .then(|| {
+                        draft
+                            .from_mailbox
+                            .clone()
+                            .or_else(|| mailboxes.with_value(|m| m.first().cloned()))
+                    })
+                    .flatten(),
+                bcc: if email && caps.has_bcc {
+                    draft.bcc.iter().map(|r| r.address.clone()).collect()
+                } else {
+                    Vec::new()
+                },
+            };
+            let item = thread.with_untracked(|t| {
+                Outgoing::new(
+                    random_id("out"),
+                    ticket_id.clone(),
+                    draft,
+                    message,
+                    t,
+                    now_ms(),
+                    undo_ms,
+                )
+            });
+            if !outbox.queue(item) {
+                notice.set(Some("The message could not be saved in this browser before sending (storage is full or blocked), so it was not sent.".into()));
+                return;
+            }
+            just_sent.set_value(true);
+            let mode = visibility.get_untracked();
+            apply(Draft::new(mode));
+            fields.set(FieldMessages::new());
+            stale.set(Vec::new());
+        }
+    };
+    let submit = {
+        let client = client.clone();
+        let ticket_id = ticket_id.clone();
+        let queue = queue.clone();
+        move |force: bool| {
+            notice.set(None);
+            if text.get_untracked().trim().is_empty() && uploads.attachments().is_empty() {
+                notice.set(Some("Write a message or attach a file first.".into()));
+                return;
+            }
+            let problem = chips
+                .with_untracked(|c| blocking_problem(c))
+                .or_else(|| bcc.with_untracked(|c| blocking_problem(c)));
+            if let Some(problem) = problem {
+                notice.set(Some(problem));
+                return;
+            }
+            if uploads.any_failed() {
+                notice.set(Some(
+                    "A file did not upload: retry or remove it first.".into(),
+                ));
+                return;
+            }
+            if uploads.in_progress() > 0 {
+                send_when_uploaded.set(true);
+                return;
+            }
+            if force {
+                seen_up_to.set(thread.with_untracked(|t| t.last().map(|m| m.id.clone())));
+                queue();
+                return;
+            }
+            // Someone may have written since the draft began: read the newest messages first.
+            checking.set(true);
+            let (client, id, queue) = (client.clone(), ticket_id.clone(), queue.clone());
+            spawn_local(async move {
+                if let Ok(chunk) = client.latest(&id).await {
+                    thread.try_update(|t| {
+                        for m in chunk.messages {
+                            if !t.iter().any(|x| x.id == m.id) {
+                                t.push(m);
+                            }
+                        }
+                    });
+                }
+                checking.try_set(false);
+                let own = outbox.sent_ids();
+                let since: Vec<Message> = thread.with_untracked(|t| {
+                    written_since(t, seen_up_to.get_untracked().as_deref(), &own)
+                        .into_iter()
+                        .cloned()
+                        .collect()
+                });
+                if since.is_empty() {
+                    queue();
+                } else {
+                    stale.try_set(since);
+                }
+            });
+        }
+    };
+    // "Send" pressed while files were uploading: send once they are done.
+    Effect::new({
+        let submit = submit.clone();
+        move |_| {
+            if send_when_uploaded.get() && uploads.in_progress() == 0 {
+                send_when_uploaded.set(false);
+                submit(false);
+            }
+        }
+    });
+
+    let switch_mode = {
+        let load_mode = load_mode.clone();
+        let save_now = save_now.clone();
+        move |mode: Visibility| {
+            if visibility.get_untracked() == mode
+                || (mode == Visibility::Note && !caps.can_note)
+                || (mode == Visibility::Reply && !caps.can_reply)
+            {
+                return;
+            }
+            save_now(draft_untracked());
+            load_mode(mode);
+        }
+    };
+    // Undo and Edit put a message back here, in its mode, beside anything written since.
+    Effect::new({
+        let switch_mode = switch_mode.clone();
+        move |_| {
+            let Some((back, errors)) = outbox.restore.get() else {
+                return;
+            };
+            outbox.restore.set(None);
+            switch_mode(back.visibility);
+            let (draft, combined) = take_back_into(draft_untracked(), back);
+            apply(draft);
+            fields.set(errors);
+            if combined {
+                notice.set(Some(
+                    "Your message is back above what you were writing since.".into(),
+                ));
+            }
+            if let Some(el) = area.get_untracked() {
+                let _ = el.focus();
+            }
+        }
+    });
+    let on_key = {
+        let submit = submit.clone();
+        let switch_mode = switch_mode.clone();
+        Callback::new(move |ev: leptos::ev::KeyboardEvent| {
+            let mod_key = ev.ctrl_key() || ev.meta_key();
+            if mod_key && ev.key() == "Enter" {
+                ev.prevent_default();
+                submit(false);
+                return true;
+            }
+            if mod_key && ev.alt_key() && ev.code() == "KeyN" {
+                ev.prevent_default();
+                let other = if is_note() {
+                    Visibility::Reply
+                } else {
+                    Visibility::Note
+                };
+                switch_mode(other);
+                return true;
+            }
+            false
+        })
+    };
+
+    // The assignee picker: the users endpoint, else the people seen on the ticket.
+    let users = LocalResource::new({
+        let client = client.clone();
+        move || {
+            let client = client.clone();
+            async move { client.users().await.ok().flatten() }
+        }
+    });
+    let assignable = Memo::new(move |_| {
+        let listed = users.get().flatten();
+        listed.unwrap_or_else(|| seen_users(ticket.get().as_ref(), &thread.get()))
+    });
+    let people = Signal::derive(move || {
+        let mut p: Vec<(Option<String>, String)> = Vec::new();
+        if let Some(t) = ticket.get() {
+            if let Some(r) = t.requester {
+                p.push((Some(r.name).filter(|n| !n.is_empty()), r.email));
+            }
+            p.extend(t.cc.into_iter().map(|a| (None, a)));
+        }
+        thread.with(|messages| {
+            for m in messages {
+                if let Some(a) = &m.author {
+                    p.push((
+                        Some(a.name.clone()).filter(|n| !n.is_empty()),
+                        a.email.clone(),
+                    ));
+                }
+                p.extend(m.cc.iter().map(|a| (None, a.clone())));
+            }
+        });
+        p.retain(|(_, a)| !a.is_empty());
+        p
+    });
+    let requester = Signal::derive(move || {
+        ticket.with(|t| {
+            t.as_ref()
+                .and_then(|t| t.requester.as_ref().map(|r| r.email.clone()))
+        })
+    });
+    let cc_error = Signal::derive(move || {
+        fields.with(|f| {
+            let list: Vec<String> = f
+                .iter()
+                .filter(|(k, _)| is_cc(k))
+                .flat_map(|(_, v)| v.clone())
+                .collect();
+            (!list.is_empty())
+                .then(|| format!("The helpdesk refused the CC list: {}", list.join(" ")))
+        })
+    });
+    let other_errors = Signal::derive(move || {
+        fields.with(|f| {
+            f.iter()
+                .filter(|(k, _)| !is_cc(k))
+                .map(|(k, v)| format!("{}: {}", field_label(k), v.join(" ")))
+                .collect::<Vec<_>>()
+        })
+    });
+
+    let button_label = move || {
+        if checking.get() {
+            return "Checking for new messages…".to_owned();
+        }
+        let waiting = uploads.in_progress();
+        if send_when_uploaded.get() && waiting > 0 {
+            return if waiting == 1 {
+                "Sending when the upload finishes…".to_owned()
+            } else {
+                format!("Sending when {waiting} uploads finish…")
+            };
+        }
+        send_label(visibility.get(), next_action.get())
+    };
+    let drop_files = {
+        let client = client.clone();
+        move |files: Vec<web_sys::File>| uploads.add(&client, files)
+    };
+    let paste_files = Callback::new(drop_files.clone());
+    let pick_files = {
+        let drop_files = drop_files.clone();
+        move |ev: leptos::ev::Event| {
+            let input: web_sys::HtmlInputElement = event_target(&ev);
+            drop_files(files_of(input.files()));
+            input.set_value("");
+        }
+    };
+    let dragging = RwSignal::new(false);
+    let submit_click = submit.clone();
+    let submit_force = submit.clone();
+    let keep_mine = save_now.clone();
+    let (switch_reply, switch_note) = (switch_mode.clone(), switch_mode);
+
+    view! {
+        <form
+            class=move || {
+                let mut c = String::from("tl-composer");
+                if is_note() { c.push_str(" tl-composer--note"); }
+                if dragging.get() { c.push_str(" tl-composer--dragging"); }
+                c
+            }
+            aria-label="Answer this ticket"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit_click(false);
+            }
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                dragging.set(false);
+                drop_files(files_of(ev.data_transfer().and_then(|d| d.files())));
+            }
+        >
+            <fieldset class="tl-composer__mode">
+                <legend class="tl-visually-hidden">"Message type"</legend>
+                {caps.can_reply.then(|| view! {
+                    <label>
+                        <input
+                            type="radio"
+                            name="tl-mode"
+                            aria-keyshortcuts="Control+Alt+N"
+                            prop:checked=move || !is_note()
+                            on:change=move |_| switch_reply(Visibility::Reply)
+                        />
+                        "Reply"
+                    </label>
+                })}
+                {caps.can_note.then(|| view! {
+                    <label>
+                        <input
+                            type="radio"
+                            name="tl-mode"
+                            aria-keyshortcuts="Control+Alt+N"
+                            prop:checked=is_note
+                            on:change=move |_| switch_note(Visibility::Note)
+                        />
+                        "🔒 Internal note"
+                    </label>
+                })}
+                <span class="tl-composer__hint">{move || if is_note() { "Only agents see notes." } else { "The customer receives this reply." }}</span>
+                {(!caps.can_reply).then(|| view! {
+                    <p class="tl-composer__hint tl-composer__no-reply">
+                        "Replies to the customer cannot be sent through this helpdesk's API, so only internal notes can be added here."
+                    </p>
+                })}
+            </fieldset>
+            {move || conflict.get().map(|theirs| {
+                let keep_mine = keep_mine.clone();
+                let revision = theirs.revision;
+                view! {
+                    <div class="tl-composer__conflict" role="alert">
+                        <p>"This draft was changed in another tab."</p>
+                        <button type="button" class="tl-button" on:click=move |_| {
+                            base.set_value(theirs.revision);
+                            apply(theirs.draft.clone());
+                            conflict.set(None);
+                        }>"Use the other tab's version"</button>
+                        <button type="button" class="tl-button" on:click=move |_| {
+                            base.set_value(revision);
+                            conflict.set(None);
+                            keep_mine(draft_untracked());
+                        }>"Keep this version"</button>
+                    </div>
+                }
+            })}
+            {move || (!is_note() && caps.has_email_switch).then(|| view! {
+                <div class="tl-composer__email">
+                    <label class="tl-composer__option">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || send_email.get().unwrap_or(true)
+                            on:change=move |ev| send_email.set(Some(event_target_checked(&ev)))
+                        />
+                        "Send as email"
+                    </label>
+                    {move || (emailing() && mailboxes.with_value(|m| !m.is_empty())).then(|| view! {
+                        <label class="tl-composer__option">
+                            "From"
+                            <select on:change=move |ev| from_mailbox.set(Some(event_target_value(&ev)))>
+                                {mailboxes.get_value().into_iter().enumerate().map(|(i, m)| {
+                                    let (value, label) = (m.clone(), m.clone());
+                                    view! {
+                                        <option value=m prop:selected=move || from_mailbox.get().map_or(i == 0, |f| f == value)>{label}</option>
+                                    }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    })}
+                    {move || (!emailing()).then(|| view! {
+                        <span class="tl-composer__hint">"Posted on the ticket; no email goes out."</span>
+                    })}
+                </div>
+            })}
+            {move || (emailing() && caps.has_cc).then(|| view! {
+                <CcField
+                    to=requester
+                    chips=chips
+                    on_change=Callback::new(move |next: Vec<Recipient>| {
+                        fields.update(|f| f.retain(|k, _| !is_cc(k)));
+                        cc.set(Some(next));
+                    })
+                    people=people
+                    server_error=cc_error
+                />
+            })}
+            {move || (emailing() && caps.has_bcc).then(|| view! {
+                <CcField
+                    kind="Bcc"
+                    chips=Signal::derive(move || bcc.get())
+                    on_change=Callback::new(move |next: Vec<Recipient>| bcc.set(next))
+                    people=people
+                />
+            })}
+            <MarkdownEditor
+                text=text
+                label=Signal::derive(move || if is_note() { "Internal note text".to_owned() } else { "Reply text".to_owned() })
+                placeholder=Signal::derive(move || if is_note() { "Write an internal note (only agents see it)…".to_owned() } else { "Write a reply to the customer…".to_owned() })
+                on_key=on_key
+                area=area
+                on_paste_files=paste_files
+            />
+            {caps.has_attachments.then(|| view! {
+                <div class="tl-composer__files">
+                    <label class="tl-button tl-composer__attach">
+                        "Attach files"
+                        <input type="file" multiple class="tl-visually-hidden" on:change=pick_files/>
+                    </label>
+                    <span class="tl-composer__hint">"or drop or paste them here"</span>
+                    <UploadList uploads=uploads/>
+                </div>
+            })}
+            <div class="tl-composer__options">
+                {caps.has_next_action.then(|| view! {
+                    <label class="tl-composer__option">
+                        "Next action"
+                        <select on:change=move |ev| {
+                            let i: usize = event_target_value(&ev).parse().unwrap_or(0);
+                            next_action.set(NextAction::ALL.get(i).copied().unwrap_or(NextAction::None));
+                        }>
+                            {NextAction::ALL.into_iter().enumerate().map(|(i, a)| view! {
+                                <option value=i.to_string() prop:selected=move || next_action.get() == a>{a.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })}
+                {caps.has_assignee.then(|| view! {
+                    <label class="tl-composer__option">
+                        "Next assignee"
+                        <select on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            assignee.set(match v.as_str() {
+                                "keep" => AssigneeChange::Keep,
+                                "none" => AssigneeChange::Unassign,
+                                id => AssigneeChange::Set(id.trim_start_matches("user:").to_owned()),
+                            });
+                        }>
+                            <option value="keep" prop:selected=move || assignee.get() == AssigneeChange::Keep>"Keep current"</option>
+                            <option value="none" prop:selected=move || assignee.get() == AssigneeChange::Unassign>"Unassigned"</option>
+                            {move || assignable.get().into_iter().map(|u| {
+                                let id = u.id.clone();
+                                let label = if u.name.is_empty() { u.email.clone() } else { u.name.clone() };
+                                view! {
+                                    <option value=format!("user:{}", u.id) prop:selected=move || assignee.get() == AssigneeChange::Set(id.clone())>{label}</option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })}
+            </div>
+            {move || change_summary.get().map(|s| view! { <p class="tl-composer__cc-change" role="status">{s}</p> })}
+            {move || {
+                let errors = other_errors.get();
+                (!errors.is_empty()).then(|| view! {
+                    <ul class="tl-field-error" role="alert">{errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                })
+            }}
+            {move || notice.get().map(|n| view! { <p class="tl-composer__notice" role="alert">{n}</p> })}
+            {move || {
+                let since = stale.get();
+                (!since.is_empty()).then(|| {
+                    let submit_force = submit_force.clone();
+                    let first = since.first().map(|m| m.id.clone());
+                    view! {
+                        <div class="tl-composer__stale" role="alert">
+                            <p>{format!("{} new message{} arrived since you started writing:", since.len(), if since.len() == 1 { "" } else { "s" })}</p>
+                            <ul>
+                                {since.iter().map(|m| {
+                                    let who = m.author.as_ref().map_or("Someone".to_owned(), |a| a.display_name().to_owned());
+                                    let excerpt: String = m.text.clone().unwrap_or_default().chars().take(140).collect();
+                                    view! { <li><strong>{who}</strong>": "{excerpt}</li> }
+                                }).collect_view()}
+                            </ul>
+                            <button type="button" class="tl-button tl-button--primary" on:click=move |_| submit_force(true)>"Send anyway"</button>
+                            <button type="button" class="tl-button" on:click=move |_| {
+                                stale.set(Vec::new());
+                                seen_up_to.set(thread.with_untracked(|t| t.last().map(|m| m.id.clone())));
+                                if let Some(id) = first.clone() {
+                                    crate::pages::reveal_message(id);
+                                }
+                            }>"Review them first"</button>
+                        </div>
+                    }
+                })
+            }}
+            <div class="tl-composer__actions">
+                <button type="submit" class="tl-button tl-button--primary" disabled=move || checking.get()>
+                    {button_label}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// Whether a draft's reply is emailed: always where the backend has no switch.
+fn is_emailed(draft: &Draft, caps: Capabilities) -> bool {
+    draft.visibility == Visibility::Reply
+        && (!caps.has_email_switch || draft.send_email.unwrap_or(true))
+}
+
+/// Whether a field error is about CC (the list, or one address in it).
+fn is_cc(key: &str) -> bool {
+    key == field::CC
+        || key
+            .strip_prefix(field::CC)
+            .is_some_and(|r| r.starts_with('['))
+}
+
+/// A field error's field, in the composer's words.
+fn field_label(key: &str) -> String {
+    let name = key.split('[').next().unwrap_or(key);
+    match name {
+        field::TEXT => "Message".to_owned(),
+        field::ATTACHMENTS => "Attachments".to_owned(),
+        field::NEXT_ACTION => "Next action".to_owned(),
+        field::ASSIGNEE => "Next assignee".to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// Agents seen on the ticket (its assignee, authors with a user id), when there is no users
+/// endpoint.
+fn seen_users(ticket: Option<&Ticket>, thread: &[Message]) -> Vec<User> {
+    let mut users: Vec<User> = ticket
+        .and_then(|t| t.assignee.clone())
+        .into_iter()
+        .collect();
+    for m in thread {
+        if let (Some(id), Some(a)) = (&m.author_user_id, &m.author) {
+            if !users.iter().any(|u| &u.id == id) {
+                users.push(User {
+                    id: id.clone(),
+                    name: a.name.clone(),
+                    email: a.email.clone(),
+                });
+            }
+        }
+    }
+    users
+}

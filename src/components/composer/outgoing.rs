@@ -1,0 +1,288 @@
+//! Messages on their way: shown under the thread at once ("Sending in 5 s… Undo",
+//! "Sending…", failed with Retry / Edit), and driven by a ticker that follows core's outbox
+//! state machine. Every change is written to the outbox in localStorage before the request.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use threadline_core::draft::Draft;
+use threadline_core::model::{Message, Visibility};
+use threadline_core::outbox::{OutState, Outgoing, Step};
+
+use crate::api::Client;
+use crate::state::{drafts, now_ms, outbox, tab_id};
+
+/// A server's field errors, by field.
+pub type FieldMessages = BTreeMap<String, Vec<String>>;
+
+/// The shared outbox of one ticket page.
+#[derive(Clone, Copy)]
+pub struct OutboxState {
+    pub items: RwSignal<Vec<Outgoing>>,
+    /// A draft to put back into the composer (Undo, Edit), with the server's field errors.
+    pub restore: RwSignal<Option<(Draft, FieldMessages)>>,
+    /// Ticks every 250 ms, for countdowns.
+    pub now: RwSignal<f64>,
+}
+
+impl OutboxState {
+    pub fn load(ticket_id: &str) -> Self {
+        Self {
+            items: RwSignal::new(outbox::for_ticket(ticket_id)),
+            restore: RwSignal::new(None),
+            now: RwSignal::new(now_ms()),
+        }
+    }
+
+    /// Adds a message, saving it first.
+    pub fn queue(&self, item: Outgoing) -> bool {
+        let stored = outbox::put(&item);
+        self.items.update(|items| items.push(item));
+        stored
+    }
+
+    fn replace(&self, item: &Outgoing) {
+        let _ = outbox::put(item);
+        self.items.try_update(|items| {
+            if let Some(slot) = items.iter_mut().find(|o| o.local_id == item.local_id) {
+                *slot = item.clone();
+            }
+        });
+    }
+
+    fn forget(&self, local_id: &str) {
+        outbox::remove(local_id);
+        self.items
+            .try_update(|items| items.retain(|o| o.local_id != local_id));
+    }
+
+    /// Takes a message back into the composer (Undo while held, or Edit after a failure).
+    pub fn take_back(&self, local_id: &str) {
+        let Some(item) = outbox::get(local_id) else {
+            return;
+        };
+        if matches!(item.state, OutState::Sending | OutState::Sent { .. }) {
+            return;
+        }
+        self.forget(local_id);
+        self.restore.set(Some(item.into_edit()));
+    }
+
+    /// Ids of messages this page sent (for the stale-reply guard).
+    pub fn sent_ids(&self) -> Vec<String> {
+        self.items.with(|items| {
+            items
+                .iter()
+                .filter_map(|o| match &o.state {
+                    OutState::Sent { message_id } => Some(message_id.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+}
+
+/// Runs the outbox of `ticket_id` while the page is open: every 250 ms, each message that is
+/// due and claimed by this tab takes its next step.
+pub fn drive(
+    client: Client,
+    ticket_id: String,
+    state: OutboxState,
+    thread: RwSignal<Vec<Message>>,
+    on_sent: Callback<()>,
+) {
+    let busy = StoredValue::new(Vec::<String>::new());
+    let handle = set_interval_with_handle(
+        move || {
+            let now = now_ms();
+            state.now.set(now);
+            // Another tab may have moved entries on.
+            let stored = outbox::for_ticket(&ticket_id);
+            if stored != state.items.get_untracked() {
+                state.items.set(stored.clone());
+            }
+            for mut item in stored {
+                if busy.with_value(|b| b.contains(&item.local_id)) {
+                    continue;
+                }
+                let step = item.next_step(now);
+                if step == Step::Wait || !item.claim(tab_id(), now) {
+                    continue;
+                }
+                busy.update_value(|b| b.push(item.local_id.clone()));
+                let client = client.clone();
+                spawn_local(async move {
+                    let id = item.local_id.clone();
+                    take_step(&client, &mut item, step, state, thread).await;
+                    if item.is_sent() {
+                        drafts::clear_sent(&item.ticket_id, &item.draft);
+                        on_sent.run(());
+                    }
+                    busy.try_update_value(|b| b.retain(|x| *x != id));
+                });
+            }
+        },
+        std::time::Duration::from_millis(250),
+    );
+    if let Ok(handle) = handle {
+        on_cleanup(move || handle.clear());
+    }
+}
+
+async fn take_step(
+    client: &Client,
+    item: &mut Outgoing,
+    step: Step,
+    state: OutboxState,
+    thread: RwSignal<Vec<Message>>,
+) {
+    match step {
+        Step::Wait => {}
+        Step::Post => {
+            item.begin();
+            // Saved before the request: a crash from here on is checked, never re-posted blind.
+            state.replace(item);
+            let result = client.send(&item.ticket_id, &item.message).await;
+            item.record(result.as_ref(), now_ms());
+            if let Ok(message) = result {
+                add_to_thread(thread, message);
+            }
+            state.replace(item);
+            // A lost connection is checked at once.
+            if matches!(item.state, OutState::Unknown { .. }) {
+                check(client, item, thread).await;
+                state.replace(item);
+            }
+        }
+        Step::Check => {
+            check(client, item, thread).await;
+            state.replace(item);
+        }
+    }
+}
+
+/// Re-reads the newest messages and looks for this one before anything is posted again.
+async fn check(client: &Client, item: &mut Outgoing, thread: RwSignal<Vec<Message>>) {
+    match client.latest(&item.ticket_id).await {
+        Ok(chunk) => {
+            item.reconcile(Ok(&chunk.messages), now_ms());
+            if let OutState::Sent { message_id } = &item.state {
+                if let Some(m) = chunk.messages.iter().find(|m| &m.id == message_id) {
+                    add_to_thread(thread, m.clone());
+                }
+            }
+        }
+        Err(e) => item.reconcile(Err(e.user_message()), now_ms()),
+    }
+}
+
+fn add_to_thread(thread: RwSignal<Vec<Message>>, mut message: Message) {
+    // Some APIs answer a post with its id only: until the thread is read again, it was
+    // written now.
+    if message.created_at.is_empty() {
+        message.created_at = js_sys::Date::new_0()
+            .to_iso_string()
+            .as_string()
+            .unwrap_or_default();
+    }
+    thread.try_update(|t| {
+        if !t.iter().any(|m| m.id == message.id) {
+            t.push(message);
+        }
+    });
+}
+
+/// The messages on their way, under the thread.
+#[component]
+pub fn OutgoingList(state: OutboxState) -> impl IntoView {
+    let pending = move || {
+        state.items.with(|items| {
+            items
+                .iter()
+                .filter(|o| !o.is_sent())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    // Sent messages are in the thread now; forget them.
+    Effect::new(move |_| {
+        let sent: Vec<String> = state.items.with(|items| {
+            items
+                .iter()
+                .filter(|o| o.is_sent())
+                .map(|o| o.local_id.clone())
+                .collect()
+        });
+        for id in sent {
+            state.forget(&id);
+        }
+    });
+    view! {
+        <ol class="tl-outgoing" aria-label="Messages being sent">
+            <For each=pending key=|o| (o.local_id.clone(), format!("{:?}", o.state)) let:item>
+                <OutgoingItem item=item state=state/>
+            </For>
+        </ol>
+    }
+}
+
+#[component]
+fn OutgoingItem(item: Outgoing, state: OutboxState) -> impl IntoView {
+    let id = item.local_id.clone();
+    let is_note = item.message.visibility == Visibility::Note;
+    let kind = if is_note { "Internal note" } else { "Reply" };
+    let text = item.message.text.clone();
+    let status = {
+        let item_state = item.state.clone();
+        move || match &item_state {
+            OutState::Holding { send_at_ms } => {
+                let left = ((send_at_ms - state.now.get()) / 1000.0).ceil().max(0.0);
+                format!("Sending in {left} s…")
+            }
+            OutState::Sending => "Sending…".to_owned(),
+            OutState::Waiting {
+                retry_at_ms,
+                reason,
+            } => {
+                let left = ((retry_at_ms - state.now.get()) / 1000.0).ceil().max(0.0);
+                format!("{reason} Retrying in {left} s…")
+            }
+            OutState::Unknown { reason, .. } => format!("{reason} Checking whether it was stored…"),
+            OutState::Failed(f) => format!("Not sent. {}", f.reason),
+            OutState::Sent { .. } => "Sent".to_owned(),
+        }
+    };
+    let can_undo = item.can_undo();
+    let failed = matches!(item.state, OutState::Failed(_));
+    let role = if failed { "alert" } else { "status" };
+    let class = match (is_note, failed) {
+        (_, true) => "tl-outgoing__item tl-outgoing__item--failed",
+        (true, false) => "tl-outgoing__item tl-outgoing__item--note",
+        (false, false) => "tl-outgoing__item",
+    };
+    let (undo_id, retry_id, edit_id) = (id.clone(), id.clone(), id);
+    view! {
+        <li class=class>
+            <article aria-label=format!("{kind} being sent")>
+                <p class="tl-outgoing__kind">{kind}</p>
+                <p class="tl-outgoing__text">{text}</p>
+                <p class="tl-outgoing__status" role=role>{status}</p>
+                <div class="tl-outgoing__actions">
+                    {can_undo.then(|| view! {
+                        <button type="button" class="tl-button" on:click=move |_| state.take_back(&undo_id)>"Undo"</button>
+                    })}
+                    {failed.then(|| view! {
+                        <button type="button" class="tl-button tl-button--primary" on:click=move |_| {
+                            if let Some(mut item) = outbox::get(&retry_id) {
+                                item.retry(now_ms());
+                                state.replace(&item);
+                            }
+                        }>"Retry"</button>
+                        <button type="button" class="tl-button" on:click=move |_| state.take_back(&edit_id)>"Edit"</button>
+                    })}
+                </div>
+            </article>
+        </li>
+    }
+}

@@ -1,0 +1,267 @@
+//! The composer's attachments: each file uploads as soon as it is picked, dropped or pasted,
+//! with a progress bar, Cancel and Retry. Files that are empty or over the limit are refused
+//! before any upload.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use threadline_core::compose::check_file;
+use threadline_core::model::{format_size, Attachment};
+
+use crate::api::upload::Upload;
+use crate::api::{Client, UploadError};
+
+/// Where one file is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadState {
+    /// Bytes sent so far (0..=1).
+    Uploading(f64),
+    Done(Attachment),
+    Failed(String),
+}
+
+/// One file in the composer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadItem {
+    pub key: u32,
+    pub name: String,
+    pub size: u64,
+    pub state: UploadState,
+}
+
+/// The composer's files, and the browser objects behind them (kept off the reactive graph).
+#[derive(Clone, Copy)]
+pub struct Uploads {
+    pub items: RwSignal<Vec<UploadItem>>,
+    /// Files refused before upload, in words.
+    pub refused: RwSignal<Vec<String>>,
+    files: StoredValue<HashMap<u32, (web_sys::File, Option<Upload>)>, LocalStorage>,
+    next_key: StoredValue<u32>,
+    max_bytes: u64,
+}
+
+impl Uploads {
+    pub fn new(max_bytes: u64) -> Self {
+        Self {
+            items: RwSignal::new(Vec::new()),
+            refused: RwSignal::new(Vec::new()),
+            files: StoredValue::new_local(HashMap::new()),
+            next_key: StoredValue::new(0),
+            max_bytes,
+        }
+    }
+
+    /// The uploaded attachments, in order.
+    pub fn attachments(&self) -> Vec<Attachment> {
+        self.items.with(|items| {
+            items
+                .iter()
+                .filter_map(|i| match &i.state {
+                    UploadState::Done(a) => Some(a.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+
+    /// How many files are still uploading.
+    pub fn in_progress(&self) -> usize {
+        self.items.with(|items| {
+            items
+                .iter()
+                .filter(|i| matches!(i.state, UploadState::Uploading(_)))
+                .count()
+        })
+    }
+
+    /// Whether a file failed and is still listed.
+    pub fn any_failed(&self) -> bool {
+        self.items.with(|items| {
+            items
+                .iter()
+                .any(|i| matches!(i.state, UploadState::Failed(_)))
+        })
+    }
+
+    /// Shows attachments already uploaded (a restored draft).
+    pub fn restore(&self, attachments: Vec<Attachment>) {
+        self.clear();
+        for a in attachments {
+            let key = self.take_key();
+            self.items.update(|items| {
+                items.push(UploadItem {
+                    key,
+                    name: a.name.clone(),
+                    size: a.size.unwrap_or_default(),
+                    state: UploadState::Done(a),
+                })
+            });
+        }
+    }
+
+    /// Forgets every file (after sending), cancelling uploads still running.
+    pub fn clear(&self) {
+        self.files.update_value(|files| {
+            for (_, (_, upload)) in files.drain() {
+                if let Some(u) = upload {
+                    u.cancel();
+                }
+            }
+        });
+        self.items.set(Vec::new());
+        self.refused.set(Vec::new());
+    }
+
+    fn take_key(&self) -> u32 {
+        let key = self.next_key.get_value();
+        self.next_key.set_value(key.wrapping_add(1));
+        key
+    }
+
+    /// Adds files and starts uploading them.
+    pub fn add(&self, client: &Client, files: Vec<web_sys::File>) {
+        let mut refused = Vec::new();
+        for file in files {
+            let name = file.name();
+            let size = file.size() as u64;
+            if let Err(reason) = check_file(&name, size, self.max_bytes) {
+                refused.push(reason);
+                continue;
+            }
+            let key = self.take_key();
+            self.items.update(|items| {
+                items.push(UploadItem {
+                    key,
+                    name,
+                    size,
+                    state: UploadState::Uploading(0.0),
+                })
+            });
+            self.files
+                .update_value(|files| drop(files.insert(key, (file, None))));
+            self.start(client, key);
+        }
+        self.refused.set(refused);
+    }
+
+    fn set_state(&self, key: u32, state: UploadState) {
+        self.items.try_update(|items| {
+            if let Some(item) = items.iter_mut().find(|i| i.key == key) {
+                item.state = state;
+            }
+        });
+    }
+
+    fn start(&self, client: &Client, key: u32) {
+        let Some(file) = self
+            .files
+            .with_value(|files| files.get(&key).map(|(f, _)| f.clone()))
+        else {
+            return;
+        };
+        let this = *self;
+        self.set_state(key, UploadState::Uploading(0.0));
+        let started = client.upload(
+            &file,
+            move |sent, total| {
+                if total > 0.0 {
+                    this.set_state(key, UploadState::Uploading(sent / total));
+                }
+            },
+            move |end| match end {
+                Ok(attachment) => this.set_state(key, UploadState::Done(attachment)),
+                Err(UploadError::Api(e)) => {
+                    this.set_state(key, UploadState::Failed(e.user_message()))
+                }
+                // Cancelled: the item is already gone.
+                Err(UploadError::Cancelled) => {}
+            },
+        );
+        match started {
+            Ok(upload) => self.files.update_value(|files| {
+                if let Some(slot) = files.get_mut(&key) {
+                    slot.1 = Some(upload);
+                }
+            }),
+            Err(e) => self.set_state(key, UploadState::Failed(e.user_message())),
+        }
+    }
+
+    /// Uploads a failed file again.
+    pub fn retry(&self, client: &Client, key: u32) {
+        self.start(client, key);
+    }
+
+    /// Cancels an upload or removes a file.
+    pub fn remove(&self, key: u32) {
+        let removed = self.files.try_update_value(|files| files.remove(&key));
+        if let Some(Some((_, Some(upload)))) = removed {
+            upload.cancel();
+        }
+        self.items.update(|items| items.retain(|i| i.key != key));
+    }
+}
+
+/// The list of files with their progress and buttons.
+#[component]
+pub fn UploadList(uploads: Uploads) -> impl IntoView {
+    let client = expect_context::<Client>();
+    view! {
+        {move || {
+            let refused = uploads.refused.get();
+            (!refused.is_empty()).then(|| view! {
+                <ul class="tl-uploads__refused" role="alert">
+                    {refused.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+                </ul>
+            })
+        }}
+        <ul class="tl-uploads" aria-label="Files to send">
+            <For each=move || uploads.items.get() key=|i| (i.key, format!("{:?}", i.state)) let:item>
+                {
+                    let client = client.clone();
+                    let key = item.key;
+                    let name = item.name.clone();
+                    let label = format!("{} ({})", item.name, format_size(item.size));
+                    match item.state {
+                        UploadState::Uploading(fraction) => {
+                            let percent = (fraction * 100.0).round();
+                            view! {
+                                <li class="tl-upload">
+                                    <span class="tl-upload__name">{label}</span>
+                                    <progress
+                                        max="100"
+                                        value=percent.to_string()
+                                        aria-label=format!("Uploading {name}")
+                                    ></progress>
+                                    <button type="button" class="tl-link-button" aria-label=format!("Cancel upload of {name}") on:click=move |_| uploads.remove(key)>"Cancel"</button>
+                                </li>
+                            }.into_any()
+                        }
+                        UploadState::Done(_) => view! {
+                            <li class="tl-upload tl-upload--done">
+                                <span class="tl-upload__name">{label}</span>
+                                <button type="button" class="tl-link-button" aria-label=format!("Remove {name}") on:click=move |_| uploads.remove(key)>"Remove"</button>
+                            </li>
+                        }.into_any(),
+                        UploadState::Failed(reason) => view! {
+                            <li class="tl-upload tl-upload--failed">
+                                <span class="tl-upload__name">{label}</span>
+                                <span class="tl-upload__error" role="alert">{reason}</span>
+                                <button type="button" class="tl-link-button" aria-label=format!("Retry upload of {name}") on:click=move |_| uploads.retry(&client, key)>"Retry"</button>
+                                <button type="button" class="tl-link-button" aria-label=format!("Remove {name}") on:click=move |_| uploads.remove(key)>"Remove"</button>
+                            </li>
+                        }.into_any(),
+                    }
+                }
+            </For>
+        </ul>
+    }
+}
+
+/// The files in a `FileList` (from a picker, a drop or a paste).
+pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
+}
