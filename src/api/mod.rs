@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use threadline_core::dialect::{newest_pages, sort_thread, Dialect};
 use threadline_core::model::{
-    Attachment, Capabilities, Message, NewMessage, Page, Ticket, UploadFile, User,
+    Attachment, Capabilities, Message, NewMessage, NextAction, Page, Ticket, UploadFile, User,
 };
 use threadline_core::ApiError;
 
@@ -45,6 +45,11 @@ impl Client {
     /// What the backend allows.
     pub fn capabilities(&self) -> Capabilities {
         self.dialect.capabilities()
+    }
+
+    /// The next actions the backend can take, "(none)" first.
+    pub fn next_actions(&self) -> Vec<NextAction> {
+        self.dialect.next_actions()
     }
 
     /// The mailboxes an emailed reply may go out from, where the backend needs one.

@@ -419,7 +419,8 @@ pub struct NewMessage {
     pub html: Option<String>,
     /// `None`: leave CC to the server's rule (field omitted); `Some`: send exactly this list.
     pub cc: Option<Vec<String>>,
-    pub attachment_ids: Vec<String>,
+    /// Uploaded files to attach (their ids, and the name and size some backends repeat).
+    pub attachments: Vec<Attachment>,
     pub next_action: NextAction,
     pub assignee: AssigneeChange,
     /// Sent as `Idempotency-Key` where the backend honours it, so a request repeated (by the

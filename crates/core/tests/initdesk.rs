@@ -7,7 +7,7 @@ use threadline_core::dialect::initdesk::{Initdesk, InitdeskConfig, TOKEN_HEADER}
 use threadline_core::dialect::{sort_thread, Dialect, DialectConfig};
 use threadline_core::http::{Body, HttpResponse, Method};
 use threadline_core::model::{
-    AssigneeChange, NewMessage, NextAction, Role, TicketStatus, UploadFile, Visibility,
+    AssigneeChange, Attachment, NewMessage, NextAction, Role, TicketStatus, UploadFile, Visibility,
 };
 use threadline_core::ApiError;
 
@@ -129,7 +129,13 @@ fn a_reply_sends_every_documented_field() {
         text: "Refund issued.".into(),
         html: Some("<p>Refund issued.</p>".into()),
         cc: Some(vec!["boss@northwind.example".into()]),
-        attachment_ids: vec!["3c90c3cc-0d44-4b50-8888-8dd25736052a".into()],
+        attachments: vec![Attachment {
+            id: "3c90c3cc-0d44-4b50-8888-8dd25736052a".into(),
+            name: "invoice.pdf".into(),
+            size: Some(1024),
+            content_type: None,
+            download_url: None,
+        }],
         next_action: NextAction::CloseAndMarkResolved,
         assignee: AssigneeChange::Set("2".into()),
         idempotency_key: Some("out-42".into()),

@@ -58,6 +58,7 @@ pub fn Composer(
     let from_mailbox = RwSignal::new(None::<String>);
     let bcc = RwSignal::new(Vec::<Recipient>::new());
     let mailboxes = StoredValue::new(client.outbound_mailboxes());
+    let actions = StoredValue::new(client.next_actions());
     let uploads = Uploads::new(max_bytes);
     let fields = RwSignal::new(FieldMessages::new());
     let notice = RwSignal::new(None::<String>);
@@ -232,7 +233,7 @@ pub fn Composer(
                     .as_ref()
                     .filter(|_| email || !caps.has_email_switch)
                     .and_then(|c| cc_to_send(&snapshot.get_untracked(), c, note)),
-                attachment_ids: draft.attachments.iter().map(|a| a.id.clone()).collect(),
+                attachments: draft.attachments.clone(),
                 next_action: draft.next_action,
                 assignee: draft.assignee.clone(),
                 // Set by the outbox.
@@ -647,9 +648,9 @@ pub fn Composer(
                         "Next action"
                         <select on:change=move |ev| {
                             let i: usize = event_target_value(&ev).parse().unwrap_or(0);
-                            next_action.set(NextAction::ALL.get(i).copied().unwrap_or(NextAction::None));
+                            next_action.set(actions.with_value(|all| all.get(i).copied()).unwrap_or(NextAction::None));
                         }>
-                            {NextAction::ALL.into_iter().enumerate().map(|(i, a)| view! {
+                            {actions.get_value().into_iter().enumerate().map(|(i, a)| view! {
                                 <option value=i.to_string() prop:selected=move || next_action.get() == a>{a.label()}</option>
                             }).collect_view()}
                         </select>

@@ -55,14 +55,20 @@ pub fn Thread(
         })
     });
 
-    // The first message on screen and its distance from the viewport's top: when older
-    // messages arrive above it, it is put back exactly there.
-    let anchor = StoredValue::new(None::<(String, f64)>);
+    // Older messages arriving above push what the agent reads down by their height; the
+    // scroll owed for that is paid at the next measurement, once the list has grown (so the
+    // browser does not clamp it), and before the frame is painted.
+    let pending_shift = StoredValue::new(0.0_f64);
     let first_id = Memo::new(move |_| items.with(|all| all.first().map(|(m, _)| m.id.clone())));
     let refresh = move || {
         let Some(ol) = list.get_untracked() else {
             return;
         };
+        let owed = pending_shift.get_value();
+        if owed != 0.0 {
+            pending_shift.set_value(0.0);
+            window().scroll_by_with_x_and_y(0.0, owed);
+        }
         measure(&ol, heights);
         let top = ol.get_bounding_client_rect().top();
         let viewport = window()
@@ -71,15 +77,17 @@ pub fn Thread(
             .and_then(|h| h.as_f64())
             .unwrap_or(800.0);
         view_box.set((-top, viewport));
-        if let Some(on_screen) = first_on_screen(&ol, viewport) {
-            anchor.set_value(Some(on_screen));
-        }
     };
     Effect::new(move |previous: Option<Option<String>>| {
         let first = first_id.get();
-        if matches!(&previous, Some(Some(before)) if Some(before) != first.as_ref()) {
-            if let Some((id, screen_top)) = anchor.get_value() {
-                restore_anchor(list, items, heights, &id, screen_top);
+        if let (Some(Some(before)), Some(now)) = (&previous, &first) {
+            if before != now {
+                let added = height_before(items, heights, before);
+                if added > 0.0 {
+                    pending_shift.update_value(|owed| *owed += added);
+                    // Render the window where the view is about to be, not where it was.
+                    view_box.update(|(offset, _)| *offset += added);
+                }
             }
         }
         first
@@ -92,6 +100,13 @@ pub fn Thread(
             request_animation_frame(move || {
                 scheduled.set_value(false);
                 refresh();
+                // The window may have moved and rendered other messages: once they are in
+                // the DOM (the render effects run first), measure them before this frame is
+                // painted, so a message replacing its estimate does not show as a jump.
+                leptos::task::spawn_local(async move {
+                    leptos::task::tick().await;
+                    refresh();
+                });
             });
         }
     };
@@ -135,51 +150,24 @@ pub fn Thread(
     }
 }
 
-/// The first rendered message that is on screen, and its top.
-fn first_on_screen(list: &web_sys::HtmlOListElement, viewport: f64) -> Option<(String, f64)> {
-    let items = list
-        .query_selector_all(":scope > li[data-message-id]")
-        .ok()?;
-    (0..items.length())
-        .filter_map(|i| {
-            items
-                .item(i)
-                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-        })
-        .find(|li| {
-            let rect = li.get_bounding_client_rect();
-            rect.bottom() > 0.0 && rect.top() < viewport
-        })
-        .and_then(|li| {
-            Some((
-                li.get_attribute("data-message-id")?,
-                li.get_bounding_client_rect().top(),
-            ))
-        })
-}
-
-/// Scrolls so that message `id` is `screen_top` pixels below the viewport's top again, from
-/// the list's own arithmetic (measured heights, estimates for the rest).
-fn restore_anchor(
-    list: NodeRef<Ol>,
+/// The height of the messages before message `id` (measured, or estimated like the padding
+/// that stands in for them); nothing when `id` is not in the list.
+fn height_before(
     items: Memo<Vec<(Message, Option<QuoteSplit>)>>,
     heights: RwSignal<HashMap<String, f64>>,
     id: &str,
-    screen_top: f64,
-) {
-    let Some(ol) = list.get_untracked() else {
-        return;
-    };
-    let offset: f64 = items.with_untracked(|all| {
+) -> f64 {
+    items.with_untracked(|all| {
+        let Some(index) = all.iter().position(|(m, _)| m.id == id) else {
+            return 0.0;
+        };
         heights.with_untracked(|h| {
-            all.iter()
-                .take_while(|(m, _)| m.id != id)
+            all[..index]
+                .iter()
                 .map(|(m, _)| h.get(&m.id).copied().unwrap_or(ESTIMATED_HEIGHT))
                 .sum()
         })
-    });
-    let list_top = ol.get_bounding_client_rect().top() + window().scroll_y().unwrap_or_default();
-    window().scroll_to_with_x_and_y(0.0, list_top + offset - screen_top);
+    })
 }
 
 /// Records the heights of the rendered messages. When a message above the viewport turns out

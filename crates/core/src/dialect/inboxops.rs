@@ -165,7 +165,7 @@ impl Dialect for InboxOps {
                     .into(),
             ));
         }
-        if !message.attachment_ids.is_empty() {
+        if !message.attachments.is_empty() {
             return Err(ApiError::InvalidRequest(
                 "InboxOps notes cannot carry attachments through its API".into(),
             ));

@@ -652,8 +652,8 @@ struct WireCreateMessage<'a> {
     is_visible_to_customer: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     external_recipient_emails: Option<&'a [String]>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    attachment_ids: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachment_ids: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_action: Option<&'static str>,
     /// Outer `None`: keep the assignee (omitted); `Some(None)`: unassign (`null`).
@@ -677,7 +677,7 @@ impl<'a> WireCreateMessage<'a> {
             is_visible_to_customer: is_reply,
             // A note never carries CC recipients, whatever the draft holds.
             external_recipient_emails: if is_reply { m.cc.as_deref() } else { None },
-            attachment_ids: &m.attachment_ids,
+            attachment_ids: m.attachments.iter().map(|a| a.id.as_str()).collect(),
             next_action: (m.next_action != NextAction::None).then(|| m.next_action.as_wire()),
             next_assignee_id,
         })

@@ -2,6 +2,7 @@
 //! [`HttpRequest`]s and [`HttpResponse`]s back into our model or an [`ApiError`]; it never
 //! performs I/O, so every dialect is tested on the host against recorded bodies.
 
+pub mod airclou;
 pub mod inboxops;
 pub mod initdesk;
 pub mod requestor;
@@ -15,7 +16,8 @@ use crate::error::ApiError;
 use crate::html::MAX_BODY_BYTES;
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
 use crate::model::{
-    Attachment, Capabilities, DataProblem, Message, NewMessage, Page, Ticket, UploadFile, User,
+    Attachment, Capabilities, DataProblem, Message, NewMessage, NextAction, Page, Ticket,
+    UploadFile, User,
 };
 use crate::time::parse_rfc3339_millis;
 
@@ -65,6 +67,16 @@ pub trait Dialect: Send + Sync {
         sent: &NewMessage,
     ) -> Result<Message, ApiError>;
 
+    /// The next actions the composer offers, "(none)" first; only "(none)" where the
+    /// backend has no next action.
+    fn next_actions(&self) -> Vec<NextAction> {
+        if self.capabilities().has_next_action {
+            NextAction::ALL.to_vec()
+        } else {
+            vec![NextAction::None]
+        }
+    }
+
     /// The mailboxes an emailed message may go out from, where the backend needs one.
     fn outbound_mailboxes(&self) -> Vec<String> {
         Vec::new()
@@ -94,6 +106,7 @@ pub trait Dialect: Send + Sync {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "dialect", rename_all = "lowercase")]
 pub enum DialectConfig {
+    Airclou(airclou::AirclouConfig),
     Initdesk(initdesk::InitdeskConfig),
     #[serde(rename = "inboxops")]
     InboxOps(inboxops::InboxOpsConfig),
@@ -104,6 +117,7 @@ impl DialectConfig {
     /// Builds the dialect, with relative API URLs resolved against `page_url`.
     pub fn build(&self, page_url: &str) -> Result<Box<dyn Dialect>, ApiError> {
         match self {
+            DialectConfig::Airclou(c) => Ok(Box::new(airclou::Airclou::new(c.clone(), page_url)?)),
             DialectConfig::Initdesk(c) => {
                 Ok(Box::new(initdesk::Initdesk::new(c.clone(), page_url)?))
             }

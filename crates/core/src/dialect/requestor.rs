@@ -173,7 +173,7 @@ impl Dialect for Requestor {
         } else {
             None
         };
-        if !message.attachment_ids.is_empty() {
+        if !message.attachments.is_empty() {
             return Err(ApiError::InvalidRequest(
                 "Requestor messages cannot carry attachments through its API".into(),
             ));
