@@ -1,6 +1,7 @@
 // Run by `cargo xtask test`, which starts threadline-server on free ports with throw-away
-// databases and passes their URLs: BASE_URL (the app speaks Initdesk) and BASE_URL_INBOXOPS
-// (the same app configured for InboxOps) and BASE_URL_REQUESTOR (for Requestor). Browsers are never downloaded: Debian's Chromium.
+// databases and passes their URLs: BASE_URL (the app speaks Initdesk), and the same app
+// configured for the other dialects: BASE_URL_AIRCLOU, BASE_URL_INBOXOPS, BASE_URL_REQUESTOR.
+// Browsers are never downloaded: Debian's Chromium.
 import { defineConfig } from '@playwright/test';
 
 const baseURL = process.env.BASE_URL;
@@ -8,6 +9,7 @@ if (!baseURL) {
   throw new Error('BASE_URL is not set: run the e2e tests through `cargo xtask test`.');
 }
 
+const airclou = process.env.BASE_URL_AIRCLOU;
 const inboxops = process.env.BASE_URL_INBOXOPS;
 const requestor = process.env.BASE_URL_REQUESTOR;
 
@@ -15,6 +17,7 @@ export default defineConfig({
   testDir: './tests',
   projects: [
     { name: 'initdesk', testIgnore: /dialects\//, use: { baseURL } },
+    ...(airclou ? [{ name: 'airclou', testMatch: /dialects\/airclou\.spec\.ts/, use: { baseURL: airclou } }] : []),
     ...(inboxops ? [{ name: 'inboxops', testMatch: /dialects\/inboxops\.spec\.ts/, use: { baseURL: inboxops } }] : []),
     ...(requestor ? [{ name: 'requestor', testMatch: /dialects\/requestor\.spec\.ts/, use: { baseURL: requestor } }] : []),
   ],

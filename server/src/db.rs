@@ -102,6 +102,22 @@ CREATE TABLE IF NOT EXISTS requestor_emails (
     cc TEXT NOT NULL DEFAULT '[]',
     bcc TEXT NOT NULL DEFAULT '[]'
 );
+CREATE TABLE IF NOT EXISTS airclou_sessions (
+    token TEXT PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'agent'))
+);
+CREATE TABLE IF NOT EXISTS airclou_messages (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+    ccs TEXT NOT NULL DEFAULT '[]',
+    send_email INTEGER
+);
+CREATE TABLE IF NOT EXISTS airclou_ticket_fields (
+    ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+    priority TEXT NOT NULL DEFAULT 'normal',
+    type TEXT NOT NULL DEFAULT 'question'
+);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     org_id INTEGER NOT NULL REFERENCES organizations(id),
     key TEXT NOT NULL,
@@ -121,6 +137,9 @@ pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
     if reset_demo {
         for table in [
             "idempotency_keys",
+            "airclou_ticket_fields",
+            "airclou_messages",
+            "airclou_sessions",
             "requestor_emails",
             "requestor_keys",
             "api_keys",

@@ -561,5 +561,23 @@ pub fn seed_api_keys(conn: &Connection) -> rusqlite::Result<()> {
             params![key, org, user, scope],
         )?;
     }
-    seed_requestor_keys(conn)
+    seed_requestor_keys(conn)?;
+    seed_airclou_sessions(conn)
+}
+
+/// Airclou session tokens (`Authorization: Bearer …`): an agent and a viewer for Acme, an
+/// agent for Globex.
+fn seed_airclou_sessions(conn: &Connection) -> rusqlite::Result<()> {
+    for (token, org, user, role) in [
+        ("acs_demo_acme", 1, 1, "agent"),
+        ("acs_demo_acme_viewer", 1, 3, "viewer"),
+        ("acs_demo_globex", 2, 10, "agent"),
+    ] {
+        conn.execute(
+            "INSERT OR IGNORE INTO airclou_sessions (token, org_id, user_id, role)
+             SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?3 AND org_id = ?2)",
+            params![token, org, user, role],
+        )?;
+    }
+    Ok(())
 }

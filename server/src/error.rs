@@ -55,6 +55,25 @@ impl HttpError {
         e
     }
 
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The error in words: the detail, else the first field message (for other surfaces'
+    /// error shapes).
+    pub fn message(&self) -> String {
+        if let Some(detail) = self.body.get("detail").and_then(Value::as_str) {
+            return detail.to_owned();
+        }
+        self.body
+            .as_object()
+            .and_then(|fields| fields.values().next())
+            .and_then(|v| v.get(0).or(Some(v)))
+            .and_then(Value::as_str)
+            .unwrap_or("The request was not accepted.")
+            .to_owned()
+    }
+
     /// The seconds a 429 asks the client to wait.
     pub fn retry_after(&self) -> Option<u64> {
         self.retry_after

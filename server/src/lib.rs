@@ -2,6 +2,7 @@
 //! the server that runs the app in `cargo xtask dev`. One SQLite store; the Initdesk surface
 //! under `/api/initdesk`; the built app and its `config.json` at `/`.
 
+pub mod airclou;
 pub mod clock;
 pub mod db;
 pub mod demo;
@@ -31,6 +32,7 @@ use crate::ratelimit::RateLimiter;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     Initdesk,
+    Airclou,
     InboxOps,
     Requestor,
 }
@@ -41,10 +43,11 @@ impl std::str::FromStr for Dialect {
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "initdesk" => Ok(Dialect::Initdesk),
+            "airclou" => Ok(Dialect::Airclou),
             "inboxops" => Ok(Dialect::InboxOps),
             "requestor" => Ok(Dialect::Requestor),
             other => Err(format!(
-                "unknown dialect {other:?} (initdesk, inboxops or requestor)"
+                "unknown dialect {other:?} (initdesk, airclou, inboxops or requestor)"
             )),
         }
     }
@@ -172,6 +175,7 @@ impl Server {
         }));
         let router = Router::new()
             .nest(initdesk::MOUNT, initdesk::routes())
+            .nest(airclou::MOUNT, airclou::routes())
             .nest(inboxops::MOUNT, inboxops::routes())
             .nest(requestor::MOUNT, requestor::routes())
             .merge(web::routes(options.dist.as_deref()))

@@ -1,5 +1,5 @@
 //! `threadline-server [--db PATH] [--host H] [--port N] [--dist DIR] [--reset-demo]
-//! [--rate-limit N] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|inboxops|requestor] [--add-thread N]... [--fault-switch]`
+//! [--rate-limit N] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread N]... [--fault-switch]`
 //! (`--fault-switch` only in builds with the `fault-switch` feature)
 
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use threadline_server::{Options, Server};
 
 const USAGE: &str =
     "usage: threadline-server [--db PATH] [--host HOST] [--port N] [--dist DIR] [--reset-demo] \
-[--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|inboxops|requestor] [--add-thread MESSAGES]... [--fault-switch (test builds only)]";
+[--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread MESSAGES]... [--fault-switch (test builds only)]";
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut o = Options::default();

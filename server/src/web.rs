@@ -19,6 +19,8 @@ pub const DEMO_TOKEN: &str = "demo-token-acme";
 
 /// The InboxOps demo key (seeded by [`crate::demo::seed_api_keys`]).
 pub const DEMO_INBOXOPS_KEY: &str = "ixk_demo_acme";
+/// The Airclou demo session token.
+pub const DEMO_AIRCLOU_TOKEN: &str = "acs_demo_acme";
 /// The Requestor demo key.
 pub const DEMO_REQUESTOR_KEY: &str = "rqk_demo_acme";
 
@@ -36,6 +38,15 @@ async fn config_json(State(state): State<AppState>) -> impl IntoResponse {
             "api_base": crate::initdesk::MOUNT,
             "organization_id": DEMO_ORG.to_string(),
             "token": DEMO_TOKEN,
+        }),
+        Dialect::Airclou => json!({
+            "dialect": "airclou",
+            "api_base": crate::airclou::MOUNT,
+            "token": DEMO_AIRCLOU_TOKEN,
+            "workspace_id": state
+                .db()
+                .ok()
+                .and_then(|conn| crate::airclou::workspace_id(&conn, DEMO_ORG).ok()),
         }),
         Dialect::InboxOps => json!({
             "dialect": "inboxops",

@@ -14,7 +14,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 
   dev     install what is missing, build the app, serve it with the reference server and
           demo data on http://127.0.0.1:8080 (Ctrl+C stops; data persists in data/);
-          `--dialect inboxops|requestor` points the app at that surface instead of Initdesk
+          `--dialect airclou|inboxops|requestor` points the app at that surface instead of Initdesk
   test    install what is missing, then fmt, clippy (host and wasm32), host tests,
           browser tests (wasm-bindgen-test in headless Chromium) and Playwright end-to-end tests
   e2e     only build the app and run the Playwright tests; arguments go to Playwright
@@ -159,7 +159,8 @@ fn start_server(
     })
 }
 
-/// `--dialect NAME` picks the surface the app talks to (initdesk, the default, or inboxops).
+/// `--dialect NAME` picks the surface the app talks to (initdesk, the default, airclou,
+/// inboxops or requestor).
 fn dev(args: &[String]) -> Result {
     let dialect = match args {
         [] => "initdesk",
@@ -275,8 +276,8 @@ fn test() -> Result {
 }
 
 /// Runs Playwright against fresh servers on free ports with throw-away databases: one whose
-/// app speaks Initdesk (`BASE_URL`) and one per other dialect (`BASE_URL_INBOXOPS`,
-/// `BASE_URL_REQUESTOR`).
+/// app speaks Initdesk (`BASE_URL`) and one per other dialect (`BASE_URL_AIRCLOU`,
+/// `BASE_URL_INBOXOPS`, `BASE_URL_REQUESTOR`).
 /// `playwright_args` narrow the run (`-g <pattern>`, a spec file).
 fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
     // The fault switch (`/__test/faults`) lets the tests inject errors and lost answers.
@@ -298,7 +299,7 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
     ];
     let mut servers = Vec::new();
     let mut outcome = Ok(());
-    for dialect in ["initdesk", "inboxops", "requestor"] {
+    for dialect in ["initdesk", "airclou", "inboxops", "requestor"] {
         let db = scratch.join(format!("{dialect}.sqlite3"));
         let mut extra = common.to_vec();
         extra.extend(["--dialect", dialect]);
@@ -316,7 +317,12 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
             .env("CHROMIUM", &tools.chromium)
             .args(["playwright", "test"])
             .args(playwright_args);
-        let vars = ["BASE_URL", "BASE_URL_INBOXOPS", "BASE_URL_REQUESTOR"];
+        let vars = [
+            "BASE_URL",
+            "BASE_URL_AIRCLOU",
+            "BASE_URL_INBOXOPS",
+            "BASE_URL_REQUESTOR",
+        ];
         for (running, var) in servers.iter().zip(vars) {
             cmd.env(var, &running.url);
         }

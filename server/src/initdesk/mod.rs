@@ -4,7 +4,7 @@
 
 mod create;
 mod repr;
-mod upload;
+pub(crate) mod upload;
 
 use std::collections::HashMap;
 use std::time::Instant;

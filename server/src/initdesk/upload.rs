@@ -22,11 +22,36 @@ pub async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(org): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<(StatusCode, Json<Value>), HttpError> {
     let caller = authorize(&state, &headers, &org)?;
-    let limit = state.max_upload_bytes();
-    let mut file: Option<(String, String, Vec<u8>)> = None;
+    let file = read_file(multipart, state.max_upload_bytes()).await?;
+    let conn = state.db()?;
+    let id = store_file(&conn, caller.org_id, &file)?;
+    let root = api_root(&headers);
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({
+            "id": id,
+            "name": file.name,
+            "download_url": format!("{root}/organizations/{}/attachments/{id}/download/", caller.org_id),
+            "size": file.bytes.len(),
+            "content_type": file.content_type,
+        })),
+    ))
+}
+
+/// An uploaded file, read and checked.
+pub struct Upload {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads the multipart part named `file`: a clear 413 over `limit`, 400 when missing or empty.
+/// Shared by every surface's upload.
+pub async fn read_file(mut multipart: Multipart, limit: u64) -> Result<Upload, HttpError> {
+    let mut file: Option<Upload> = None;
     let mut too_large: Option<u64> = None;
     while let Some(mut field) = multipart.next_field().await.map_err(bad_multipart)? {
         let is_file = field.name() == Some("file") && file.is_none() && too_large.is_none();
@@ -49,7 +74,11 @@ pub async fn upload(
             if total > limit {
                 too_large = Some(total);
             } else {
-                file = Some((name, content_type, bytes));
+                file = Some(Upload {
+                    name,
+                    content_type,
+                    bytes,
+                });
             }
         }
     }
@@ -61,32 +90,30 @@ pub async fn upload(
         )));
     }
     let mut errors = FieldErrors::default();
-    let Some((name, content_type, bytes)) = file else {
+    let Some(file) = file else {
         errors.add("file", "No file was submitted.");
         return Err(HttpError::validation(errors));
     };
-    if bytes.is_empty() {
+    if file.bytes.is_empty() {
         errors.add("file", "The submitted file is empty.");
         return Err(HttpError::validation(errors));
     }
+    Ok(file)
+}
+
+/// Stores an upload for the organisation, not yet attached to a message; returns its id.
+pub fn store_file(
+    conn: &rusqlite::Connection,
+    org_id: i64,
+    file: &Upload,
+) -> rusqlite::Result<String> {
     let id = uuid::Uuid::new_v4().to_string();
-    let conn = state.db()?;
     conn.execute(
         "INSERT INTO attachments (id, org_id, message_id, name, content_type, size, data, created_at)
          VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7)",
-        params![id, caller.org_id, name, content_type, bytes.len() as i64, bytes, crate::clock::now()],
+        params![id, org_id, file.name, file.content_type, file.bytes.len() as i64, file.bytes, crate::clock::now()],
     )?;
-    let root = api_root(&headers);
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({
-            "id": id,
-            "name": name,
-            "download_url": format!("{root}/organizations/{}/attachments/{id}/download/", caller.org_id),
-            "size": bytes.len(),
-            "content_type": content_type,
-        })),
-    ))
+    Ok(id)
 }
 
 fn bad_multipart(e: axum::extract::multipart::MultipartError) -> HttpError {
@@ -117,14 +144,25 @@ pub async fn download(
 ) -> Result<Response, HttpError> {
     let caller: Caller = authorize(&state, &headers, &org)?;
     let conn = state.db()?;
+    file_response(&conn, caller.org_id, &attachment)?.ok_or_else(HttpError::not_found)
+}
+
+/// The stored file as a download (`None` when the organisation has no such file).
+pub fn file_response(
+    conn: &rusqlite::Connection,
+    org_id: i64,
+    attachment: &str,
+) -> rusqlite::Result<Option<Response>> {
     let found: Option<(String, String, Vec<u8>)> = conn
         .query_row(
             "SELECT name, content_type, data FROM attachments WHERE id = ?1 AND org_id = ?2",
-            params![attachment, caller.org_id],
+            params![attachment, org_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let (name, content_type, data) = found.ok_or_else(HttpError::not_found)?;
+    let Some((name, content_type, data)) = found else {
+        return Ok(None);
+    };
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -153,7 +191,7 @@ pub async fn download(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    Ok(response)
+    Ok(Some(response))
 }
 
 /// RFC 5987 value encoding for `filename*`.
