@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use threadline_core::dialect::{newest_pages, sort_thread, Dialect};
 use threadline_core::model::{
-    Attachment, Capabilities, Message, NewMessage, NextAction, Page, Ticket, UploadFile, User,
+    Attachment, Capabilities, Message, NewMessage, NextAction, Page, Ticket, TicketField,
+    UploadFile, User,
 };
 use threadline_core::ApiError;
 
@@ -50,6 +51,11 @@ impl Client {
     /// The next actions the backend can take, "(none)" first.
     pub fn next_actions(&self) -> Vec<NextAction> {
         self.dialect.next_actions()
+    }
+
+    /// Ticket properties a message can change beside the next action.
+    pub fn ticket_fields(&self) -> Vec<TicketField> {
+        self.dialect.ticket_fields()
     }
 
     /// The mailboxes an emailed reply may go out from, where the backend needs one.

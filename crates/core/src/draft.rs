@@ -29,6 +29,9 @@ pub struct Draft {
     /// Blind copies, where the backend has them.
     #[serde(default)]
     pub bcc: Vec<Recipient>,
+    /// Ticket properties to change, where the backend has them (key → value).
+    #[serde(default)]
+    pub ticket_fields: std::collections::BTreeMap<String, String>,
 }
 
 impl Draft {
@@ -59,6 +62,7 @@ impl Draft {
             && self.next_action == NextAction::None
             && self.assignee == AssigneeChange::Keep
             && self.bcc.is_empty()
+            && self.ticket_fields.is_empty()
     }
 }
 
@@ -105,6 +109,11 @@ pub fn take_back_into(current: Draft, back: Draft) -> (Draft, bool) {
         send_email: back.send_email.or(current.send_email),
         from_mailbox: back.from_mailbox.or(current.from_mailbox),
         bcc: merge(&back.bcc, current.bcc),
+        ticket_fields: {
+            let mut fields = current.ticket_fields;
+            fields.extend(back.ticket_fields);
+            fields
+        },
     };
     (draft, true)
 }

@@ -298,6 +298,20 @@ pub struct Ticket {
     pub is_spam: bool,
     pub created_at: Option<String>,
     pub updated_at: Option<String>,
+    /// Other properties the backend reports, as (label, value) to show ("Priority", "High").
+    #[serde(default)]
+    pub fields: Vec<(String, String)>,
+}
+
+/// A ticket property a message can change beside the next action (Airclou's priority and
+/// type). The composer offers "Keep current" and the options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketField {
+    /// The name in [`NewMessage::ticket_fields`].
+    pub key: &'static str,
+    pub label: &'static str,
+    /// (value, label) pairs.
+    pub options: Vec<(&'static str, &'static str)>,
 }
 
 /// One message of a conversation.
@@ -437,6 +451,9 @@ pub struct NewMessage {
     /// Blind copies of an emailed message, where the backend has them.
     #[serde(default)]
     pub bcc: Vec<String>,
+    /// Ticket properties to change with the message ([`TicketField::key`] → value).
+    #[serde(default)]
+    pub ticket_fields: std::collections::BTreeMap<String, String>,
 }
 
 /// One page of a list, and where the next page is.

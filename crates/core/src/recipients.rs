@@ -234,10 +234,29 @@ impl CcChange {
     }
 }
 
-/// The difference between the snapshot and the chips, case-insensitively.
+/// The lower-cased address in a list entry (`ann@x.com` or `Ann <ann@x.com>`).
+fn entry_key(entry: &str) -> String {
+    parse_recipients(entry)
+        .first()
+        .map_or_else(|| entry.trim().to_lowercase(), Recipient::key)
+}
+
+/// The addresses alone of a list whose entries may carry names, for backends that take bare
+/// addresses.
+pub fn addresses(list: &[String]) -> Vec<String> {
+    list.iter()
+        .map(|entry| {
+            parse_recipients(entry)
+                .first()
+                .map_or_else(|| entry.trim().to_owned(), |r| r.address.clone())
+        })
+        .collect()
+}
+
+/// The difference between the snapshot and the chips, case-insensitively by address.
 pub fn cc_change(snapshot: &[String], chips: &[Recipient]) -> CcChange {
     let keys: Vec<String> = chips.iter().map(Recipient::key).collect();
-    let snap: Vec<String> = snapshot.iter().map(|s| s.to_lowercase()).collect();
+    let snap: Vec<String> = snapshot.iter().map(|s| entry_key(s)).collect();
     CcChange {
         adding: chips
             .iter()
@@ -246,19 +265,20 @@ pub fn cc_change(snapshot: &[String], chips: &[Recipient]) -> CcChange {
             .collect(),
         removing: snapshot
             .iter()
-            .filter(|s| !keys.contains(&s.to_lowercase()))
+            .filter(|s| !keys.contains(&entry_key(s)))
             .cloned()
             .collect(),
     }
 }
 
 /// The omit-or-send rule: `None` (the field is omitted and the server copies its snapshot)
-/// for a note, or when the chips are the snapshot (order and case aside); else the list.
+/// for a note, or when the chips are the snapshot (order and case aside); else the list, with
+/// names where the chips have them (`Ann <ann@x.com>`; see [`addresses`]).
 pub fn cc_to_send(snapshot: &[String], chips: &[Recipient], is_note: bool) -> Option<Vec<String>> {
     if is_note || cc_change(snapshot, chips).is_empty() {
         return None;
     }
-    Some(chips.iter().map(|c| c.address.clone()).collect())
+    Some(chips.iter().map(Recipient::label).collect())
 }
 
 /// Marks the chips the helpdesk refused in a 400. `sent` is the CC list as it was sent, and an
@@ -273,8 +293,8 @@ pub fn mark_refused(
     for (key, messages) in errors {
         let chip = item_index(&key, field)
             .and_then(|i| sent.get(i))
-            .and_then(|address| {
-                let wanted = address.to_lowercase();
+            .and_then(|entry| {
+                let wanted = entry_key(entry);
                 chips.iter_mut().find(|c| c.key() == wanted)
             });
         match chip {
@@ -554,6 +574,25 @@ mod tests {
         );
     }
 
+    #[test]
+    fn names_travel_with_the_list_and_compare_by_address() {
+        // A snapshot from a backend with named CCs is the same list as the same chips.
+        let snapshot = vec!["Ann Lee <ann@x.com>".to_owned(), "bob@y.org".to_owned()];
+        let chips = parse_recipients("ANN@x.com, Bob <bob@y.org>");
+        assert!(cc_change(&snapshot, &chips).is_empty());
+        let added = parse_recipients("Ann Lee <ann@x.com>, Cy <cy@z.io>");
+        let sent = cc_to_send(&snapshot, &added, false).unwrap();
+        assert_eq!(sent, ["Ann Lee <ann@x.com>", "Cy <cy@z.io>"]);
+        assert_eq!(addresses(&sent), ["ann@x.com", "cy@z.io"]);
+        // A refusal of the second entry marks Cy's chip.
+        let mut chips = added;
+        let mut errors = BTreeMap::new();
+        errors.insert("cc[1]".to_owned(), vec!["Unknown mailbox.".to_owned()]);
+        let rest = mark_refused(&mut chips, &sent, "cc", errors);
+        assert!(rest.is_empty());
+        assert!(chips[0].is_valid() && !chips[1].is_valid());
+    }
+
     fn message(id: &str, internal: bool, role: Role, cc: &[&str]) -> Message {
         Message {
             id: id.into(),
@@ -584,6 +623,7 @@ mod tests {
             is_spam: false,
             created_at: None,
             updated_at: None,
+            fields: Vec::new(),
         }
     }
 

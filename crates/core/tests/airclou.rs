@@ -68,6 +68,7 @@ fn a_response_carries_named_ccs_attachments_email_switch_and_status() {
             download_url: None,
         }],
         next_action: NextAction::CloseAndMarkResolved,
+        ticket_fields: [("priority".to_owned(), "high".to_owned())].into(),
         send_email: Some(false),
         idempotency_key: Some("out-7".into()),
         ..NewMessage::default()
@@ -87,7 +88,7 @@ fn a_response_carries_named_ccs_attachments_email_switch_and_status() {
             "ccs": [{"email": "ann@x.example", "name": "Ann Lee"}, {"email": "bob@y.example"}],
             "attachments": [{"token": "att_tok_1", "name": "invoice.pdf", "size": 2048}],
             "send_email": false,
-            "ticket_update": {"status": "resolved"}
+            "ticket_update": {"status": "resolved", "priority": "high"}
         })
     );
 }
@@ -220,6 +221,28 @@ fn tickets_come_with_the_workspace_header_and_map_statuses() {
     assert_eq!(ticket.status, Some(TicketStatus::WaitingCustomer));
     assert_eq!(ticket.requester.unwrap().email, "c@x.example");
     assert_eq!(ticket.tags, ["vip"]);
+    assert_eq!(
+        ticket.fields,
+        [
+            ("Priority".to_owned(), "High".to_owned()),
+            ("Type".to_owned(), "Question".to_owned())
+        ]
+    );
+    let keys: Vec<&str> = d.ticket_fields().iter().map(|f| f.key).collect();
+    assert_eq!(keys, ["priority", "type"]);
+    // A field alone is an update; an unknown value is refused before any request.
+    let typed = NewMessage {
+        text: "x".into(),
+        ticket_fields: [("type".to_owned(), "incident".to_owned())].into(),
+        ..NewMessage::default()
+    };
+    let body = sent(&d.create_message_request("tkt_1", &typed).unwrap());
+    assert_eq!(body["ticket_update"], json!({"type": "incident"}));
+    let wrong = NewMessage {
+        ticket_fields: [("type".to_owned(), "rant".to_owned())].into(),
+        ..typed
+    };
+    assert!(d.create_message_request("tkt_1", &wrong).is_err());
     let list = d.list_tickets_request().unwrap();
     assert_eq!(header(&list, "x-workspace-id"), Some("ws_acme"));
     let page = d
@@ -299,7 +322,7 @@ fn each_documented_error_reaches_the_agent_in_plain_words() {
     let ApiError::Validation(errors) = invalid else {
         panic!("field errors")
     };
-    assert_eq!(errors.fields[field::CC], ["Not an email address"]);
+    assert_eq!(errors.fields["cc[0]"], ["Not an email address"]);
     assert_eq!(errors.fields[field::TEXT], ["Content is required"]);
     let limited = d.parse_error(
         &error(429, "RATE_LIMIT_EXCEEDED", "Slow down", json!(null))

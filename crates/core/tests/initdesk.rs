@@ -142,6 +142,7 @@ fn a_reply_sends_every_documented_field() {
         send_email: None,
         from_mailbox: None,
         bcc: vec![],
+        ticket_fields: Default::default(),
     };
     let req = dialect().create_message_request("7", &msg).unwrap();
     assert_eq!(req.method, Method::Post);

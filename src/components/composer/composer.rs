@@ -3,6 +3,8 @@
 //! draft per ticket and mode; sending hands the message to the outbox, which saves it before
 //! any request and sends it exactly once.
 
+use std::collections::BTreeMap;
+
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -59,6 +61,8 @@ pub fn Composer(
     let bcc = RwSignal::new(Vec::<Recipient>::new());
     let mailboxes = StoredValue::new(client.outbound_mailboxes());
     let actions = StoredValue::new(client.next_actions());
+    let ticket_field_list = StoredValue::new(client.ticket_fields());
+    let ticket_fields = RwSignal::new(BTreeMap::<String, String>::new());
     let uploads = Uploads::new(max_bytes);
     let fields = RwSignal::new(FieldMessages::new());
     let notice = RwSignal::new(None::<String>);
@@ -106,6 +110,7 @@ pub fn Composer(
         send_email: send_email.get(),
         from_mailbox: from_mailbox.get(),
         bcc: bcc.get(),
+        ticket_fields: ticket_fields.get(),
     };
     let draft_untracked = move || untrack(current_draft);
     let apply = move |d: Draft| {
@@ -120,6 +125,7 @@ pub fn Composer(
         send_email.set(d.send_email);
         from_mailbox.set(d.from_mailbox);
         bcc.set(d.bcc);
+        ticket_fields.set(d.ticket_fields);
         applying.set_value(false);
     };
     let load_mode = {
@@ -252,6 +258,7 @@ pub fn Composer(
                 } else {
                     Vec::new()
                 },
+                ticket_fields: draft.ticket_fields.clone(),
             };
             let item = thread.with_untracked(|t| {
                 Outgoing::new(
@@ -656,6 +663,30 @@ pub fn Composer(
                         </select>
                     </label>
                 })}
+                {ticket_field_list.get_value().into_iter().map(|f| {
+                    let key = f.key;
+                    let chosen = move || ticket_fields.with(|all| all.get(key).cloned());
+                    view! {
+                        <label class="tl-composer__option">
+                            {f.label}
+                            <select on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                ticket_fields.update(|all| {
+                                    if v.is_empty() {
+                                        all.remove(key);
+                                    } else {
+                                        all.insert(key.to_owned(), v);
+                                    }
+                                });
+                            }>
+                                <option value="" prop:selected=move || chosen().is_none()>"Keep current"</option>
+                                {f.options.into_iter().map(|(value, label)| view! {
+                                    <option value=value prop:selected=move || chosen().as_deref() == Some(value)>{label}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    }
+                }).collect_view()}
                 {caps.has_assignee.then(|| view! {
                     <label class="tl-composer__option">
                         "Next assignee"

@@ -27,6 +27,7 @@ pub fn TicketHeader(
                 <dd>{ticket.assignee.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "Unassigned".to_owned())}</dd>
                 {ticket.inbox.clone().map(|i| view! { <dt>"Inbox"</dt><dd>{i}</dd> })}
                 {(!ticket.tags.is_empty()).then(|| view! { <dt>"Tags"</dt><dd>{ticket.tags.join(", ")}</dd> })}
+                {ticket.fields.clone().into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
                 {(!ticket.cc.is_empty()).then(|| view! { <dt>"CC"</dt><dd>{ticket.cc.join(", ")}</dd> })}
             </dl>
         </header>

@@ -21,7 +21,7 @@ use crate::html::escape_text;
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
 use crate::model::{
     field, Attachment, Capabilities, Message, NewMessage, NextAction, Page, Person, Role, Ticket,
-    TicketStatus, UploadFile, User, Visibility,
+    TicketField, TicketStatus, UploadFile, User, Visibility,
 };
 use crate::recipients::parse_recipients;
 
@@ -83,6 +83,40 @@ impl Airclou {
     }
 }
 
+const PRIORITIES: [(&str, &str); 4] = [
+    ("low", "Low"),
+    ("normal", "Normal"),
+    ("high", "High"),
+    ("urgent", "Urgent"),
+];
+const TYPES: [(&str, &str); 4] = [
+    ("question", "Question"),
+    ("incident", "Incident"),
+    ("problem", "Problem"),
+    ("task", "Task"),
+];
+
+/// The documented ticket properties a message can change.
+fn fields() -> Vec<TicketField> {
+    vec![
+        TicketField {
+            key: "priority",
+            label: "Priority",
+            options: PRIORITIES.to_vec(),
+        },
+        TicketField {
+            key: "type",
+            label: "Type",
+            options: TYPES.to_vec(),
+        },
+    ]
+}
+
+/// The label of `value` among `options`.
+fn label_of(options: &[(&str, &'static str)], value: &str) -> Option<&'static str> {
+    options.iter().find(|(v, _)| *v == value).map(|(_, l)| *l)
+}
+
 /// The status a next action sets; `None` for actions Airclou cannot take.
 fn status_for(action: NextAction) -> Option<&'static str> {
     match action {
@@ -113,6 +147,10 @@ impl Dialect for Airclou {
             .into_iter()
             .filter(|a| *a == NextAction::None || status_for(*a).is_some())
             .collect()
+    }
+
+    fn ticket_fields(&self) -> Vec<TicketField> {
+        fields()
     }
 
     fn page_size(&self) -> u32 {
@@ -224,7 +262,7 @@ impl Dialect for Airclou {
                 })
                 .collect(),
             send_email: if note { None } else { message.send_email },
-            ticket_update: status.map(|status| WireTicketUpdate { status }),
+            ticket_update: ticket_update(status, message)?,
         };
         let json = serde_json::to_string(&wire)
             .map_err(|e| ApiError::InvalidRequest(format!("cannot encode the message: {e}")))?;
@@ -344,11 +382,16 @@ fn validation(error: Option<&Value>, message: String) -> FieldErrors {
         .and_then(Value::as_object);
     for (name, problems) in details.into_iter().flatten() {
         let ours = match name.as_str() {
-            "content" | "text_content" => field::TEXT,
-            n if n == "ccs" || n.starts_with("ccs.") || n.starts_with("ccs[") => field::CC,
-            n if n.starts_with("attachments") => field::ATTACHMENTS,
-            "ticket_update" | "ticket_update.status" => field::NEXT_ACTION,
-            other => other,
+            "content" | "text_content" => field::TEXT.to_owned(),
+            // `ccs[1].email` is about the second chip: `cc[1]`, as the composer marks them.
+            n if n.starts_with("ccs[") => n
+                .strip_prefix("ccs[")
+                .and_then(|rest| rest.split_once(']'))
+                .map_or(field::CC.to_owned(), |(i, _)| format!("{}[{i}]", field::CC)),
+            n if n.starts_with("ccs") => field::CC.to_owned(),
+            n if n.starts_with("attachments") => field::ATTACHMENTS.to_owned(),
+            "ticket_update" | "ticket_update.status" => field::NEXT_ACTION.to_owned(),
+            other => other.to_owned(),
         };
         let list = problems.as_array().cloned().unwrap_or_default();
         for p in list {
@@ -397,7 +440,7 @@ struct WireNewMessage<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     send_email: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    ticket_update: Option<WireTicketUpdate>,
+    ticket_update: Option<WireTicketUpdate<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -415,8 +458,45 @@ struct WireAttachmentRef<'a> {
 }
 
 #[derive(Serialize)]
-struct WireTicketUpdate {
-    status: &'static str,
+struct WireTicketUpdate<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    priority: Option<&'a str>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a str>,
+}
+
+/// `ticket_update` from the next action's status and the changed fields; `None` when nothing
+/// changes. An unknown field or value is refused before any request.
+fn ticket_update<'a>(
+    status: Option<&'static str>,
+    message: &'a NewMessage,
+) -> Result<Option<WireTicketUpdate<'a>>, ApiError> {
+    let mut update = WireTicketUpdate {
+        status,
+        priority: None,
+        kind: None,
+    };
+    for (key, value) in &message.ticket_fields {
+        let (slot, options) = match key.as_str() {
+            "priority" => (&mut update.priority, &PRIORITIES),
+            "type" => (&mut update.kind, &TYPES),
+            other => {
+                return Err(ApiError::InvalidRequest(format!(
+                    "Airclou tickets have no field {other:?}"
+                )))
+            }
+        };
+        if label_of(options, value).is_none() {
+            return Err(ApiError::InvalidRequest(format!(
+                "{value:?} is not a valid {key}"
+            )));
+        }
+        *slot = Some(value.as_str());
+    }
+    let empty = update.status.is_none() && update.priority.is_none() && update.kind.is_none();
+    Ok((!empty).then_some(update))
 }
 
 #[derive(Deserialize)]
@@ -558,6 +638,10 @@ struct WireTicket {
     #[serde(default)]
     tags: Vec<String>,
     #[serde(default)]
+    priority: Option<String>,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
     created_at: Option<String>,
     #[serde(default)]
     updated_at: Option<String>,
@@ -592,6 +676,15 @@ impl WireTicket {
             is_spam: false,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            fields: [
+                ("Priority", self.priority.as_deref(), &PRIORITIES),
+                ("Type", self.kind.as_deref(), &TYPES),
+            ]
+            .into_iter()
+            .filter_map(|(label, value, options)| {
+                Some((label.to_owned(), label_of(options, value?)?.to_owned()))
+            })
+            .collect(),
         }
     }
 }

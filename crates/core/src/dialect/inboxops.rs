@@ -425,6 +425,7 @@ impl WireTicket {
             is_spam: false,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            fields: Vec::new(),
         }
     }
 }

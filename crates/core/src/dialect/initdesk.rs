@@ -14,6 +14,7 @@ use crate::model::{
     field, AssigneeChange, Attachment, Capabilities, Message, NewMessage, NextAction, Page, Person,
     Role, Ticket, TicketStatus, UploadFile, User, Visibility,
 };
+use crate::recipients::addresses;
 
 /// Names one logical send; the reference server stores one message per key (CONTRACT.md is
 /// silent; real deployments may ignore it, which costs nothing).
@@ -635,6 +636,7 @@ impl WireTicket {
             is_spam: self.is_spam.unwrap_or(false),
             created_at: self.created_at,
             updated_at: self.updated_at,
+            fields: Vec::new(),
         }
     }
 }
@@ -651,7 +653,7 @@ struct WireCreateMessage<'a> {
     content_html: Option<&'a str>,
     is_visible_to_customer: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    external_recipient_emails: Option<&'a [String]>,
+    external_recipient_emails: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     attachment_ids: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -676,7 +678,11 @@ impl<'a> WireCreateMessage<'a> {
             content_html: m.html.as_deref().filter(|h| !h.trim().is_empty()),
             is_visible_to_customer: is_reply,
             // A note never carries CC recipients, whatever the draft holds.
-            external_recipient_emails: if is_reply { m.cc.as_deref() } else { None },
+            external_recipient_emails: if is_reply {
+                m.cc.as_deref().map(addresses)
+            } else {
+                None
+            },
             attachment_ids: m.attachments.iter().map(|a| a.id.as_str()).collect(),
             next_action: (m.next_action != NextAction::None).then(|| m.next_action.as_wire()),
             next_assignee_id,

@@ -17,7 +17,7 @@ use crate::html::MAX_BODY_BYTES;
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
 use crate::model::{
     Attachment, Capabilities, DataProblem, Message, NewMessage, NextAction, Page, Ticket,
-    UploadFile, User,
+    TicketField, UploadFile, User,
 };
 use crate::time::parse_rfc3339_millis;
 
@@ -75,6 +75,11 @@ pub trait Dialect: Send + Sync {
         } else {
             vec![NextAction::None]
         }
+    }
+
+    /// Ticket properties a message can change beside the next action.
+    fn ticket_fields(&self) -> Vec<TicketField> {
+        Vec::new()
     }
 
     /// The mailboxes an emailed message may go out from, where the backend needs one.

@@ -19,6 +19,7 @@ use crate::model::{
     Attachment, Capabilities, Message, NewMessage, Page, Person, Role, Ticket, TicketStatus,
     UploadFile, User, Visibility,
 };
+use crate::recipients::addresses;
 
 /// How to reach a Requestor instance (from `config.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -182,7 +183,7 @@ impl Dialect for Requestor {
             Some(html) if !html.trim().is_empty() => (html.as_str(), true),
             _ => (message.text.as_str(), false),
         };
-        let list = |l: &[String]| (email && !l.is_empty()).then(|| l.to_vec());
+        let list = |l: &[String]| (email && !l.is_empty()).then(|| addresses(l));
         let wire = WireNewMessage {
             ticket_id: id.parse::<i64>().ok(),
             ticket_ref: id.parse::<i64>().is_err().then_some(id),
@@ -467,6 +468,7 @@ impl WireTicket {
             is_spam: false,
             created_at: Some(utc(self.created_utc)),
             updated_at: None,
+            fields: Vec::new(),
         }
     }
 }
