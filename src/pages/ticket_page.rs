@@ -130,7 +130,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
         ticket_id.clone(),
         outbox,
         messages,
-        // A next action or assignee changes the ticket: show it as it is now.
+        // A message can change the ticket (next action, assignee, fields): show it as it is now.
         Callback::new(move |()| load_ticket()),
     );
     let ticket_now = Signal::derive(move || ticket.get().and_then(Result::ok));
