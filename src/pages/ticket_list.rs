@@ -1,7 +1,9 @@
-//! The ticket list: the organisation's tickets, most recently updated first.
+//! The ticket list: the organisation's tickets, most recently updated first; where the
+//! helpdesk's API has no list, a field to open a ticket by its number or reference.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 use threadline_core::model::Ticket;
 
 use crate::api::Client;
@@ -11,6 +13,15 @@ use crate::components::common::{ErrorNotice, RelativeTime};
 #[component]
 pub fn TicketListPage() -> impl IntoView {
     let client = expect_context::<Client>();
+    if !client.capabilities().has_ticket_list {
+        return view! {
+            <main class="tl-page">
+                <h1>"Open a ticket"</h1>
+                <OpenByNumber/>
+            </main>
+        }
+        .into_any();
+    }
     let tickets = LocalResource::new(move || {
         let client = client.clone();
         async move { client.tickets().await }
@@ -30,6 +41,47 @@ pub fn TicketListPage() -> impl IntoView {
                 })}
             </Suspense>
         </main>
+    }
+    .into_any()
+}
+
+/// Opens a ticket by what the agent types (an id such as `47`, or a reference).
+#[component]
+fn OpenByNumber() -> impl IntoView {
+    let value = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<&'static str>);
+    let navigate = use_navigate();
+    let open = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let id = value.get_untracked().trim().to_owned();
+        let valid = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if valid {
+            problem.set(None);
+            navigate(&format!("/tickets/{id}"), Default::default());
+        } else {
+            problem.set(Some(
+                "Type a ticket number such as 47, or a reference such as REQ-000047.",
+            ));
+        }
+    };
+    view! {
+        <form class="tl-open-ticket" on:submit=open aria-label="Open a ticket">
+            <p>"This helpdesk's API has no ticket list, so tickets are opened by their number."</p>
+            <label>
+                "Ticket number or reference"
+                <input
+                    type="text"
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-invalid=move || problem.get().is_some().to_string()
+                />
+            </label>
+            <button type="submit" class="tl-button">"Open ticket"</button>
+            {move || problem.get().map(|p| view! { <p class="tl-field-error" role="alert">{p}</p> })}
+        </form>
     }
 }
 

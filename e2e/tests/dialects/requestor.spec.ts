@@ -95,3 +95,16 @@ test('Requestor: its 400 message reaches the agent and the reply is kept', async
   await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   expect((await api.messages('3')).filter((m) => m.Message.includes(text))).toHaveLength(1);
 });
+
+test('Requestor: with no ticket list, a ticket opens by its reference', async ({ page }) => {
+  await page.goto('/');
+  const form = page.getByRole('form', { name: 'Open a ticket' });
+  const field = form.getByRole('textbox', { name: 'Ticket number or reference' });
+  await field.fill('not a ref!');
+  await form.getByRole('button', { name: 'Open ticket' }).click();
+  await expect(form.getByRole('alert')).toContainText('Type a ticket number');
+  await field.fill('REQ-001002');
+  await form.getByRole('button', { name: 'Open ticket' }).click();
+  await expect(page).toHaveURL(/\/tickets\/REQ-001002$/);
+  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+});
