@@ -38,7 +38,7 @@ test.afterEach(async ({ request }) => {
   await request.delete('/__test/faults');
 });
 
-test('Airclou: a response with named CCs, a file, no email, resolved at high priority, stored once', async ({ page, request }) => {
+test('Airclou: an emailed response with a named CC and a file, resolved at high priority, stored once', async ({ page, request }) => {
   const api = await airclou(request);
   const text = `Your refund is on its way (e2e airclou ${Date.now()})`;
   const form = await openTicket(page, 'tkt_2');
@@ -48,7 +48,7 @@ test('Airclou: a response with named CCs, a file, no email, resolved at high pri
   await expect(form.getByLabel('Next assignee')).toHaveCount(0);
   await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
   await form.getByRole('combobox', { name: 'Cc', exact: true }).fill('Ann Lee <ann@x-corp.example>,');
-  await form.getByRole('checkbox', { name: 'Send as email' }).uncheck();
+  await expect(form.getByRole('checkbox', { name: 'Send as email' })).toBeChecked();
   await form.getByLabel('Next action').selectOption({ label: 'Close and Mark Resolved' });
   await form.getByLabel('Priority').selectOption({ label: 'High' });
   await form.locator('input[type=file]').setInputFiles([{ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('paid') }]);
@@ -59,7 +59,7 @@ test('Airclou: a response with named CCs, a file, no email, resolved at high pri
 
   const stored = (await api.messages('tkt_2')).filter((m) => m.content.includes(text));
   expect(stored).toHaveLength(1);
-  expect(stored[0]).toMatchObject({ type: 'response', sendEmail: false });
+  expect(stored[0]).toMatchObject({ type: 'response', sendEmail: true });
   expect(stored[0].ccs).toContainEqual({ email: 'ann@x-corp.example', name: 'Ann Lee' });
   expect(stored[0].attachments.map((a) => a.name)).toEqual(['receipt.txt']);
   const ticket = await api.ticket('tkt_2');
@@ -68,10 +68,20 @@ test('Airclou: a response with named CCs, a file, no email, resolved at high pri
   await expect(page.locator('dt', { hasText: 'Priority' }).locator('+ dd')).toHaveText('High');
 });
 
-test('Airclou: a note is stored as a note and copies no one', async ({ page, request }) => {
+test('Airclou: a response that is not emailed, and a note, copy no one', async ({ page, request }) => {
   const api = await airclou(request);
+  const quiet = `Logged without emailing (e2e airclou ${Date.now()})`;
   const note = `Checked with billing (e2e airclou ${Date.now()})`;
   const form = await openTicket(page, 'tkt_3');
+  await form.getByRole('checkbox', { name: 'Send as email' }).uncheck();
+  // Nobody is copied on a message that is not emailed.
+  await expect(form.getByRole('combobox', { name: 'Cc', exact: true })).toHaveCount(0);
+  await form.getByRole('textbox', { name: 'Reply text' }).fill(quiet);
+  await form.getByRole('button', { name: 'Send reply' }).click();
+  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: quiet })).toHaveCount(1);
+  const response = (await api.messages('tkt_3')).filter((m) => m.content.includes(quiet));
+  expect(response).toHaveLength(1);
+  expect(response[0]).toMatchObject({ type: 'response', sendEmail: false });
   await form.getByRole('radio', { name: /Internal note/ }).check();
   await expect(form.getByRole('checkbox', { name: 'Send as email' })).toHaveCount(0);
   await form.getByRole('textbox', { name: 'Internal note text' }).fill(note);
