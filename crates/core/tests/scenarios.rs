@@ -16,6 +16,9 @@ const PAGE: &str = "https://desk.example/tickets/7";
 /// The customer's words, in several scripts.
 const UNICODE: &str = "Grüße aus Köln — 你好 — مرحبا 👋";
 
+/// An error response, and whether the agent is told the right thing.
+type Expectation = (HttpResponse, fn(&ApiError) -> bool);
+
 struct Case {
     name: &'static str,
     dialect: Box<dyn Dialect>,
@@ -25,7 +28,7 @@ struct Case {
     /// Whether older pages are asked for by number (else the thread comes whole).
     paged: bool,
     /// Each documented error, and what the agent must be told.
-    errors: Vec<(HttpResponse, fn(&ApiError) -> bool)>,
+    errors: Vec<Expectation>,
 }
 
 fn cases() -> Vec<Case> {
@@ -323,7 +326,7 @@ fn attachments_go_where_the_backend_takes_them_and_are_refused_elsewhere() {
 fn common_and_documented_errors_reach_the_agent_typed() {
     for case in cases() {
         let d = &case.dialect;
-        let common: Vec<(HttpResponse, fn(&ApiError) -> bool)> = vec![
+        let common: Vec<Expectation> = vec![
             (HttpResponse::new(401, "{}"), |e| {
                 matches!(e, ApiError::Unauthorized(_))
             }),

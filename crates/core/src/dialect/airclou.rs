@@ -14,14 +14,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    body_excerpt, json_body, path_segment, problems, retry_after_seconds, value_text, Api, Dialect,
+    body_excerpt, checked_json, message_or_placeholder, path_segment, problems,
+    retry_after_seconds, value_text, Api, Dialect,
 };
 use crate::error::{ApiError, FieldErrors};
 use crate::html::escape_text;
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
 use crate::model::{
     field, Attachment, Capabilities, Message, NewMessage, NextAction, Page, Person, Role, Ticket,
-    TicketField, TicketStatus, UploadFile, User, Visibility,
+    TicketField, TicketStatus, UploadFile, Visibility,
 };
 use crate::recipients::parse_recipients;
 
@@ -165,7 +166,7 @@ impl Dialect for Airclou {
     }
 
     fn parse_ticket_page(&self, response: &HttpResponse) -> Result<Page<Ticket>, ApiError> {
-        let list: WireTicketList = checked_json(response)?;
+        let list: WireTicketList = checked_json(response, error_of)?;
         let items = list
             .tickets
             .into_iter()
@@ -184,7 +185,7 @@ impl Dialect for Airclou {
     }
 
     fn parse_ticket(&self, response: &HttpResponse) -> Result<Ticket, ApiError> {
-        let wrapped: WireTicketEnvelope = checked_json(response)?;
+        let wrapped: WireTicketEnvelope = checked_json(response, error_of)?;
         Ok(wrapped.ticket.into_model())
     }
 
@@ -193,14 +194,14 @@ impl Dialect for Airclou {
     }
 
     fn parse_message_page(&self, response: &HttpResponse) -> Result<Page<Message>, ApiError> {
-        let list: WireMessageList = checked_json(response)?;
+        let list: WireMessageList = checked_json(response, error_of)?;
         // Pages are asked for by number (the total comes with every page), so no link is
         // followed.
         Ok(Page {
             items: list
                 .messages
                 .into_iter()
-                .map(message_or_placeholder)
+                .map(|v| message_or_placeholder(v, "id", "createdAt", WireMessage::into_model))
                 .collect(),
             next: None,
             total: list.meta.map(|m| m.total),
@@ -282,7 +283,7 @@ impl Dialect for Airclou {
         response: &HttpResponse,
         _sent: &NewMessage,
     ) -> Result<Message, ApiError> {
-        let value: Value = checked_json(response)?;
+        let value: Value = checked_json(response, error_of)?;
         // `{message: {…}}` like the ticket endpoints, or the bare message.
         let inner = value.get("message").cloned().unwrap_or(value);
         serde_json::from_value::<WireMessage>(inner)
@@ -301,7 +302,7 @@ impl Dialect for Airclou {
     }
 
     fn parse_uploaded_attachment(&self, response: &HttpResponse) -> Result<Attachment, ApiError> {
-        let a: WireAttachment = checked_json(response)?;
+        let a: WireAttachment = checked_json(response, error_of)?;
         Ok(a.into_model())
     }
 
@@ -311,14 +312,6 @@ impl Dialect for Airclou {
 
     fn parse_error(&self, response: &HttpResponse) -> ApiError {
         error_of(response)
-    }
-
-    fn list_users_request(&self) -> Option<HttpRequest> {
-        None
-    }
-
-    fn parse_users(&self, _response: &HttpResponse) -> Result<Option<Vec<User>>, ApiError> {
-        Ok(None)
     }
 }
 
@@ -331,13 +324,6 @@ fn named_ccs(list: &[String]) -> Vec<WireCc> {
             email: r.address,
         })
         .collect()
-}
-
-fn checked_json<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T, ApiError> {
-    if !(200..300).contains(&response.status) {
-        return Err(error_of(response));
-    }
-    json_body(response)
 }
 
 /// `{"error": {code, message, status, details}}`, in plain words for the documented codes.
@@ -412,17 +398,6 @@ fn validation(error: Option<&Value>, message: String) -> FieldErrors {
         });
     }
     errors
-}
-
-fn message_or_placeholder(v: Value) -> Message {
-    let id = v.get("id").map(value_text);
-    let at = v
-        .get("createdAt")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    serde_json::from_value::<WireMessage>(v)
-        .map(WireMessage::into_model)
-        .unwrap_or_else(|e| Message::unreadable(id, at, e.to_string()))
 }
 
 #[derive(Serialize)]

@@ -15,13 +15,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    body_excerpt, json_body, path_segment, problems, retry_after_seconds, value_text, Api, Dialect,
+    body_excerpt, checked_json, message_or_placeholder, path_segment, problems,
+    retry_after_seconds, value_text, Api, Dialect,
 };
 use crate::error::{ApiError, FieldErrors};
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
 use crate::model::{
     field, Attachment, Capabilities, Message, NewMessage, Page, Person, Role, Ticket, UploadFile,
-    User, Visibility,
+    Visibility,
 };
 
 /// How to reach an InboxOps workspace (from `config.json`).
@@ -92,7 +93,7 @@ impl Dialect for InboxOps {
     }
 
     fn parse_ticket_page(&self, response: &HttpResponse) -> Result<Page<Ticket>, ApiError> {
-        let mut envelope: Envelope<Vec<Value>> = checked_json(response)?;
+        let mut envelope: Envelope<Vec<Value>> = checked_json(response, error_of)?;
         let total = envelope.meta.take().and_then(|m| m.total);
         let items = envelope
             .data
@@ -116,7 +117,7 @@ impl Dialect for InboxOps {
     }
 
     fn parse_ticket(&self, response: &HttpResponse) -> Result<Ticket, ApiError> {
-        let envelope: Envelope<WireTicket> = checked_json(response)?;
+        let envelope: Envelope<WireTicket> = checked_json(response, error_of)?;
         Ok(envelope.data.into_model())
     }
 
@@ -126,11 +127,11 @@ impl Dialect for InboxOps {
     }
 
     fn parse_message_page(&self, response: &HttpResponse) -> Result<Page<Message>, ApiError> {
-        let envelope: Envelope<Vec<Value>> = checked_json(response)?;
+        let envelope: Envelope<Vec<Value>> = checked_json(response, error_of)?;
         let items = envelope
             .data
             .into_iter()
-            .map(message_or_placeholder)
+            .map(|v| message_or_placeholder(v, "id", "created_at", WireMessage::into_model))
             .collect();
         // No count: the list is the whole thread, unpaged.
         Ok(Page {
@@ -194,7 +195,7 @@ impl Dialect for InboxOps {
         response: &HttpResponse,
         _sent: &NewMessage,
     ) -> Result<Message, ApiError> {
-        let value: Value = checked_json(response)?;
+        let value: Value = checked_json(response, error_of)?;
         let item = match value {
             Value::Object(mut map) if map.contains_key("data") => {
                 map.remove("data").unwrap_or(Value::Null)
@@ -225,14 +226,6 @@ impl Dialect for InboxOps {
     fn parse_error(&self, response: &HttpResponse) -> ApiError {
         error_of(response)
     }
-
-    fn list_users_request(&self) -> Option<HttpRequest> {
-        None
-    }
-
-    fn parse_users(&self, _response: &HttpResponse) -> Result<Option<Vec<User>>, ApiError> {
-        Ok(None)
-    }
 }
 
 /// `{data, meta}`, InboxOps' envelope.
@@ -249,13 +242,6 @@ struct Meta {
 }
 
 /// A 2xx body as JSON, or the typed error.
-fn checked_json<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T, ApiError> {
-    if !(200..300).contains(&response.status) {
-        return Err(error_of(response));
-    }
-    json_body(response)
-}
-
 /// Problem+json (`{type, title, status, detail, code, …}`) or the message page's
 /// `{error, message, code, details: [{field, message}], retryAfter}`.
 fn error_of(response: &HttpResponse) -> ApiError {
@@ -323,17 +309,6 @@ fn validation(json: Option<&Value>, detail: String) -> FieldErrors {
         errors.general.push(detail);
     }
     errors
-}
-
-fn message_or_placeholder(v: Value) -> Message {
-    let id = v.get("id").map(value_text);
-    let at = v
-        .get("created_at")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    serde_json::from_value::<WireMessage>(v)
-        .map(WireMessage::into_model)
-        .unwrap_or_else(|e| Message::unreadable(id, at, e.to_string()))
 }
 
 #[derive(Serialize)]

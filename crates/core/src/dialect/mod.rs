@@ -101,10 +101,14 @@ pub trait Dialect: Send + Sync {
     fn parse_error(&self, response: &HttpResponse) -> ApiError;
 
     /// The agents a ticket can be assigned to; `None` when the backend has no such list.
-    fn list_users_request(&self) -> Option<HttpRequest>;
+    fn list_users_request(&self) -> Option<HttpRequest> {
+        None
+    }
     /// `Ok(None)` when the backend has no users endpoint (the app then falls back to the
     /// people seen on the ticket).
-    fn parse_users(&self, response: &HttpResponse) -> Result<Option<Vec<User>>, ApiError>;
+    fn parse_users(&self, _response: &HttpResponse) -> Result<Option<Vec<User>>, ApiError> {
+        Ok(None)
+    }
 }
 
 /// Which dialect to speak and how to reach it, as written in the app's `config.json`.
@@ -288,6 +292,32 @@ pub(crate) fn path_segment(id: &str) -> Result<&str, ApiError> {
             "{id:?} is not a valid id"
         )))
     }
+}
+
+/// A 2xx body as JSON, else the dialect's typed error for the response.
+pub(crate) fn checked_json<T: DeserializeOwned>(
+    response: &HttpResponse,
+    error_of: fn(&HttpResponse) -> ApiError,
+) -> Result<T, ApiError> {
+    if !(200..300).contains(&response.status) {
+        return Err(error_of(response));
+    }
+    json_body(response)
+}
+
+/// A list item read into a message, or, when it cannot be read, a marked placeholder that
+/// keeps its id and time (`id_key`, `at_key`) so the rest of the thread is unaffected.
+pub(crate) fn message_or_placeholder<W: DeserializeOwned>(
+    item: Value,
+    id_key: &str,
+    at_key: &str,
+    into_model: impl FnOnce(W) -> Message,
+) -> Message {
+    let id = item.get(id_key).map(value_text);
+    let at = item.get(at_key).and_then(Value::as_str).map(str::to_owned);
+    serde_json::from_value::<W>(item)
+        .map(into_model)
+        .unwrap_or_else(|e| Message::unreadable(id, at, e.to_string()))
 }
 
 /// Parses a 2xx JSON body, reporting unreadable bodies as [`ApiError::InvalidResponse`].

@@ -12,7 +12,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{body_excerpt, json_body, problems, retry_after_seconds, value_text, Api, Dialect};
+use super::{
+    body_excerpt, checked_json, message_or_placeholder, problems, retry_after_seconds, value_text,
+    Api, Dialect,
+};
 use crate::error::{ApiError, FieldErrors};
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
 use crate::model::{
@@ -117,7 +120,7 @@ impl Dialect for Requestor {
     }
 
     fn parse_ticket(&self, response: &HttpResponse) -> Result<Ticket, ApiError> {
-        Ok(checked_json::<WireTicket>(response)?.into_ticket())
+        Ok(checked_json::<WireTicket>(response, error_of)?.into_ticket())
     }
 
     fn list_messages_request(&self, ticket_id: &str) -> Result<HttpRequest, ApiError> {
@@ -126,13 +129,17 @@ impl Dialect for Requestor {
 
     /// The whole thread, from the ticket: no count, no next page.
     fn parse_message_page(&self, response: &HttpResponse) -> Result<Page<Message>, ApiError> {
-        let ticket: WireTicketMessages = checked_json(response)?;
+        let ticket: WireTicketMessages = checked_json(response, error_of)?;
         let submitter = ticket.submitter_full_name.unwrap_or_default();
         let items = ticket
             .messages
             .unwrap_or_default()
             .into_iter()
-            .map(|v| message_or_placeholder(v, &submitter))
+            .map(|v| {
+                message_or_placeholder(v, "TicketMessageId", "CreatedUTC", |m: WireMessage| {
+                    m.into_model(&submitter)
+                })
+            })
             .collect();
         Ok(Page {
             items,
@@ -211,7 +218,7 @@ impl Dialect for Requestor {
         response: &HttpResponse,
         sent: &NewMessage,
     ) -> Result<Message, ApiError> {
-        let created: WireCreated = checked_json(response)?;
+        let created: WireCreated = checked_json(response, error_of)?;
         Ok(Message {
             id: value_text(&created.ticket_message_id),
             role: Role::Associate,
@@ -245,24 +252,9 @@ impl Dialect for Requestor {
         error_of(response)
     }
 
-    fn list_users_request(&self) -> Option<HttpRequest> {
-        None
-    }
-
-    fn parse_users(&self, _response: &HttpResponse) -> Result<Option<Vec<User>>, ApiError> {
-        Ok(None)
-    }
-
     fn outbound_mailboxes(&self) -> Vec<String> {
         self.mailboxes.clone()
     }
-}
-
-fn checked_json<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T, ApiError> {
-    if !(200..300).contains(&response.status) {
-        return Err(error_of(response));
-    }
-    json_body(response)
 }
 
 /// ASP.NET's `{"Message": "…"}` (with `ModelState` for model errors), else the body's start.
@@ -322,17 +314,6 @@ fn utc(created: Option<String>) -> String {
 fn has_offset(t: &str) -> bool {
     let time = t.split_once('T').map_or("", |(_, time)| time);
     time.ends_with(['Z', 'z']) || time.contains('+') || time.contains('-')
-}
-
-fn message_or_placeholder(v: Value, submitter: &str) -> Message {
-    let id = v.get("TicketMessageId").map(value_text);
-    let at = v
-        .get("CreatedUTC")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    serde_json::from_value::<WireMessage>(v)
-        .map(|m| m.into_model(submitter))
-        .unwrap_or_else(|e| Message::unreadable(id, at, e.to_string()))
 }
 
 #[derive(Serialize)]
