@@ -1,15 +1,17 @@
 //! The app itself: the built files (with the SPA fallback to index.html) and `config.json`,
-//! which tells one build which backend to talk to.
+//! which tells one build which backend to talk to; and the Content-Security-Policy every
+//! response carries.
 
 use std::path::{Path, PathBuf};
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::{AppState, Dialect};
 
@@ -71,13 +73,72 @@ async fn config_json(State(state): State<AppState>) -> impl IntoResponse {
     Json(config)
 }
 
-/// Routes for the app: `config.json`, then the files in `dist`, else index.html.
+/// The policy for the app: scripts only from this origin plus the one inline loader Trunk
+/// writes (by its hash), WebAssembly compiled but no `eval`, styles from this origin (and the
+/// sanitized `style` attributes of email HTML, which cannot load anything: the sanitizer drops
+/// `url(` in styles), images from anywhere once the agent shows them, requests only to this
+/// origin (the API, or the gateway in front of it), no plugins, frames or form posts elsewhere.
+pub fn content_security_policy(index_html: &str) -> String {
+    let hashes: String = inline_scripts(index_html)
+        .iter()
+        .map(|script| {
+            use base64::Engine;
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(script.as_bytes());
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' https: http: data: blob:; \
+         font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'self'; \
+         form-action 'self'; object-src 'none'; frame-src 'none'; frame-ancestors 'self'"
+    )
+}
+
+/// The text of each inline `<script>` (one without `src`) in a page.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..open_end];
+        let body_start = open_end + 1;
+        let Some(close) = after[body_start..].find("</script>") else {
+            break;
+        };
+        if !tag.contains("src=") {
+            scripts.push(&after[body_start..body_start + close]);
+        }
+        rest = &after[body_start + close..];
+    }
+    scripts
+}
+
+/// Routes for the app: `config.json`, then the files in `dist`, else index.html; every
+/// response with the Content-Security-Policy.
 pub fn routes(dist: Option<&Path>) -> Router<AppState> {
     let router = Router::new().route("/config.json", get(config_json));
     match dist.filter(|d| d.join("index.html").is_file()) {
         Some(dist) => {
             let index: PathBuf = dist.join("index.html");
-            router.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)))
+            let policy = std::fs::read_to_string(&index)
+                .map(|html| content_security_policy(&html))
+                .unwrap_or_default();
+            let router =
+                router.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)));
+            match HeaderValue::from_str(&policy) {
+                Ok(value) if !policy.is_empty() => router.layer(
+                    SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, value),
+                ),
+                _ => router,
+            }
         }
         None => router.fallback(|| async {
             (
@@ -85,5 +146,26 @@ pub fn routes(dist: Option<&Path>) -> Router<AppState> {
                 "The Threadline app is not built. Run `cargo xtask dev` from the project root.",
             )
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{content_security_policy, inline_scripts};
+
+    #[test]
+    fn the_policy_allows_exactly_the_inline_loader_by_hash() {
+        let page = r#"<head><script type="module">import init from '/a.js';init();</script>
+            <script src="/b.js"></script><script>x()</script></head>"#;
+        assert_eq!(
+            inline_scripts(page),
+            ["import init from '/a.js';init();", "x()"]
+        );
+        let policy = content_security_policy(page);
+        assert_eq!(policy.matches("'sha256-").count(), 2);
+        assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"));
+        assert!(!policy.contains(" 'unsafe-eval'"));
+        assert!(!policy.contains("script-src 'self' 'unsafe-inline'"));
+        assert!(policy.contains("default-src 'none'") && policy.contains("object-src 'none'"));
     }
 }
