@@ -118,6 +118,10 @@ CREATE TABLE IF NOT EXISTS airclou_ticket_fields (
     priority TEXT NOT NULL DEFAULT 'normal',
     type TEXT NOT NULL DEFAULT 'question'
 );
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     org_id INTEGER NOT NULL REFERENCES organizations(id),
     key TEXT NOT NULL,
@@ -137,6 +141,7 @@ pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
     if reset_demo {
         for table in [
             "idempotency_keys",
+            "settings",
             "airclou_ticket_fields",
             "airclou_messages",
             "airclou_sessions",

@@ -11,6 +11,7 @@ mod error;
 mod faults;
 pub mod inboxops;
 pub mod initdesk;
+pub mod portal;
 mod ratelimit;
 pub mod requestor;
 pub mod web;
@@ -178,6 +179,7 @@ impl Server {
             .nest(airclou::MOUNT, airclou::routes())
             .nest(inboxops::MOUNT, inboxops::routes())
             .nest(requestor::MOUNT, requestor::routes())
+            .nest(portal::MOUNT, portal::routes())
             .merge(web::routes(options.dist.as_deref()))
             .with_state(state);
         #[cfg(feature = "fault-switch")]

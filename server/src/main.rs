@@ -1,6 +1,7 @@
 //! `threadline-server [--db PATH] [--host H] [--port N] [--dist DIR] [--reset-demo]
 //! [--rate-limit N] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread N]... [--fault-switch]`
-//! (`--fault-switch` only in builds with the `fault-switch` feature)
+//! (`--fault-switch` only in builds with the `fault-switch` feature), and
+//! `threadline-server link TICKET [--ttl 7d] [--db PATH] [--base-url URL]` for a customer's link.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,7 +73,20 @@ build threadline-server with `--features fault-switch` (test builds only)"
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = match parse_args(std::env::args().skip(1)) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("link") {
+        return match threadline_server::portal::link_command(&args[1..]) {
+            Ok(url) => {
+                println!("{url}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let options = match parse_args(args.into_iter()) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{e}");
