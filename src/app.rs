@@ -6,7 +6,7 @@ use leptos_router::path;
 
 use crate::api::Client;
 use crate::config::{self, AppConfig};
-use crate::pages::{TicketListPage, TicketPage};
+use crate::pages::{PortalPage, TicketListPage, TicketPage};
 
 /// The whole app.
 #[component]
@@ -38,6 +38,7 @@ fn Ready(config: AppConfig, client: Client) -> impl IntoView {
                 <Routes fallback=|| view! { <main class="tl-page"><h1>"Page not found"</h1></main> }>
                     <Route path=path!("/") view=TicketListPage/>
                     <Route path=path!("/tickets/:id") view=TicketPage/>
+                    <Route path=path!("/portal/:link") view=PortalPage/>
                 </Routes>
             </div>
         </Router>

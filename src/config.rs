@@ -60,11 +60,31 @@ fn base_uri() -> Result<String, String> {
     }
 }
 
+/// Where the configuration is: the customer's link has its own (without any token), so a
+/// customer's browser never reads the deployment's `config.json`.
+fn config_path(base: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let path = window.location().pathname().map_err(|_| "no page path")?;
+    let base_path = web_sys::Url::new(base)
+        .map(|u| u.pathname())
+        .unwrap_or_else(|_| "/".to_owned());
+    let relative = path.strip_prefix(base_path.as_str()).unwrap_or(&path);
+    Ok(
+        match relative.trim_start_matches('/').strip_prefix("portal/") {
+            Some(link) => format!(
+                "portal-api/{}/config.json",
+                link.split('/').next().unwrap_or_default()
+            ),
+            None => "config.json".to_owned(),
+        },
+    )
+}
+
 /// Fetches and parses `config.json`, then builds the API client. Errors are sentences for the
 /// page, since nothing else can run without a configuration.
 pub async fn load() -> Result<(AppConfig, Client), String> {
     let base = base_uri()?;
-    let url = web_sys::Url::new_with_base("config.json", &base)
+    let url = web_sys::Url::new_with_base(&config_path(&base)?, &base)
         .map_err(|_| format!("cannot resolve config.json against {base}"))?
         .href();
     let response = transport::get_text(&url).await.map_err(|e| {
@@ -74,10 +94,16 @@ pub async fn load() -> Result<(AppConfig, Client), String> {
         )
     })?;
     if !response.is_success() {
-        return Err(format!(
-            "The configuration ({url}) could not be loaded: HTTP {}.",
-            response.status
-        ));
+        // A server's own words first (an expired customer link says so).
+        let detail = serde_json::from_str::<serde_json::Value>(&response.body)
+            .ok()
+            .and_then(|v| v.get("detail")?.as_str().map(str::to_owned));
+        return Err(detail.unwrap_or_else(|| {
+            format!(
+                "The configuration ({url}) could not be loaded: HTTP {}.",
+                response.status
+            )
+        }));
     }
     let config: AppConfig = serde_json::from_str(&response.body)
         .map_err(|e| format!("The configuration ({url}) is not valid: {e}."))?;

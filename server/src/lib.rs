@@ -174,6 +174,10 @@ impl Server {
             undo_seconds: options.undo_seconds,
             dialect: options.dialect,
         }));
+        #[cfg(feature = "fault-switch")]
+        let test_routes = options
+            .fault_switch
+            .then(|| portal::test_routes().with_state(state.clone()));
         let router = Router::new()
             .nest(initdesk::MOUNT, initdesk::routes())
             .nest(airclou::MOUNT, airclou::routes())
@@ -192,6 +196,7 @@ impl Server {
                     faults::inject,
                 ))
                 .merge(faults::routes(armed))
+                .merge(test_routes.unwrap_or_default())
         } else {
             router
         };

@@ -224,6 +224,32 @@ pub fn routes() -> Router<AppState> {
         .route("/attachments/{id}", get(download))
 }
 
+/// `GET /__test/portal-link/{ticket}?ttl=SECONDS`: a link for the end-to-end tests (test
+/// builds only, with the fault switch), which cannot run the `link` command on their server.
+#[cfg(feature = "fault-switch")]
+pub fn test_routes() -> Router<AppState> {
+    async fn issue_for_test(
+        State(state): State<AppState>,
+        Path(ticket): Path<i64>,
+        axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, i64>>,
+    ) -> Result<Json<Value>, Refusal> {
+        let conn = state.db()?;
+        let org: i64 = conn
+            .query_row("SELECT org_id FROM tickets WHERE id = ?1", [ticket], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "no such ticket"))?;
+        let ttl = q.get("ttl").copied().unwrap_or(3_600);
+        let link = issue(&conn, org, ticket, crate::clock::now_secs() + ttl)
+            .map_err(|e| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+        Ok(Json(
+            json!({ "link": link, "url": format!("/portal/{link}") }),
+        ))
+    }
+    Router::new().route("/__test/portal-link/{ticket}", get(issue_for_test))
+}
+
 fn grant(state: &AppState, link: &str) -> Result<Grant, Refusal> {
     // One budget per link, like a token.
     state.rate_limit(link, Instant::now())?;

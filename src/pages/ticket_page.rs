@@ -12,7 +12,7 @@ use crate::api::Client;
 use crate::components::common::ErrorNotice;
 use crate::components::composer::{drive_outbox, Composer, OutboxState, OutgoingList};
 use crate::components::conversation::{Thread, TicketHeader};
-use crate::config::AppConfig;
+use crate::config::{AppConfig, Mode};
 
 /// Start loading older messages when the page is scrolled this close to its top.
 const LOAD_OLDER_WITHIN_PX: f64 = 400.0;
@@ -34,9 +34,18 @@ enum Load {
     Failed(ApiError),
 }
 
+/// The customer's view through a signed link: the link names the ticket (and keys its drafts).
+#[component]
+pub fn PortalPage() -> impl IntoView {
+    let params = use_params_map();
+    let link = Memo::new(move |_| params.read().get("link").unwrap_or_default());
+    move || view! { <TicketView ticket_id=link.get()/> }
+}
+
 #[component]
 fn TicketView(ticket_id: String) -> impl IntoView {
     let client = expect_context::<Client>();
+    let customer = use_context::<AppConfig>().is_some_and(|c| c.mode == Mode::Customer);
     // The header's ticket, kept on screen while it is read again after a send (a resource
     // refetch emptied it for a moment, which shrank the page and threw the agent to the top).
     let ticket = RwSignal::new(None::<Result<Ticket, ApiError>>);
@@ -156,7 +165,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
 
     view! {
         <main class="tl-page">
-            <nav class="tl-nav"><A href="/">"← All tickets"</A></nav>
+            {(!customer).then(|| view! { <nav class="tl-nav"><A href="/">"← All tickets"</A></nav> })}
             {move || match ticket.get() {
                 None => view! { <p class="tl-loading" role="status">"Loading ticket…"</p> }.into_any(),
                 Some(Ok(t)) => view! { <TicketHeader ticket=t/> }.into_any(),

@@ -23,7 +23,7 @@ use super::editor::MarkdownEditor;
 use super::outgoing::{FieldMessages, OutboxState};
 use super::uploads::{files_of, UploadList, Uploads};
 use crate::api::Client;
-use crate::config::AppConfig;
+use crate::config::{AppConfig, Mode};
 use crate::state::{drafts, now_ms, random_id};
 
 const AUTOSAVE_MS: u64 = 400;
@@ -42,6 +42,8 @@ pub fn Composer(
     let client = expect_context::<Client>();
     let config = use_context::<AppConfig>();
     let caps = client.capabilities();
+    // The customer's own view: a reply box, without the agent's choices or words.
+    let customer = config.as_ref().is_some_and(|c| c.mode == Mode::Customer);
     let undo_ms = f64::from(config.as_ref().map_or(5, |c| c.undo_seconds)) * 1000.0;
     let max_bytes = u64::from(config.as_ref().map_or(25, |c| c.max_upload_mb)) * 1_000_000;
 
@@ -515,7 +517,7 @@ pub fn Composer(
                 if dragging.get() { c.push_str(" tl-composer--dragging"); }
                 c
             }
-            aria-label="Answer this ticket"
+            aria-label=if customer { "Reply to this conversation" } else { "Answer this ticket" }
             on:submit=move |ev| {
                 ev.prevent_default();
                 submit_click(false);
@@ -531,6 +533,7 @@ pub fn Composer(
                 drop_files(files_of(ev.data_transfer().and_then(|d| d.files())));
             }
         >
+            {(!customer).then(|| view! {
             <fieldset class="tl-composer__mode">
                 <legend class="tl-visually-hidden">"Message type"</legend>
                 {caps.can_reply.then(|| view! {
@@ -564,6 +567,7 @@ pub fn Composer(
                     </p>
                 })}
             </fieldset>
+            })}
             {move || conflict.get().map(|theirs| {
                 let keep_mine = keep_mine.clone();
                 let revision = theirs.revision;
@@ -634,7 +638,7 @@ pub fn Composer(
             <MarkdownEditor
                 text=text
                 label=Signal::derive(move || if is_note() { "Internal note text".to_owned() } else { "Reply text".to_owned() })
-                placeholder=Signal::derive(move || if is_note() { "Write an internal note (only agents see it)…".to_owned() } else { "Write a reply to the customer…".to_owned() })
+                placeholder=Signal::derive(move || if is_note() { "Write an internal note (only agents see it)…".to_owned() } else if customer { "Write your reply…".to_owned() } else { "Write a reply to the customer…".to_owned() })
                 on_key=on_key
                 area=area
                 on_paste_files=paste_files

@@ -5,6 +5,7 @@
 pub mod airclou;
 pub mod inboxops;
 pub mod initdesk;
+pub mod portal;
 pub mod requestor;
 
 use serde::de::DeserializeOwned;
@@ -120,6 +121,8 @@ pub enum DialectConfig {
     #[serde(rename = "inboxops")]
     InboxOps(inboxops::InboxOpsConfig),
     Requestor(requestor::RequestorConfig),
+    /// The customer's view through a signed link (the reference server's `/portal-api`).
+    Portal(portal::PortalConfig),
 }
 
 impl DialectConfig {
@@ -133,6 +136,7 @@ impl DialectConfig {
             DialectConfig::InboxOps(c) => {
                 Ok(Box::new(inboxops::InboxOps::new(c.clone(), page_url)?))
             }
+            DialectConfig::Portal(c) => Ok(Box::new(portal::Portal::new(c.clone(), page_url)?)),
             DialectConfig::Requestor(c) => {
                 Ok(Box::new(requestor::Requestor::new(c.clone(), page_url)?))
             }
@@ -163,6 +167,11 @@ impl Api {
             base: resolve_base(base, page_url)?,
             credential,
         })
+    }
+
+    /// The root itself, without a trailing slash.
+    pub(crate) fn root(&self) -> String {
+        self.base.as_str().trim_end_matches('/').to_owned()
     }
 
     /// The URL of `path` under the root.
