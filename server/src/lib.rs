@@ -9,6 +9,7 @@ pub mod demo;
 mod error;
 #[cfg(feature = "fault-switch")]
 mod faults;
+pub mod gateway;
 pub mod inboxops;
 pub mod initdesk;
 pub mod portal;
@@ -77,6 +78,8 @@ pub struct Options {
     pub dialect: Dialect,
     /// Extra tickets with this many messages each, for benchmarks.
     pub long_threads: Vec<u32>,
+    /// Gateway mode: forward the app's API to a real helpdesk, adding its token.
+    pub gateway: Option<gateway::GatewayOptions>,
     /// Serve `/__test/faults` and inject the faults armed there (test builds only).
     #[cfg(feature = "fault-switch")]
     pub fault_switch: bool,
@@ -96,6 +99,7 @@ impl Default for Options {
             undo_seconds: 5,
             dialect: Dialect::Initdesk,
             long_threads: Vec::new(),
+            gateway: None,
             #[cfg(feature = "fault-switch")]
             fault_switch: false,
         }
@@ -109,6 +113,8 @@ struct Inner {
     poll_seconds: u32,
     undo_seconds: u32,
     dialect: Dialect,
+    /// The app's API settings when this server is a gateway (no token in them).
+    gateway_config: Option<serde_json::Value>,
 }
 
 /// Shared state of every handler.
@@ -148,6 +154,10 @@ impl AppState {
     pub(crate) fn dialect(&self) -> Dialect {
         self.0.dialect
     }
+
+    pub(crate) fn gateway_config(&self) -> Option<&serde_json::Value> {
+        self.0.gateway_config.as_ref()
+    }
 }
 
 /// A bound, ready server.
@@ -173,19 +183,28 @@ impl Server {
             poll_seconds: options.poll_seconds,
             undo_seconds: options.undo_seconds,
             dialect: options.dialect,
+            gateway_config: options.gateway.as_ref().map(gateway::app_config),
         }));
         #[cfg(feature = "fault-switch")]
         let test_routes = options
             .fault_switch
             .then(|| portal::test_routes().with_state(state.clone()));
-        let router = Router::new()
-            .nest(initdesk::MOUNT, initdesk::routes())
-            .nest(airclou::MOUNT, airclou::routes())
-            .nest(inboxops::MOUNT, inboxops::routes())
-            .nest(requestor::MOUNT, requestor::routes())
-            .nest(portal::MOUNT, portal::routes())
-            .merge(web::routes(options.dist.as_deref()))
-            .with_state(state);
+        // A gateway serves the app and the forwarded API only: none of the local surfaces, so
+        // nothing of its own store is reachable.
+        let router = match &options.gateway {
+            Some(gw) => Router::new()
+                .merge(web::routes(options.dist.as_deref()))
+                .with_state(state)
+                .merge(gateway::routes(gw.clone())?),
+            None => Router::new()
+                .nest(initdesk::MOUNT, initdesk::routes())
+                .nest(airclou::MOUNT, airclou::routes())
+                .nest(inboxops::MOUNT, inboxops::routes())
+                .nest(requestor::MOUNT, requestor::routes())
+                .nest(portal::MOUNT, portal::routes())
+                .merge(web::routes(options.dist.as_deref()))
+                .with_state(state),
+        };
         #[cfg(feature = "fault-switch")]
         let router = if options.fault_switch {
             println!("threadline-server: fault switch on ({})", faults::PATH);

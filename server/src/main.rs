@@ -10,10 +10,28 @@ use threadline_server::{Options, Server};
 
 const USAGE: &str =
     "usage: threadline-server [--db PATH] [--host HOST] [--port N] [--dist DIR] [--reset-demo] \
-[--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread MESSAGES]... [--fault-switch (test builds only)]";
+[--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread MESSAGES]... [--fault-switch (test builds only)] \
+[--upstream URL --upstream-token-file PATH --organization-id ID (--agent-key-file PATH | --trusted-header NAME)]";
+
+/// A secret from a file (trimmed), else from an environment variable.
+fn secret(file: Option<PathBuf>, env: &str) -> Result<Option<String>, String> {
+    let value = match file {
+        Some(path) => Some(
+            std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        ),
+        None => std::env::var(env).ok(),
+    };
+    Ok(value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()))
+}
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut o = Options::default();
+    let mut upstream = None;
+    let mut upstream_token_file = None;
+    let mut agent_key_file = None;
+    let mut trusted_header = None;
+    let mut organization_id = "1".to_owned();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
             args.next()
@@ -64,9 +82,30 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
 build threadline-server with `--features fault-switch` (test builds only)"
                     .to_owned())
             }
+            "--upstream" => upstream = Some(value("--upstream")?),
+            "--upstream-token-file" => {
+                upstream_token_file = Some(PathBuf::from(value("--upstream-token-file")?))
+            }
+            "--agent-key-file" => agent_key_file = Some(PathBuf::from(value("--agent-key-file")?)),
+            "--trusted-header" => {
+                trusted_header = Some(value("--trusted-header")?.to_ascii_lowercase())
+            }
+            "--organization-id" => organization_id = value("--organization-id")?,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
+    }
+    if let Some(upstream) = upstream {
+        let upstream_token = secret(upstream_token_file, "THREADLINE_UPSTREAM_TOKEN")?.ok_or(
+            "--upstream needs the helpdesk token: --upstream-token-file PATH or THREADLINE_UPSTREAM_TOKEN",
+        )?;
+        o.gateway = Some(threadline_server::gateway::GatewayOptions {
+            upstream: upstream.trim_end_matches('/').to_owned(),
+            upstream_token,
+            organization_id,
+            agent_key: secret(agent_key_file, "THREADLINE_AGENT_KEY")?,
+            trusted_header,
+        });
     }
     Ok(o)
 }

@@ -35,6 +35,9 @@ async fn config_json(State(state): State<AppState>) -> impl IntoResponse {
         "mode": "agent",
     });
     let backend = match state.dialect() {
+        _ if state.gateway_config().is_some() => {
+            state.gateway_config().cloned().unwrap_or_default()
+        }
         Dialect::Initdesk => json!({
             "dialect": "initdesk",
             "api_base": crate::initdesk::MOUNT,
