@@ -1,6 +1,7 @@
 // Run by `cargo xtask test`, which starts threadline-server on free ports with throw-away
 // databases and passes their URLs: BASE_URL (the app speaks Initdesk), and the same app
-// configured for the other dialects: BASE_URL_AIRCLOU, BASE_URL_INBOXOPS, BASE_URL_REQUESTOR.
+// configured for the other dialects: BASE_URL_AIRCLOU, BASE_URL_INBOXOPS, BASE_URL_REQUESTOR;
+// and BASE_URL_GATEWAY, a gateway in front of the Initdesk one.
 // Browsers are never downloaded: Debian's Chromium.
 import { defineConfig } from '@playwright/test';
 
@@ -12,13 +13,16 @@ if (!baseURL) {
 const airclou = process.env.BASE_URL_AIRCLOU;
 const inboxops = process.env.BASE_URL_INBOXOPS;
 const requestor = process.env.BASE_URL_REQUESTOR;
+const gateway = process.env.BASE_URL_GATEWAY;
 
 export default defineConfig({
   testDir: './tests',
   projects: [
-    { name: 'initdesk', testIgnore: /dialects\//, use: { baseURL } },
+    { name: 'initdesk', testIgnore: /dialects\/|gateway\.spec\.ts/, use: { baseURL } },
     ...(airclou ? [{ name: 'airclou', testMatch: /dialects\/airclou\.spec\.ts/, use: { baseURL: airclou } }] : []),
     ...(inboxops ? [{ name: 'inboxops', testMatch: /dialects\/inboxops\.spec\.ts/, use: { baseURL: inboxops } }] : []),
+    // The gateway admits what the portal's proxy vouches for: that proxy's header on every request.
+    ...(gateway ? [{ name: 'gateway', testMatch: /gateway\.spec\.ts/, use: { baseURL: gateway, extraHTTPHeaders: { 'X-Portal-User': 'e2e-agent@acme.example' } } }] : []),
     ...(requestor ? [{ name: 'requestor', testMatch: /dialects\/requestor\.spec\.ts/, use: { baseURL: requestor } }] : []),
   ],
   timeout: 60_000,

@@ -275,6 +275,37 @@ fn test() -> Result {
     Ok(())
 }
 
+/// A gateway (`--upstream`) in front of the first server (the Initdesk one), admitting
+/// requests that carry `X-Portal-User`.
+fn start_gateway(
+    root: &Path,
+    server: &Path,
+    scratch: &Path,
+    servers: &[Running],
+) -> Result<Running> {
+    let upstream = servers.first().ok_or("no upstream server")?;
+    let token_file = scratch.join("upstream-token");
+    std::fs::write(&token_file, "demo-token-acme").map_err(|e| e.to_string())?;
+    let upstream_api = format!("{}/api/initdesk", upstream.url);
+    let token_path = token_file.to_string_lossy().into_owned();
+    start_server(
+        root,
+        server,
+        &scratch.join("gateway.sqlite3"),
+        0,
+        &[
+            "--upstream",
+            &upstream_api,
+            "--upstream-token-file",
+            &token_path,
+            "--trusted-header",
+            "X-Portal-User",
+            "--undo-seconds",
+            "3",
+        ],
+    )
+}
+
 /// Runs Playwright against fresh servers on free ports with throw-away databases: one whose
 /// app speaks Initdesk (`BASE_URL`) and one per other dialect (`BASE_URL_AIRCLOU`,
 /// `BASE_URL_INBOXOPS`, `BASE_URL_REQUESTOR`).
@@ -311,6 +342,11 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
             }
         }
     }
+    // A gateway in front of the Initdesk server (as a portal would run it): the browser reaches
+    // it with the portal proxy's header (set by the Playwright project) and never the token.
+    if outcome.is_ok() {
+        outcome = start_gateway(root, &server, &scratch, &servers).map(|g| servers.push(g));
+    }
     if outcome.is_ok() {
         let mut cmd = Command::new(&tools.npx);
         cmd.current_dir(root.join("e2e"))
@@ -322,6 +358,7 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
             "BASE_URL_AIRCLOU",
             "BASE_URL_INBOXOPS",
             "BASE_URL_REQUESTOR",
+            "BASE_URL_GATEWAY",
         ];
         for (running, var) in servers.iter().zip(vars) {
             cmd.env(var, &running.url);
