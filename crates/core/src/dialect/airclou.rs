@@ -265,17 +265,11 @@ impl Dialect for Airclou {
             send_email: if note { None } else { message.send_email },
             ticket_update: ticket_update(status, message)?,
         };
-        let json = serde_json::to_string(&wire)
-            .map_err(|e| ApiError::InvalidRequest(format!("cannot encode the message: {e}")))?;
-        let mut request =
-            self.api
-                .request(Method::Post, self.api.url("messages"), Body::Json(json));
-        if let Some(key) = &message.idempotency_key {
-            request
-                .headers
-                .push(("Idempotency-Key".to_owned(), key.clone()));
-        }
-        Ok(request)
+        self.api.post_json(
+            self.api.url("messages"),
+            &wire,
+            message.idempotency_key.as_deref(),
+        )
     }
 
     fn parse_created_message(

@@ -19,7 +19,7 @@ use super::{
     retry_after_seconds, value_text, Api, Dialect,
 };
 use crate::error::{ApiError, FieldErrors};
-use crate::http::{Body, HttpRequest, HttpResponse, Method};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::model::{
     field, Attachment, Capabilities, Message, NewMessage, Page, Person, Role, Ticket, UploadFile,
     Visibility,
@@ -176,18 +176,9 @@ impl Dialect for InboxOps {
             body_html: message.html.as_deref(),
             body_text: &message.text,
         };
-        let json = serde_json::to_string(&body)
-            .map_err(|e| ApiError::InvalidRequest(format!("cannot encode the note: {e}")))?;
         let path = format!("tickets/{}/messages", path_segment(ticket_id)?);
-        let mut request = self
-            .api
-            .request(Method::Post, self.url(&path), Body::Json(json));
-        if let Some(key) = &message.idempotency_key {
-            request
-                .headers
-                .push((super::initdesk::IDEMPOTENCY_HEADER.to_owned(), key.clone()));
-        }
-        Ok(request)
+        self.api
+            .post_json(self.url(&path), &body, message.idempotency_key.as_deref())
     }
 
     fn parse_created_message(

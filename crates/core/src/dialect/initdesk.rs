@@ -18,7 +18,7 @@ use crate::recipients::addresses;
 
 /// Names one logical send; the reference server stores one message per key (CONTRACT.md is
 /// silent; real deployments may ignore it, which costs nothing).
-pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+pub const IDEMPOTENCY_HEADER: &str = super::IDEMPOTENCY_HEADER;
 
 /// The header carrying the organisation token.
 pub const TOKEN_HEADER: &str = "X-Initdesk-Token";
@@ -163,15 +163,8 @@ impl Dialect for Initdesk {
     ) -> Result<HttpRequest, ApiError> {
         let url = self.url(&format!("tickets/{}/messages/", path_segment(ticket_id)?));
         let body = WireCreateMessage::from_model(message)?;
-        let json =
-            serde_json::to_string(&body).map_err(|e| ApiError::InvalidRequest(e.to_string()))?;
-        let mut request = self.request(Method::Post, url, Body::Json(json));
-        if let Some(key) = &message.idempotency_key {
-            request
-                .headers
-                .push((IDEMPOTENCY_HEADER.to_owned(), key.clone()));
-        }
-        Ok(request)
+        self.api
+            .post_json(url, &body, message.idempotency_key.as_deref())
     }
 
     fn parse_created_message(

@@ -22,6 +22,9 @@ use crate::model::{
 };
 use crate::time::parse_rfc3339_millis;
 
+/// Where a backend honours it, a repeated post with this header stores one message.
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
 /// One helpdesk API, seen through its requests and responses.
 pub trait Dialect: Send + Sync {
     /// What this backend lets the agent do.
@@ -194,6 +197,24 @@ impl Api {
             headers,
             body,
         }
+    }
+
+    /// A JSON POST of `body`, with `Idempotency-Key` when the message has one.
+    pub(crate) fn post_json(
+        &self,
+        url: String,
+        body: &impl serde::Serialize,
+        idempotency_key: Option<&str>,
+    ) -> Result<HttpRequest, ApiError> {
+        let json = serde_json::to_string(body)
+            .map_err(|e| ApiError::InvalidRequest(format!("cannot encode the message: {e}")))?;
+        let mut request = self.request(Method::Post, url, Body::Json(json));
+        if let Some(key) = idempotency_key {
+            request
+                .headers
+                .push((IDEMPOTENCY_HEADER.to_owned(), key.to_owned()));
+        }
+        Ok(request)
     }
 
     pub(crate) fn get(&self, url: String) -> HttpRequest {

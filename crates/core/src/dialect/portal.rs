@@ -12,7 +12,7 @@ use super::{
     Api, Dialect,
 };
 use crate::error::{ApiError, FieldErrors};
-use crate::http::{Body, HttpRequest, HttpResponse, Method};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::model::{
     Attachment, Capabilities, Message, NewMessage, Page, Person, Role, Ticket, TicketStatus,
     UploadFile, Visibility,
@@ -131,17 +131,11 @@ impl Dialect for Portal {
             text: &message.text,
             html: message.html.as_deref().filter(|h| !h.trim().is_empty()),
         };
-        let json = serde_json::to_string(&wire)
-            .map_err(|e| ApiError::InvalidRequest(format!("cannot encode the reply: {e}")))?;
-        let mut request =
-            self.api
-                .request(Method::Post, self.api.url("messages"), Body::Json(json));
-        if let Some(key) = &message.idempotency_key {
-            request
-                .headers
-                .push(("Idempotency-Key".to_owned(), key.clone()));
-        }
-        Ok(request)
+        self.api.post_json(
+            self.api.url("messages"),
+            &wire,
+            message.idempotency_key.as_deref(),
+        )
     }
 
     fn parse_created_message(

@@ -17,7 +17,7 @@ use super::{
     Api, Dialect,
 };
 use crate::error::{ApiError, FieldErrors};
-use crate::http::{Body, HttpRequest, HttpResponse, Method};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::model::{
     Attachment, Capabilities, Message, NewMessage, Page, Person, Role, Ticket, TicketStatus,
     UploadFile, User, Visibility,
@@ -202,13 +202,8 @@ impl Dialect for Requestor {
             send_via_outbound_email_cc: list(message.cc.as_deref().unwrap_or_default()),
             send_via_outbound_email_bcc: list(&message.bcc),
         };
-        let json = serde_json::to_string(&wire)
-            .map_err(|e| ApiError::InvalidRequest(format!("cannot encode the message: {e}")))?;
-        Ok(self.api.request(
-            Method::Post,
-            self.api.url("Tickets/NewMessage"),
-            Body::Json(json),
-        ))
+        self.api
+            .post_json(self.api.url("Tickets/NewMessage"), &wire, None)
     }
 
     /// The answer is `{TicketMessageId}` only: the message is what was sent, under that id
