@@ -5,6 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api::Client;
+use crate::components::common::ScrollArea;
 use crate::config::{self, AppConfig};
 use crate::pages::{PortalPage, TicketListPage, TicketPage};
 
@@ -30,6 +31,7 @@ pub fn App() -> impl IntoView {
 /// The app once configured: the client is provided to every page.
 #[component]
 fn Ready(config: AppConfig, client: Client) -> impl IntoView {
+    provide_context(ScrollArea::page());
     provide_context(client);
     provide_context(config);
     view! {

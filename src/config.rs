@@ -48,7 +48,7 @@ fn default_max_upload_mb() -> u32 {
 }
 
 /// The document's base URL (honours `<base href>`), else the page URL.
-fn base_uri() -> Result<String, String> {
+pub fn base_uri() -> Result<String, String> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
     match document.base_uri() {
@@ -85,9 +85,15 @@ fn config_path(base: &str) -> Result<String, String> {
 pub async fn load() -> Result<(AppConfig, Client), String> {
     let base = base_uri()?;
     let url = web_sys::Url::new_with_base(&config_path(&base)?, &base)
-        .map_err(|_| format!("cannot resolve config.json against {base}"))?
+        .map_err(|_| format!("cannot resolve the configuration against {base}"))?
         .href();
-    let response = transport::get_text(&url).await.map_err(|e| {
+    load_from(&url).await
+}
+
+/// Reads the configuration at `url` (an embedded conversation names its own); relative API
+/// URLs in it resolve against `url`.
+pub async fn load_from(url: &str) -> Result<(AppConfig, Client), String> {
+    let response = transport::get_text(url).await.map_err(|e| {
         format!(
             "The configuration ({url}) could not be loaded: {}",
             e.user_message()
@@ -107,7 +113,7 @@ pub async fn load() -> Result<(AppConfig, Client), String> {
     }
     let config: AppConfig = serde_json::from_str(&response.body)
         .map_err(|e| format!("The configuration ({url}) is not valid: {e}."))?;
-    let dialect = config.dialect.build(&base).map_err(|e| {
+    let dialect = config.dialect.build(url).map_err(|e| {
         format!(
             "The configuration ({url}) is not usable: {}",
             e.user_message()

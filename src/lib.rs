@@ -7,10 +7,12 @@
 //! - [`pages`]: the ticket list and the ticket page, routed by leptos_router.
 //! - [`state`]: state that outlives a view (image preferences).
 //! - [`app`]: the root component.
+//! - [`embed`]: `<threadline-conversation>` elements in other products' pages.
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod embed;
 pub mod pages;
 pub mod state;

@@ -1,6 +1,9 @@
-//! Entry point: mounts the app on `<body>`.
+//! Entry point: mounts the app on `<body>`, unless the page only embeds conversations
+//! (`embed.js` mounts those itself).
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(threadline::app::App);
+    if !threadline::embed::embedding_only() {
+        leptos::mount::mount_to_body(threadline::app::App);
+    }
 }

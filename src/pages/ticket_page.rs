@@ -9,10 +9,11 @@ use threadline_core::model::{Message, Ticket};
 use threadline_core::ApiError;
 
 use crate::api::Client;
-use crate::components::common::ErrorNotice;
+use crate::components::common::{ErrorNotice, ScrollArea};
 use crate::components::composer::{drive_outbox, Composer, OutboxState, OutgoingList};
 use crate::components::conversation::{Thread, TicketHeader};
 use crate::config::{AppConfig, Mode};
+use crate::embed::Embedded;
 
 /// Start loading older messages when the page is scrolled this close to its top.
 const LOAD_OLDER_WITHIN_PX: f64 = 400.0;
@@ -42,19 +43,54 @@ pub fn PortalPage() -> impl IntoView {
     move || view! { <TicketView ticket_id=link.get()/> }
 }
 
+/// One ticket's conversation: the page's body, and what an embedded element shows.
+#[component]
+pub fn ConversationView(ticket_id: String) -> impl IntoView {
+    view! { <TicketView ticket_id=ticket_id/> }
+}
+
 #[component]
 fn TicketView(ticket_id: String) -> impl IntoView {
     let client = expect_context::<Client>();
-    let customer = use_context::<AppConfig>().is_some_and(|c| c.mode == Mode::Customer);
+    let mode = use_context::<AppConfig>()
+        .map(|c| c.mode)
+        .unwrap_or_default();
+    let customer = mode == Mode::Customer;
+    let area = ScrollArea::current();
+    // Embedded in another page there is no router, so no link back to the list.
+    let show_nav = !customer && use_context::<Embedded>().is_none();
     // The header's ticket, kept on screen while it is read again after a send (a resource
     // refetch emptied it for a moment, which shrank the page and threw the agent to the top).
     let ticket = RwSignal::new(None::<Result<Ticket, ApiError>>);
+    // The host page hears of sends, status changes and errors (when embedded).
+    let embedded = use_context::<Embedded>();
+    let notify = move |name: &str, detail: serde_json::Value| {
+        if let Some(e) = embedded {
+            e.emit(name, detail);
+        }
+    };
     let load_ticket = {
         let (client, id) = (client.clone(), ticket_id.clone());
         move || {
             let (client, id) = (client.clone(), id.clone());
             spawn_local(async move {
                 let result = client.ticket(&id).await;
+                let before = ticket
+                    .with_untracked(|t| t.as_ref().and_then(|t| t.as_ref().ok()).map(|t| t.status));
+                match &result {
+                    Ok(now) if before.is_some_and(|b| b != now.status) => notify(
+                        "status-changed",
+                        serde_json::json!({
+                            "ticketId": id,
+                            "status": now.status.map(|s| s.label()),
+                        }),
+                    ),
+                    Err(e) => notify(
+                        "error",
+                        serde_json::json!({ "ticketId": id, "message": e.user_message() }),
+                    ),
+                    _ => {}
+                }
                 ticket.try_set(Some(result));
             });
         }
@@ -81,11 +117,15 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                     // A thread taller than the window opens on its newest message, next to
                     // the composer, once the messages are in the DOM.
                     if let Some(newest) = newest {
-                        settle_at_bottom(&newest).await;
+                        settle_at_bottom(area, &newest).await;
                     }
                     settled.try_set(true);
                 }
                 Err(e) => {
+                    notify(
+                        "error",
+                        serde_json::json!({ "ticketId": id, "message": e.user_message() }),
+                    );
                     status.try_set(Load::Failed(e));
                 }
             }
@@ -140,11 +180,18 @@ fn TicketView(ticket_id: String) -> impl IntoView {
         outbox,
         messages,
         // A message can change the ticket (next action, assignee, fields): show it as it is now.
-        Callback::new(move |()| load_ticket()),
+        Callback::new({
+            let id = ticket_id.clone();
+            move |()| {
+                notify("sent", serde_json::json!({ "ticketId": id }));
+                load_ticket();
+            }
+        }),
     );
     let ticket_now = Signal::derive(move || ticket.get().and_then(Result::ok));
-    let scrolling = window_event_listener(leptos::ev::scroll, move |_| {
-        let y = window().scroll_y().unwrap_or_default();
+    Effect::new(move |_| {
+        area.track();
+        let y = area.scroll_top();
         if y < LOAD_OLDER_WITHIN_PX
             && settled.get_untracked()
             && status.get_untracked() == Load::Ready
@@ -152,20 +199,15 @@ fn TicketView(ticket_id: String) -> impl IntoView {
         {
             load_older.run(());
         }
-        let viewport = window()
-            .inner_height()
-            .ok()
-            .and_then(|h| h.as_f64())
-            .unwrap_or_default();
-        if y + viewport >= document_height() - 100.0 && !unseen.with_untracked(Vec::is_empty) {
+        let bottom = area.content_height() - 100.0;
+        if y + area.viewport_height() >= bottom && !unseen.with_untracked(Vec::is_empty) {
             unseen.set(Vec::new());
         }
     });
-    on_cleanup(move || scrolling.remove());
 
     view! {
         <main class="tl-page">
-            {(!customer).then(|| view! { <nav class="tl-nav"><A href="/">"← All tickets"</A></nav> })}
+            {show_nav.then(|| view! { <nav class="tl-nav"><A href="/">"← All tickets"</A></nav> })}
             {move || match ticket.get() {
                 None => view! { <p class="tl-loading" role="status">"Loading ticket…"</p> }.into_any(),
                 Some(Ok(t)) => view! { <TicketHeader ticket=t/> }.into_any(),
@@ -203,7 +245,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                             let first = unseen.with_untracked(|u| u.first().cloned());
                             unseen.set(Vec::new());
                             if let Some(first) = first {
-                                spawn_local(async move { reveal(&first).await });
+                                spawn_local(async move { reveal(area, &first).await });
                             }
                         }>
                             {if count == 1 { "1 new message".to_owned() } else { format!("{count} new messages") }}
@@ -212,7 +254,10 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                 }}
             </div>
             <OutgoingList state=outbox/>
-            <Composer ticket_id=ticket_id ticket=ticket_now thread=messages outbox=outbox/>
+            // A read-only view has no composer at all.
+            {(mode != Mode::Readonly).then(|| view! {
+                <Composer ticket_id=ticket_id ticket=ticket_now thread=messages outbox=outbox/>
+            })}
         </main>
     }
 }
@@ -277,32 +322,26 @@ fn prepend(mut older: Vec<Message>, current: &[Message]) -> Vec<Message> {
 
 /// Scrolls message `id` into view (rendering it first if the thread is windowed).
 pub fn reveal_message(id: String) {
-    spawn_local(async move { reveal(&id).await });
+    let area = ScrollArea::current();
+    spawn_local(async move { reveal(area, &id).await });
 }
 
 /// The list item of message `id`, if it is in the DOM.
-fn message_element(id: &str) -> Option<web_sys::Element> {
-    let items = document()
-        .query_selector_all(".tl-thread > li[data-message-id]")
-        .ok()?;
-    (0..items.length())
-        .filter_map(|i| {
-            items
-                .item(i)
-                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
-        })
+fn message_element(area: ScrollArea, id: &str) -> Option<web_sys::Element> {
+    area.find_all(".tl-thread > li[data-message-id]")
+        .into_iter()
         .find(|e| e.get_attribute("data-message-id").is_some_and(|v| v == id))
 }
 
 /// Scrolls to the bottom until the newest message is rendered and the page stops growing:
 /// the thread is windowed, so heights are estimates until messages are measured.
-async fn settle_at_bottom(newest: &str) {
+async fn settle_at_bottom(area: ScrollArea, newest: &str) {
     let mut last_height = -1.0;
     for _ in 0..60 {
-        scroll_to_bottom();
+        area.scroll_to_bottom();
         next_frame().await;
-        let height = document_height();
-        if message_element(newest).is_some() && (height - last_height).abs() < 1.0 {
+        let height = area.content_height();
+        if message_element(area, newest).is_some() && (height - last_height).abs() < 1.0 {
             return;
         }
         last_height = height;
@@ -310,13 +349,13 @@ async fn settle_at_bottom(newest: &str) {
 }
 
 /// Brings a new message (at the end of the thread, possibly not rendered yet) into view.
-async fn reveal(id: &str) {
+async fn reveal(area: ScrollArea, id: &str) {
     for _ in 0..60 {
-        if let Some(el) = message_element(id) {
+        if let Some(el) = message_element(area, id) {
             el.scroll_into_view();
             return;
         }
-        scroll_to_bottom();
+        area.scroll_to_bottom();
         next_frame().await;
     }
 }
@@ -327,14 +366,4 @@ async fn next_frame() {
         let _ = window().request_animation_frame(&resolve);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-fn document_height() -> f64 {
-    document()
-        .document_element()
-        .map_or(0.0, |e| f64::from(e.scroll_height()))
-}
-
-fn scroll_to_bottom() {
-    window().scroll_to_with_x_and_y(0.0, document_height());
 }

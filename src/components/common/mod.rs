@@ -3,11 +3,13 @@
 mod error_notice;
 mod resize;
 mod safe_html;
+mod scroll;
 mod time;
 mod visible;
 
 pub use error_notice::ErrorNotice;
 pub use resize::ResizeWatch;
 pub use safe_html::SafeHtmlView;
+pub use scroll::ScrollArea;
 pub use time::RelativeTime;
 pub use visible::when_near_viewport;

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 
 use super::body::BodyCache;
 use super::MessageItem;
-use crate::components::common::ResizeWatch;
+use crate::components::common::{ResizeWatch, ScrollArea};
 
 /// Height assumed for a message not measured yet.
 const ESTIMATED_HEIGHT: f64 = 160.0;
@@ -30,6 +30,7 @@ pub fn Thread(
     messages: Signal<Vec<Message>>,
 ) -> impl IntoView {
     provide_context(BodyCache::new());
+    let area = ScrollArea::current();
     let items = Memo::new(move |_| messages.with(|all| with_quote_splits(all)));
     let list = NodeRef::<Ol>::new();
     let heights = RwSignal::new(HashMap::<String, f64>::new());
@@ -67,16 +68,11 @@ pub fn Thread(
         let owed = pending_shift.get_value();
         if owed != 0.0 {
             pending_shift.set_value(0.0);
-            window().scroll_by_with_x_and_y(0.0, owed);
+            area.scroll_by(owed);
         }
-        measure(&ol, heights);
-        let top = ol.get_bounding_client_rect().top();
-        let viewport = window()
-            .inner_height()
-            .ok()
-            .and_then(|h| h.as_f64())
-            .unwrap_or(800.0);
-        view_box.set((-top, viewport));
+        measure(&ol, heights, area);
+        let top = ol.get_bounding_client_rect().top() - area.viewport_top();
+        view_box.set((-top, area.viewport_height()));
     };
     Effect::new(move |previous: Option<Option<String>>| {
         let first = first_id.get();
@@ -118,8 +114,10 @@ pub fn Thread(
         items.track();
         schedule();
     });
-    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| schedule());
-    let on_resize = window_event_listener(leptos::ev::resize, move |_| schedule());
+    Effect::new(move |_| {
+        area.track();
+        schedule();
+    });
     // A message changing height on screen (quote opened, "Show more", an image loading)
     // resizes the list.
     let resize_observer = StoredValue::new_local(None);
@@ -129,8 +127,6 @@ pub fn Thread(
         }
     });
     on_cleanup(move || {
-        on_scroll.remove();
-        on_resize.remove();
         // Dropping the watch disconnects it.
         resize_observer.try_update_value(Option::take);
     });
@@ -172,7 +168,12 @@ fn height_before(
 
 /// Records the heights of the rendered messages. When a message above the viewport turns out
 /// taller or shorter than assumed, scrolls by the difference so the view does not jump.
-fn measure(list: &web_sys::HtmlOListElement, heights: RwSignal<HashMap<String, f64>>) {
+fn measure(
+    list: &web_sys::HtmlOListElement,
+    heights: RwSignal<HashMap<String, f64>>,
+    area: ScrollArea,
+) {
+    let viewport_top = area.viewport_top();
     let Ok(items) = list.query_selector_all(":scope > li[data-message-id]") else {
         return;
     };
@@ -192,7 +193,7 @@ fn measure(list: &web_sys::HtmlOListElement, heights: RwSignal<HashMap<String, f
         let height = rect.height() + GAP;
         let known = heights.with_untracked(|h| h.get(&id).copied());
         if known.is_none_or(|k| (k - height).abs() > 1.0) {
-            if rect.bottom() < 0.0 {
+            if rect.bottom() < viewport_top {
                 shift_above += height - known.unwrap_or(ESTIMATED_HEIGHT);
             }
             changes.push((id, height));
@@ -203,7 +204,7 @@ fn measure(list: &web_sys::HtmlOListElement, heights: RwSignal<HashMap<String, f
     }
     heights.update(|h| h.extend(changes));
     if shift_above.abs() > 0.5 {
-        window().scroll_by_with_x_and_y(0.0, shift_above);
+        area.scroll_by(shift_above);
     }
 }
 

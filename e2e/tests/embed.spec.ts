@@ -1,0 +1,39 @@
+// Embedding: an admin-portal page (examples/admin-portal.html) holds two conversations from one
+// script include. Each scrolls in its own box, takes its theme from its attribute and the
+// host's custom properties, leaves the host's styles alone, and reports to the page.
+import { test, expect, messagesOnServer } from './fixtures';
+
+test('an admin portal embeds two conversations that live in their boxes and report to the page', async ({ page, request }) => {
+  await page.goto('/examples/admin-portal.html');
+  const billing = page.getByRole('region', { name: 'Ticket 2' });
+  const login = page.getByRole('region', { name: 'Ticket 3' });
+  for (const region of [billing, login]) {
+    await expect(region.getByRole('list', { name: 'Conversation' }).getByRole('article').last()).toBeVisible();
+  }
+  // The host keeps its own look.
+  expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain('Georgia');
+  // Each fills its box and scrolls inside it, opened on its newest message.
+  const box = billing.locator('.tl-embed');
+  expect((await billing.locator('threadline-conversation').boundingBox())!.height).toBeCloseTo(560, 0);
+  expect(await box.evaluate((e) => e.scrollHeight > e.clientHeight && e.scrollTop > 0)).toBe(true);
+  expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight * 2)).toBe(true);
+  // Light by default here (the system's), dark by attribute; the host's accent colour applies.
+  const background = (region: typeof billing) => region.locator('.tl-embed').evaluate((e) => getComputedStyle(e).backgroundColor);
+  expect(await background(billing)).toBe('rgb(246, 247, 249)');
+  expect(await background(login)).toBe('rgb(20, 23, 29)');
+  expect(await billing.locator('threadline-conversation').evaluate((e) => getComputedStyle(e).getPropertyValue('--tl-accent').trim())).toBe('#8a3ffc');
+
+  // A reply that resolves ticket 3 is reported to the page: sent, then the status change.
+  const text = `Answered from the admin portal (e2e ${Date.now()})`;
+  const form = login.getByRole('form', { name: 'Answer this ticket' });
+  await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
+  await form.getByLabel('Next action').selectOption({ label: 'Close and Mark Resolved' });
+  await form.getByRole('button', { name: 'Send and close as resolved' }).click();
+  await expect(login.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  const events = page.getByRole('list', { name: 'Threadline events' });
+  await expect(events).toContainText('threadline:sent ticket 3');
+  await expect(events).toContainText('threadline:status-changed ticket 3 → Closed: resolved');
+  // Only that conversation changed, and the server has the reply once.
+  await expect(billing.getByText(text)).toHaveCount(0);
+  expect((await messagesOnServer(request, '3')).filter((m) => m.content.includes(text))).toHaveLength(1);
+});

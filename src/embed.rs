@@ -1,0 +1,130 @@
+//! Embedding in another product's page: `public/embed.js` defines the
+//! `<threadline-conversation ticket-id mode config-url theme>` element and mounts one
+//! conversation into each with [`mount_conversation`]. Each has its own configuration, client
+//! and scroll box, so several live on one page; each tells its host what happened through
+//! `threadline:sent`, `threadline:status-changed` and `threadline:error` DOM events.
+
+use std::any::Any;
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+
+use crate::components::common::ScrollArea;
+use crate::config::{self, Mode};
+use crate::pages::ConversationView;
+
+/// Present in an embedded conversation: its host element, which receives the events.
+#[derive(Clone, Copy)]
+pub struct Embedded {
+    host: StoredValue<web_sys::HtmlElement, LocalStorage>,
+}
+
+impl Embedded {
+    /// Dispatches `threadline:{name}` on the host element (bubbling, through shadow roots),
+    /// with `detail` as its detail.
+    pub fn emit(&self, name: &str, detail: serde_json::Value) {
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL));
+        let Ok(event) =
+            web_sys::CustomEvent::new_with_event_init_dict(&format!("threadline:{name}"), &init)
+        else {
+            return;
+        };
+        self.host.with_value(|host| {
+            let _ = host.dispatch_event(&event);
+        });
+    }
+}
+
+/// A mounted conversation; unmounting (or dropping) removes it and its listeners.
+#[wasm_bindgen]
+pub struct EmbedHandle {
+    mounted: Option<Box<dyn Any>>,
+}
+
+#[wasm_bindgen]
+impl EmbedHandle {
+    /// Removes the conversation from its element.
+    pub fn unmount(&mut self) {
+        self.mounted.take();
+    }
+}
+
+/// Mounts one conversation into `host`: ticket `ticket_id`, in `mode` (`agent`, `customer`
+/// or `readonly`; the configuration's own when absent), configured by `config_url`.
+#[wasm_bindgen]
+pub fn mount_conversation(
+    host: web_sys::HtmlElement,
+    ticket_id: String,
+    mode: Option<String>,
+    config_url: String,
+) -> EmbedHandle {
+    let mode = mode.and_then(|m| serde_json::from_value::<Mode>(json!(m)).ok());
+    let owner_host = host.clone();
+    let handle = leptos::mount::mount_to(host, move || {
+        view! {
+            <EmbeddedConversation
+                host=owner_host.clone()
+                ticket_id=ticket_id.clone()
+                mode=mode
+                config_url=config_url.clone()
+            />
+        }
+    });
+    EmbedHandle {
+        mounted: Some(Box::new(handle)),
+    }
+}
+
+/// Whether the page asked for embedded conversations only (set by `embed.js` before the app
+/// starts), so nothing is mounted on its `<body>`.
+pub fn embedding_only() -> bool {
+    js_sys::Reflect::get(&window(), &JsValue::from_str("__threadlineEmbedded"))
+        .ok()
+        .is_some_and(|v| v.is_truthy())
+}
+
+#[component]
+fn EmbeddedConversation(
+    host: web_sys::HtmlElement,
+    ticket_id: String,
+    mode: Option<Mode>,
+    config_url: String,
+) -> impl IntoView {
+    let embedded = Embedded {
+        host: StoredValue::new_local(host),
+    };
+    provide_context(embedded);
+    let node = NodeRef::<Div>::new();
+    let area = ScrollArea::element(node);
+    provide_context(area);
+    let url = config_url.clone();
+    let loaded = LocalResource::new(move || {
+        let url = url.clone();
+        async move { config::load_from(&url).await }
+    });
+    view! {
+        <div class="tl-embed" node_ref=node on:scroll=move |_| area.bump()>
+            <Suspense fallback=|| view! { <p class="tl-loading" role="status">"Loading conversation…"</p> }>
+                {move || loaded.get().map(|result| match result {
+                    Ok((mut config, client)) => {
+                        if let Some(mode) = mode {
+                            config.mode = mode;
+                        }
+                        provide_context(client);
+                        provide_context(config);
+                        view! { <ConversationView ticket_id=ticket_id.clone()/> }.into_any()
+                    }
+                    Err(message) => {
+                        embedded.emit("error", json!({ "ticketId": ticket_id, "message": message }));
+                        view! { <p class="tl-error" role="alert">{message}</p> }.into_any()
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
