@@ -7,7 +7,7 @@ use leptos_router::path;
 use crate::api::Client;
 use crate::components::common::ScrollArea;
 use crate::config::{self, AppConfig};
-use crate::pages::{PortalPage, TicketListPage, TicketPage};
+use crate::pages::{FramedPage, PortalPage, TicketListPage, TicketPage};
 
 /// The whole app.
 #[component]
@@ -41,6 +41,7 @@ fn Ready(config: AppConfig, client: Client) -> impl IntoView {
                     <Route path=path!("/") view=TicketListPage/>
                     <Route path=path!("/tickets/:id") view=TicketPage/>
                     <Route path=path!("/portal/:link") view=PortalPage/>
+                    <Route path=path!("/embed/:id") view=FramedPage/>
                 </Routes>
             </div>
         </Router>

@@ -2,7 +2,9 @@
 //! `<threadline-conversation ticket-id mode config-url theme>` element and mounts one
 //! conversation into each with [`mount_conversation`]. Each has its own configuration, client
 //! and scroll box, so several live on one page; each tells its host what happened through
-//! `threadline:sent`, `threadline:status-changed` and `threadline:error` DOM events.
+//! `threadline:sent`, `threadline:status-changed` and `threadline:error` DOM events. The iframe
+//! mode (`/embed/{ticket}?parent-origin=…`) reports the same to the framing page by
+//! `postMessage`, for portals that want the conversation isolated in its own document.
 
 use std::any::Any;
 
@@ -15,29 +17,66 @@ use crate::components::common::ScrollArea;
 use crate::config::{self, Mode};
 use crate::pages::ConversationView;
 
-/// Present in an embedded conversation: its host element, which receives the events.
+/// Whom an embedded conversation tells what happened.
+enum Listener {
+    /// The `<threadline-conversation>` element (DOM events that bubble to the page).
+    Host(web_sys::HtmlElement),
+    /// The page framing this one (`postMessage` to exactly that origin).
+    Parent { origin: String },
+}
+
+/// Present in an embedded conversation: whom it reports to.
 #[derive(Clone, Copy)]
 pub struct Embedded {
-    host: StoredValue<web_sys::HtmlElement, LocalStorage>,
+    listener: StoredValue<Listener, LocalStorage>,
 }
 
 impl Embedded {
-    /// Dispatches `threadline:{name}` on the host element (bubbling, through shadow roots),
-    /// with `detail` as its detail.
+    fn new(listener: Listener) -> Self {
+        Self {
+            listener: StoredValue::new_local(listener),
+        }
+    }
+
+    /// For a conversation framed by a page of `origin` (an `http(s)://host[:port]` origin
+    /// exactly; anything else reports to nobody rather than to everybody).
+    pub fn for_parent(origin: &str) -> Option<Self> {
+        let parsed = web_sys::Url::new(origin).ok()?;
+        let exact =
+            parsed.origin() == origin && matches!(parsed.protocol().as_str(), "http:" | "https:");
+        exact.then(|| {
+            Self::new(Listener::Parent {
+                origin: origin.to_owned(),
+            })
+        })
+    }
+
+    /// Reports `threadline:{name}` with `detail`: a bubbling DOM event on the host element, or
+    /// a message `{type, detail}` to the framing page.
     pub fn emit(&self, name: &str, detail: serde_json::Value) {
-        let init = web_sys::CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        init.set_detail(&js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL));
-        let Ok(event) =
-            web_sys::CustomEvent::new_with_event_init_dict(&format!("threadline:{name}"), &init)
-        else {
-            return;
-        };
-        self.host.with_value(|host| {
-            let _ = host.dispatch_event(&event);
+        let kind = format!("threadline:{name}");
+        self.listener.with_value(|listener| match listener {
+            Listener::Host(host) => {
+                let init = web_sys::CustomEventInit::new();
+                init.set_bubbles(true);
+                init.set_composed(true);
+                init.set_detail(&js_value(&detail));
+                if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(&kind, &init) {
+                    let _ = host.dispatch_event(&event);
+                }
+            }
+            Listener::Parent { origin } => {
+                let message = js_value(&json!({ "type": kind, "detail": detail }));
+                if let Ok(Some(parent)) = window().parent() {
+                    let _ = parent.post_message(&message, origin);
+                }
+            }
         });
     }
+}
+
+fn js_value(value: &serde_json::Value) -> JsValue {
+    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
 }
 
 /// A mounted conversation; unmounting (or dropping) removes it and its listeners.
@@ -95,9 +134,7 @@ fn EmbeddedConversation(
     mode: Option<Mode>,
     config_url: String,
 ) -> impl IntoView {
-    let embedded = Embedded {
-        host: StoredValue::new_local(host),
-    };
+    let embedded = Embedded::new(Listener::Host(host));
     provide_context(embedded);
     let node = NodeRef::<Div>::new();
     let area = ScrollArea::element(node);

@@ -37,3 +37,23 @@ test('an admin portal embeds two conversations that live in their boxes and repo
   await expect(billing.getByText(text)).toHaveCount(0);
   expect((await messagesOnServer(request, '3')).filter((m) => m.content.includes(text))).toHaveLength(1);
 });
+
+test('a portal that frames a conversation hears from it by postMessage', async ({ page, request }) => {
+  await page.goto('/examples/iframe-portal.html');
+  const frame = page.frameLocator('iframe[title="Ticket 2 conversation"]');
+  await expect(frame.getByRole('list', { name: 'Conversation' }).getByRole('article').last()).toBeVisible();
+  // Framed, it has no way back to a list.
+  await expect(frame.getByRole('link', { name: /All tickets/ })).toHaveCount(0);
+  const text = `Answered in a frame (e2e ${Date.now()})`;
+  const form = frame.getByRole('form', { name: 'Answer this ticket' });
+  await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
+  await form.getByRole('button', { name: 'Send reply' }).click();
+  await expect(page.getByRole('list', { name: 'Threadline events' })).toContainText('threadline:sent ticket 2');
+  expect((await messagesOnServer(request, '2')).filter((m) => m.content.includes(text))).toHaveLength(1);
+});
+
+test('a framed read-only conversation has no composer', async ({ page }) => {
+  await page.goto('/embed/3?mode=readonly');
+  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').last()).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Answer this ticket' })).toHaveCount(0);
+});

@@ -78,6 +78,8 @@ pub struct Options {
     pub dialect: Dialect,
     /// Extra tickets with this many messages each, for benchmarks.
     pub long_threads: Vec<u32>,
+    /// Origins (besides this one) whose pages may frame the app: the iframe mode.
+    pub frame_ancestors: Vec<String>,
     /// Gateway mode: forward the app's API to a real helpdesk, adding its token.
     pub gateway: Option<gateway::GatewayOptions>,
     /// Serve `/__test/faults` and inject the faults armed there (test builds only).
@@ -99,6 +101,7 @@ impl Default for Options {
             undo_seconds: 5,
             dialect: Dialect::Initdesk,
             long_threads: Vec::new(),
+            frame_ancestors: Vec::new(),
             gateway: None,
             #[cfg(feature = "fault-switch")]
             fault_switch: false,
@@ -193,7 +196,10 @@ impl Server {
         // nothing of its own store is reachable.
         let router = match &options.gateway {
             Some(gw) => Router::new()
-                .merge(web::routes(options.dist.as_deref()))
+                .merge(web::routes(
+                    options.dist.as_deref(),
+                    &options.frame_ancestors,
+                ))
                 .with_state(state)
                 .merge(gateway::routes(gw.clone())?),
             None => Router::new()
@@ -202,7 +208,10 @@ impl Server {
                 .nest(inboxops::MOUNT, inboxops::routes())
                 .nest(requestor::MOUNT, requestor::routes())
                 .nest(portal::MOUNT, portal::routes())
-                .merge(web::routes(options.dist.as_deref()))
+                .merge(web::routes(
+                    options.dist.as_deref(),
+                    &options.frame_ancestors,
+                ))
                 .with_state(state),
         };
         #[cfg(feature = "fault-switch")]

@@ -80,8 +80,10 @@ async fn config_json(State(state): State<AppState>) -> impl IntoResponse {
 /// writes (by its hash), WebAssembly compiled but no `eval`, styles from this origin (and the
 /// sanitized `style` attributes of email HTML, which cannot load anything: the sanitizer drops
 /// `url(` in styles), images from anywhere once the agent shows them, requests only to this
-/// origin (the API, or the gateway in front of it), no plugins, frames or form posts elsewhere.
-pub fn content_security_policy(index_html: &str) -> String {
+/// origin (the API, or the gateway in front of it), no plugins, no frames but this origin's own
+/// pages (the examples frame the app), no form posts elsewhere.
+/// Pages that may frame the app (the iframe mode) are `'self'` and `frame_ancestors`.
+pub fn content_security_policy(index_html: &str, frame_ancestors: &[String]) -> String {
     let hashes: String = inline_scripts(index_html)
         .iter()
         .map(|script| {
@@ -98,7 +100,11 @@ pub fn content_security_policy(index_html: &str) -> String {
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
          style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' https: http: data: blob:; \
          font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'self'; \
-         form-action 'self'; object-src 'none'; frame-src 'none'; frame-ancestors 'self'"
+         form-action 'self'; object-src 'none'; frame-src 'self'; frame-ancestors 'self'{}",
+        frame_ancestors
+            .iter()
+            .map(|origin| format!(" {origin}"))
+            .collect::<String>()
     )
 }
 
@@ -126,13 +132,13 @@ fn inline_scripts(html: &str) -> Vec<&str> {
 
 /// Routes for the app: `config.json`, then the files in `dist`, else index.html; every
 /// response with the Content-Security-Policy.
-pub fn routes(dist: Option<&Path>) -> Router<AppState> {
+pub fn routes(dist: Option<&Path>, frame_ancestors: &[String]) -> Router<AppState> {
     let router = Router::new().route("/config.json", get(config_json));
     match dist.filter(|d| d.join("index.html").is_file()) {
         Some(dist) => {
             let index: PathBuf = dist.join("index.html");
             let policy = std::fs::read_to_string(&index)
-                .map(|html| content_security_policy(&html))
+                .map(|html| content_security_policy(&html, frame_ancestors))
                 .unwrap_or_default();
             let router =
                 router.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)));
@@ -164,11 +170,14 @@ mod tests {
             inline_scripts(page),
             ["import init from '/a.js';init();", "x()"]
         );
-        let policy = content_security_policy(page);
+        let policy = content_security_policy(page, &[]);
         assert_eq!(policy.matches("'sha256-").count(), 2);
         assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"));
         assert!(!policy.contains(" 'unsafe-eval'"));
         assert!(!policy.contains("script-src 'self' 'unsafe-inline'"));
         assert!(policy.contains("default-src 'none'") && policy.contains("object-src 'none'"));
+        assert!(policy.ends_with("frame-ancestors 'self'"));
+        let framed = content_security_policy(page, &["https://portal.example".to_owned()]);
+        assert!(framed.ends_with("frame-ancestors 'self' https://portal.example"));
     }
 }

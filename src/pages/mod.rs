@@ -4,4 +4,4 @@ mod ticket_list;
 mod ticket_page;
 
 pub use ticket_list::TicketListPage;
-pub use ticket_page::{reveal_message, ConversationView, PortalPage, TicketPage};
+pub use ticket_page::{reveal_message, ConversationView, FramedPage, PortalPage, TicketPage};

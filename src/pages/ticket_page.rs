@@ -43,6 +43,30 @@ pub fn PortalPage() -> impl IntoView {
     move || view! { <TicketView ticket_id=link.get()/> }
 }
 
+/// The iframe mode: `/embed/{ticket}?parent-origin=https://portal.example&mode=readonly`.
+/// The framing page hears what happens by `postMessage` (to that origin only).
+#[component]
+pub fn FramedPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    let ticket_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let origin = query
+        .read_untracked()
+        .get("parent-origin")
+        .unwrap_or_default();
+    if let Some(embedded) = crate::embed::Embedded::for_parent(&origin) {
+        provide_context(embedded);
+    }
+    // Only a narrower view than the configuration's: a frame can be made read-only.
+    if query.read_untracked().get("mode").as_deref() == Some("readonly") {
+        if let Some(mut config) = use_context::<AppConfig>() {
+            config.mode = Mode::Readonly;
+            provide_context(config);
+        }
+    }
+    move || view! { <TicketView ticket_id=ticket_id.get()/> }
+}
+
 /// One ticket's conversation: the page's body, and what an embedded element shows.
 #[component]
 pub fn ConversationView(ticket_id: String) -> impl IntoView {
@@ -57,7 +81,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
         .unwrap_or_default();
     let customer = mode == Mode::Customer;
     let area = ScrollArea::current();
-    // Embedded in another page there is no router, so no link back to the list.
+    // Embedded in another page (or framed by one) there is no way back to the list.
     let show_nav = !customer && use_context::<Embedded>().is_none();
     // The header's ticket, kept on screen while it is read again after a send (a resource
     // refetch emptied it for a moment, which shrank the page and threw the agent to the top).
