@@ -127,6 +127,21 @@ pub fn embedding_only() -> bool {
         .is_some_and(|v| v.is_truthy())
 }
 
+/// An attribute may narrow what the configuration allows (agent → customer → read-only), never
+/// widen it: a customer's configuration stays a customer's whatever the page says.
+fn narrower(configured: Mode, asked: Mode) -> Mode {
+    let rank = |m: Mode| match m {
+        Mode::Agent => 0,
+        Mode::Customer => 1,
+        Mode::Readonly => 2,
+    };
+    if rank(asked) > rank(configured) {
+        asked
+    } else {
+        configured
+    }
+}
+
 #[component]
 fn EmbeddedConversation(
     host: web_sys::HtmlElement,
@@ -150,7 +165,7 @@ fn EmbeddedConversation(
                 {move || loaded.get().map(|result| match result {
                     Ok((mut config, client)) => {
                         if let Some(mode) = mode {
-                            config.mode = mode;
+                            config.mode = narrower(config.mode, mode);
                         }
                         provide_context(client);
                         provide_context(config);

@@ -57,3 +57,24 @@ test('a framed read-only conversation has no composer', async ({ page }) => {
   await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').last()).toBeVisible();
   await expect(page.getByRole('form', { name: 'Answer this ticket' })).toHaveCount(0);
 });
+
+test("a customer's embedded conversation stays a customer's, whatever the page asks", async ({ page, request }) => {
+  const { link } = await (await request.get('/__test/portal-link/2')).json();
+  await page.goto('/examples/admin-portal.html');
+  await page.evaluate((link) => {
+    const section = document.createElement('section');
+    section.setAttribute('aria-label', 'Customer view');
+    const el = document.createElement('threadline-conversation');
+    el.setAttribute('ticket-id', link);
+    el.setAttribute('config-url', `/portal-api/${link}/config.json`);
+    el.setAttribute('mode', 'agent'); // asks for more than the link gives
+    section.append(el);
+    document.querySelector('main')!.append(section);
+  }, link);
+  const customer = page.getByRole('region', { name: 'Customer view' });
+  await expect(customer.getByRole('list', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  await expect(customer.getByRole('article', { name: /^Internal note/ })).toHaveCount(0);
+  await expect(customer.getByRole('form', { name: 'Reply to this conversation' })).toBeVisible();
+  await expect(customer.getByRole('radio')).toHaveCount(0);
+  await expect(customer.getByLabel('Next action')).toHaveCount(0);
+});
