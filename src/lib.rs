@@ -7,6 +7,7 @@
 //! - [`pages`]: the ticket list and the ticket page, routed by leptos_router.
 //! - [`state`]: state that outlives a view (image preferences).
 //! - [`app`]: the root component.
+//! - [`panic`]: a panic keeps the drafts and says so.
 //! - [`embed`]: `<threadline-conversation>` elements in other products' pages.
 
 pub mod api;
@@ -15,4 +16,5 @@ pub mod components;
 pub mod config;
 pub mod embed;
 pub mod pages;
+pub mod panic;
 pub mod state;

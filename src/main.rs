@@ -2,7 +2,7 @@
 //! (`embed.js` mounts those itself).
 
 fn main() {
-    console_error_panic_hook::set_once();
+    threadline::panic::install();
     if !threadline::embed::embedding_only() {
         leptos::mount::mount_to_body(threadline::app::App);
     }

@@ -268,3 +268,57 @@ async fn a_body_is_sanitized_once_per_thread_and_reused_when_it_comes_back() {
     leptos::task::tick().await;
     assert!(fresh.text_content().unwrap().contains("No cache here"));
 }
+
+#[wasm_bindgen_test]
+async fn after_a_panic_the_words_in_the_box_are_kept_and_come_back() {
+    let mount = || {
+        let el = container();
+        let mounted = leptos::mount::mount_to(el.clone(), move || {
+            provide_context(unreachable_client());
+            let outbox = OutboxState::load("rescue-test");
+            view! {
+                <Composer
+                    ticket_id="rescue-test".to_owned()
+                    ticket=Signal::derive(|| None)
+                    thread=RwSignal::new(Vec::new())
+                    outbox=outbox
+                />
+            }
+        });
+        (el, mounted)
+    };
+    let (el, mounted) = mount();
+    leptos::task::tick().await;
+    let textarea: web_sys::HtmlTextAreaElement = by_label(&el, "textarea", "Reply text");
+    // Typed, and not autosaved yet (the save waits 400 ms after the last key).
+    textarea.set_value("words typed just before the crash");
+    // What the panic hook does, without aborting the test.
+    threadline::panic::rescue_drafts_and_explain();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let dialog = document
+        .query_selector("[role=alertdialog]")
+        .unwrap()
+        .expect("the explanation is on the page");
+    assert!(dialog
+        .text_content()
+        .unwrap()
+        .contains("Your draft is saved"));
+    let reload = dialog.query_selector("a").unwrap().unwrap();
+    assert_eq!(reload.text_content().as_deref(), Some("Reload"));
+    assert_eq!(
+        reload.get_attribute("href"),
+        web_sys::window().unwrap().location().href().ok()
+    );
+    dialog.remove();
+    // "Reload": the page is gone, a new composer for the ticket opens with the words.
+    drop(mounted);
+    el.remove();
+    let (el, _mounted) = mount();
+    leptos::task::tick().await;
+    let textarea: web_sys::HtmlTextAreaElement = by_label(&el, "textarea", "Reply text");
+    assert!(
+        until(|| textarea.value() == "words typed just before the crash").await,
+        "{:?}",
+        textarea.value()
+    );
+}

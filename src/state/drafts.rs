@@ -12,6 +12,15 @@ pub fn load(ticket_id: &str, visibility: Visibility) -> Option<StoredDraft> {
     read_json(&storage_key(ticket_id, visibility))
 }
 
+/// The text a panic rescued for this draft (see [`crate::panic`]), taken once.
+pub fn take_rescue(ticket_id: &str, visibility: Visibility) -> Option<String> {
+    let key = crate::panic::rescue_key(&storage_key(ticket_id, visibility));
+    let storage = super::storage()?;
+    let text = storage.get_item(&key).ok().flatten()?;
+    let _ = storage.remove_item(&key);
+    Some(text).filter(|t| !t.trim().is_empty())
+}
+
 /// What came of a save.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Saved {

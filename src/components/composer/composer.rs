@@ -9,7 +9,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use threadline_core::compose::{render_markdown, send_label};
-use threadline_core::draft::{take_back_into, written_since, Draft, StoredDraft};
+use threadline_core::draft::{storage_key, take_back_into, written_since, Draft, StoredDraft};
 use threadline_core::model::{
     field, AssigneeChange, Capabilities, Message, NewMessage, NextAction, Ticket, User, Visibility,
 };
@@ -143,10 +143,15 @@ pub fn Composer(
                         .any(|o| !o.is_sent() && o.draft.same_message(d))
                 })
             };
-            match stored {
-                Some(s) if !queued(&s.draft) => apply(s.draft),
-                _ => apply(Draft::new(mode)),
+            let mut draft = match stored {
+                Some(s) if !queued(&s.draft) => s.draft,
+                _ => Draft::new(mode),
+            };
+            // Text a panic saved from the box is at least as new as the last autosave.
+            if let Some(text) = drafts::take_rescue(&ticket_id, mode) {
+                draft.text = text;
             }
+            apply(draft);
             fields.set(FieldMessages::new());
             conflict.set(None);
         }
@@ -635,6 +640,10 @@ pub fn Composer(
                     people=people
                 />
             })}
+            <div class="tl-rescue" data-draft-key={
+                let ticket_id = ticket_id.clone();
+                move || storage_key(&ticket_id, visibility.get())
+            }>
             <MarkdownEditor
                 text=text
                 label=Signal::derive(move || if is_note() { "Internal note text".to_owned() } else { "Reply text".to_owned() })
@@ -643,6 +652,7 @@ pub fn Composer(
                 area=area
                 on_paste_files=paste_files
             />
+            </div>
             {caps.has_attachments.then(|| view! {
                 <div class="tl-composer__files">
                     <label class="tl-button tl-composer__attach">
