@@ -235,6 +235,22 @@ impl Server {
         Ok(Server { listener, router })
     }
 
+    /// Every path the router serves (read from its description), so that a test can cover all
+    /// routes and a new one cannot be forgotten.
+    pub fn route_paths(&self) -> Vec<String> {
+        let described = format!("{:?}", self.router);
+        let mut paths: Vec<String> = described
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|p| p.starts_with('/'))
+            .map(str::to_owned)
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> Result<SocketAddr, String> {
         self.listener.local_addr().map_err(|e| e.to_string())
