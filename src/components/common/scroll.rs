@@ -114,16 +114,6 @@ impl ScrollArea {
         }
     }
 
-    /// The first element matching `selector` in this conversation (the page's document when
-    /// it is alone on the page).
-    pub fn find(&self, selector: &str) -> Option<web_sys::Element> {
-        let found = match self.box_element() {
-            Some(e) => e.query_selector(selector),
-            None => document().query_selector(selector),
-        };
-        found.ok().flatten()
-    }
-
     /// Every element matching `selector` in this conversation.
     pub fn find_all(&self, selector: &str) -> Vec<web_sys::Element> {
         let list = match self.box_element() {

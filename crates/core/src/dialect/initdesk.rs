@@ -16,10 +16,6 @@ use crate::model::{
 };
 use crate::recipients::addresses;
 
-/// Names one logical send; the reference server stores one message per key (CONTRACT.md is
-/// silent; real deployments may ignore it, which costs nothing).
-pub const IDEMPOTENCY_HEADER: &str = super::IDEMPOTENCY_HEADER;
-
 /// The header carrying the organisation token.
 pub const TOKEN_HEADER: &str = "X-Initdesk-Token";
 
