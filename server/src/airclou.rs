@@ -304,7 +304,9 @@ fn message_json(conn: &Connection, id: i64) -> Result<Value, Failure> {
             };
             let (text, html): (String, String) = (r.get(4)?, r.get(5)?);
             let content = if html.trim().is_empty() {
-                threadline_core::html::escape_text(&text).replace('\n', "<br>")
+                threadline_core::html::SafeHtml::from_plain_text(&text)
+                    .as_str()
+                    .to_owned()
             } else {
                 html
             };
@@ -672,10 +674,7 @@ async fn create_message(
         ));
     }
     let mut conn = state.db()?;
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let key = crate::db::idempotency_key(&headers)?;
     if let Some(key) = &key {
         if let Some(id) = crate::db::message_for_key(&conn, caller.org_id, key)? {
             return Ok((StatusCode::OK, Json(message_json(&conn, id)?)));

@@ -171,6 +171,26 @@ pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
+/// The `Idempotency-Key` of a message post, if any: 1 to 255 visible characters, else a 400.
+pub(crate) fn idempotency_key(
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<String>, crate::error::HttpError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(v) if (1..=255).contains(&v.trim().len()) => Ok(Some(v.trim().to_owned())),
+        _ => {
+            let mut errors = crate::error::FieldErrors::default();
+            errors.add(
+                "non_field_errors",
+                "Idempotency-Key must be 1 to 255 visible characters.",
+            );
+            Err(crate::error::HttpError::validation(errors))
+        }
+    }
+}
+
 /// The message an earlier post with this `Idempotency-Key` stored in the organisation.
 pub fn message_for_key(conn: &Connection, org_id: i64, key: &str) -> rusqlite::Result<Option<i64>> {
     use rusqlite::OptionalExtension;

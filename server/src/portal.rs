@@ -74,6 +74,18 @@ impl IntoResponse for Refusal {
 /// The signing secret, made on first use and kept in the database (so links survive restarts
 /// and `threadline-server link` signs what the running server accepts).
 fn secret(conn: &Connection) -> rusqlite::Result<Vec<u8>> {
+    let read = || {
+        conn.query_row(
+            "SELECT value FROM settings WHERE key = 'portal_link_secret'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()
+    };
+    // Written once; every later link check only reads it.
+    if let Some(value) = read()? {
+        return Ok(value.into_bytes());
+    }
     let fresh = format!(
         "{}{}",
         uuid::Uuid::new_v4().simple(),
@@ -83,12 +95,8 @@ fn secret(conn: &Connection) -> rusqlite::Result<Vec<u8>> {
         "INSERT OR IGNORE INTO settings (key, value) VALUES ('portal_link_secret', ?1)",
         [fresh],
     )?;
-    let value: String = conn.query_row(
-        "SELECT value FROM settings WHERE key = 'portal_link_secret'",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(value.into_bytes())
+    // Another writer may have won the race: what is stored is the secret.
+    Ok(read()?.unwrap_or_default().into_bytes())
 }
 
 /// The HMAC of `payload`; HMAC takes a key of any length, so this fails only on an empty
@@ -407,10 +415,7 @@ async fn reply(
         ));
     }
     let mut conn = state.db()?;
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(|k| format!("portal:{}:{k}", grant.ticket));
+    let key = crate::db::idempotency_key(&headers)?.map(|k| format!("portal:{}:{k}", grant.ticket));
     if let Some(key) = &key {
         if let Some(id) = crate::db::message_for_key(&conn, grant.org, key)? {
             return Ok((StatusCode::CREATED, Json(message_json(&conn, id)?)));

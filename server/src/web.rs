@@ -34,41 +34,42 @@ async fn config_json(State(state): State<AppState>) -> impl IntoResponse {
         "max_upload_mb": state.max_upload_bytes() / 1_000_000,
         "mode": "agent",
     });
-    let backend = match state.dialect() {
-        _ if state.gateway_config().is_some() => {
-            state.gateway_config().cloned().unwrap_or_default()
-        }
-        Dialect::Initdesk => json!({
-            "dialect": "initdesk",
-            "api_base": crate::initdesk::MOUNT,
-            "organization_id": DEMO_ORG.to_string(),
-            "token": DEMO_TOKEN,
-        }),
-        Dialect::Airclou => json!({
-            "dialect": "airclou",
-            "api_base": crate::airclou::MOUNT,
-            "token": DEMO_AIRCLOU_TOKEN,
-            "workspace_id": state
-                .db()
-                .ok()
-                .and_then(|conn| crate::airclou::workspace_id(&conn, DEMO_ORG).ok()),
-        }),
-        Dialect::InboxOps => json!({
-            "dialect": "inboxops",
-            "api_base": crate::inboxops::MOUNT,
-            "token": DEMO_INBOXOPS_KEY,
-        }),
-        Dialect::Requestor => json!({
-            "dialect": "requestor",
-            "api_base": crate::requestor::MOUNT,
-            "auth_header": "X-Requestor-Key",
-            "token": DEMO_REQUESTOR_KEY,
-            "outbound_mailboxes": state
-                .db()
-                .ok()
-                .and_then(|conn| crate::requestor::mailboxes(&conn, DEMO_ORG).ok())
-                .unwrap_or_default(),
-        }),
+    // A gateway's app talks to the gateway; otherwise to the chosen surface of this server.
+    let backend = match state.gateway_config() {
+        Some(gateway) => gateway.clone(),
+        None => match state.dialect() {
+            Dialect::Initdesk => json!({
+                "dialect": "initdesk",
+                "api_base": crate::initdesk::MOUNT,
+                "organization_id": DEMO_ORG.to_string(),
+                "token": DEMO_TOKEN,
+            }),
+            Dialect::Airclou => json!({
+                "dialect": "airclou",
+                "api_base": crate::airclou::MOUNT,
+                "token": DEMO_AIRCLOU_TOKEN,
+                "workspace_id": state
+                    .db()
+                    .ok()
+                    .and_then(|conn| crate::airclou::workspace_id(&conn, DEMO_ORG).ok()),
+            }),
+            Dialect::InboxOps => json!({
+                "dialect": "inboxops",
+                "api_base": crate::inboxops::MOUNT,
+                "token": DEMO_INBOXOPS_KEY,
+            }),
+            Dialect::Requestor => json!({
+                "dialect": "requestor",
+                "api_base": crate::requestor::MOUNT,
+                "auth_header": "X-Requestor-Key",
+                "token": DEMO_REQUESTOR_KEY,
+                "outbound_mailboxes": state
+                    .db()
+                    .ok()
+                    .and_then(|conn| crate::requestor::mailboxes(&conn, DEMO_ORG).ok())
+                    .unwrap_or_default(),
+            }),
+        },
     };
     if let (Some(config), Value::Object(backend)) = (config.as_object_mut(), backend) {
         config.extend(backend);

@@ -43,7 +43,7 @@ pub async fn create_message(
     let caller = authorize(&state, &headers, &org)?;
     let mut conn = state.db()?;
     let ticket_id = ticket_in_org(&conn, caller, &ticket)?;
-    let key = idempotency_key(&headers)?;
+    let key = crate::db::idempotency_key(&headers)?;
     // The same send again (a browser repeating a POST whose connection broke, or a client
     // retry): answer with the message it stored, store nothing.
     if let Some(key) = &key {
@@ -72,24 +72,6 @@ pub async fn create_message(
         StatusCode::CREATED,
         Json(repr::message(&conn, &api_root(&headers), id)?),
     ))
-}
-
-/// The `Idempotency-Key` header, if sent: 1 to 255 visible ASCII characters.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, HttpError> {
-    let Some(value) = headers.get("idempotency-key") else {
-        return Ok(None);
-    };
-    match value.to_str() {
-        Ok(v) if (1..=255).contains(&v.trim().len()) => Ok(Some(v.trim().to_owned())),
-        _ => {
-            let mut errors = FieldErrors::default();
-            errors.add(
-                "non_field_errors",
-                "Idempotency-Key must be 1 to 255 visible characters.",
-            );
-            Err(HttpError::validation(errors))
-        }
-    }
 }
 
 fn validate(

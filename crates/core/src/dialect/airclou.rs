@@ -18,7 +18,7 @@ use super::{
     retry_after_seconds, value_text, Api, Dialect,
 };
 use crate::error::{ApiError, FieldErrors};
-use crate::html::escape_text;
+use crate::html::SafeHtml;
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
 use crate::model::{
     field, Attachment, Capabilities, Message, NewMessage, NextAction, Page, Person, Role, Ticket,
@@ -240,7 +240,7 @@ impl Dialect for Airclou {
         };
         let content = match &message.html {
             Some(html) if !html.trim().is_empty() => html.clone(),
-            _ => escape_text(&message.text).replace('\n', "<br>"),
+            _ => SafeHtml::from_plain_text(&message.text).as_str().to_owned(),
         };
         let ccs = if note {
             None
