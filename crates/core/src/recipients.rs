@@ -100,9 +100,21 @@ impl Recipient {
         self.problem.is_none()
     }
 
-    /// "Ann Lee <ann@x.com>", or the address alone.
+    /// "Ann Lee <ann@x.com>", or the address alone. A name that would split or break the
+    /// list ("Lee, Ann") is quoted, so that the label parses back to this recipient.
     pub fn label(&self) -> String {
         match &self.name {
+            Some(n) if n.contains([',', ';', '"', '<', '>', '\n', '\r']) => {
+                let n: String = n
+                    .chars()
+                    .map(|c| match c {
+                        '"' => '\'',
+                        '\n' | '\r' => ' ',
+                        c => c,
+                    })
+                    .collect();
+                format!("\"{}\" <{}>", n.trim(), self.address)
+            }
             Some(n) => format!("{n} <{}>", self.address),
             None => self.address.clone(),
         }
@@ -384,6 +396,24 @@ mod tests {
         &'static str,
         &'static [(Option<&'static str>, &'static str, bool)],
     );
+
+    #[test]
+    fn a_label_parses_back_to_its_recipient_even_with_a_comma_or_quote_in_the_name() {
+        for name in [
+            "Lee, Ann",
+            "Ann \"The Boss\" Lee",
+            "Ops; Night <shift>",
+            "Ann\nLee",
+        ] {
+            let r = Recipient::new(Some(name.into()), "ann@x.example");
+            let again = parse_recipients(&r.label());
+            assert_eq!(again.len(), 1, "{:?} → {again:?}", r.label());
+            assert_eq!(again[0].key(), "ann@x.example");
+            assert!(again[0].is_valid(), "{:?}", r.label());
+        }
+        let r = Recipient::new(Some("Lee, Ann".into()), "ann@x.example");
+        assert_eq!(r.label(), "\"Lee, Ann\" <ann@x.example>");
+    }
 
     #[test]
     fn parsing_table() {
