@@ -5,9 +5,11 @@
 //! the server knows about it, and without the feature none of it is compiled.
 //!
 //! `POST /__test/faults` with
-//! `{"count": N, "kind": "status" | "delay" | "drop_after_store", "status": 500,
-//! "retry_after": 3, "delay_ms": 1500, "method": "POST", "path_contains": "/messages/"}`
-//! (`count` defaults to 1; `status`, and optionally `retry_after`, only with `"status"`;
+//! `{"count": N, "kind": "status" | "delay" | "drop_before_store" | "drop_after_store" |
+//! "truncate", "status": 500, "retry_after": 3, "html": "<h1>502 Bad Gateway</h1>",
+//! "delay_ms": 1500, "method": "POST", "path_contains": "/messages/"}`
+//! (`count` defaults to 1; `status`, and optionally `retry_after` and a JSON `body` or an
+//! `html` page (as a proxy in front of the helpdesk answers), only with `"status"`;
 //! `delay_ms` only with `"delay"`; `method` and `path_contains`, matched against the path and
 //! query, are optional filters) arms one fault and answers 201 with it. `GET` lists the armed
 //! faults with their `remaining` counts, in order; `DELETE` clears them (204).
@@ -17,6 +19,7 @@
 //! (the app, `config.json`) are never affected.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
@@ -48,8 +51,13 @@ enum Kind {
     Status,
     /// Wait `delay_ms`, then handle the request normally.
     Delay,
+    /// Drop the connection unanswered without handling the request (nothing is stored).
+    DropBeforeStore,
     /// Handle the request normally (so it is stored), then drop the connection unanswered.
     DropAfterStore,
+    /// Handle the request normally, send its status, headers and the first half of its body,
+    /// then break the connection.
+    Truncate,
 }
 
 /// A fault as armed by `POST /__test/faults`.
@@ -63,6 +71,8 @@ struct Arm {
     retry_after: Option<u64>,
     /// The JSON answered with a status fault (e.g. a 400's field errors).
     body: Option<Value>,
+    /// An HTML page answered with a status fault instead of JSON.
+    html: Option<String>,
     delay_ms: Option<u64>,
     method: Option<String>,
     path_contains: Option<String>,
@@ -84,6 +94,8 @@ struct Fault {
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    html: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     delay_ms: Option<u64>,
     method: Option<String>,
     path_contains: Option<String>,
@@ -102,9 +114,14 @@ impl Fault {
                 }
                 Some(_) => {}
             },
-            _ if a.status.is_some() || a.retry_after.is_some() || a.body.is_some() => {
+            _ if a.status.is_some()
+                || a.retry_after.is_some()
+                || a.body.is_some()
+                || a.html.is_some() =>
+            {
                 return Err(
-                    "\"status\", \"retry_after\" and \"body\" go with kind \"status\" only".into(),
+                    "\"status\", \"retry_after\", \"body\" and \"html\" go with kind \"status\" only"
+                        .into(),
                 )
             }
             _ => {}
@@ -117,12 +134,16 @@ impl Fault {
             (Kind::Delay, Some(_)) | (_, None) => {}
             (_, Some(_)) => return Err("\"delay_ms\" goes with kind \"delay\" only".into()),
         }
+        if a.body.is_some() && a.html.is_some() {
+            return Err("a fault answers \"body\" or \"html\", not both".into());
+        }
         Ok(Fault {
             kind: a.kind,
             remaining: a.count,
             status: a.status,
             retry_after: a.retry_after,
             body: a.body,
+            html: a.html,
             delay_ms: a.delay_ms,
             method: a.method.map(|m| m.to_ascii_uppercase()),
             path_contains: a.path_contains,
@@ -221,25 +242,53 @@ pub async fn inject(State(faults): State<Faults>, req: Request, next: Next) -> R
             tokio::time::sleep(Duration::from_millis(fault.delay_ms.unwrap_or(0))).await;
             next.run(req).await
         }
+        // A body that fails on its first poll makes hyper abort the connection before the
+        // buffered status line is flushed, so the client gets no response at all: a closed
+        // connection, as when the network goes away.
+        Kind::DropBeforeStore => Response::new(Body::new(FailingBody::new(None))),
         Kind::DropAfterStore => {
             // The handler runs to the end (its transaction is committed); its answer is
-            // discarded. A body that fails on its first poll makes hyper abort the connection
-            // before the buffered status line is flushed, so the client gets no response at
-            // all: a closed connection, as when the network goes away after sending.
+            // discarded.
             let _handled = next.run(req).await;
-            Response::new(Body::new(FailingBody))
+            Response::new(Body::new(FailingBody::new(None)))
         }
+        Kind::Truncate => truncated(next.run(req).await).await,
     }
+}
+
+/// `response` with only the first half of its body, then a broken connection. The declared
+/// length stays, so the client knows the body is incomplete.
+async fn truncated(response: Response) -> Response {
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    let mut response = Response::from_parts(parts, Body::new(FailingBody::new(Some(half))));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    response
 }
 
 fn status_response(fault: &Fault) -> Response {
     let code = fault.status.unwrap_or(500);
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = fault
-        .body
-        .clone()
-        .unwrap_or_else(|| json!({ "detail": format!("Injected fault ({code})") }));
-    let mut response = (status, Json(body)).into_response();
+    let mut response = match &fault.html {
+        Some(page) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            page.clone(),
+        )
+            .into_response(),
+        None => {
+            let body = fault
+                .body
+                .clone()
+                .unwrap_or_else(|| json!({ "detail": format!("Injected fault ({code})") }));
+            (status, Json(body)).into_response()
+        }
+    };
     if let Some(secs) = fault.retry_after {
         response
             .headers_mut()
@@ -248,20 +297,39 @@ fn status_response(fault: &Fault) -> Response {
     response
 }
 
-/// A response body that fails at once.
-struct FailingBody;
+/// A response body that yields `first` (if any), then fails.
+struct FailingBody {
+    first: Option<Bytes>,
+    /// After `first`: a pause, so that hyper flushes what it has before the connection breaks.
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl FailingBody {
+    fn new(first: Option<Bytes>) -> Self {
+        Self { first, pause: None }
+    }
+}
 
 impl http_body::Body for FailingBody {
     type Data = Bytes;
     type Error = std::io::Error;
 
     fn poll_frame(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+        if let Some(data) = self.first.take() {
+            self.pause = Some(Box::pin(tokio::time::sleep(Duration::from_millis(200))));
+            return Poll::Ready(Some(Ok(http_body::Frame::data(data))));
+        }
+        if let Some(pause) = self.pause.as_mut() {
+            if pause.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+        }
         Poll::Ready(Some(Err(std::io::Error::new(
             std::io::ErrorKind::ConnectionAborted,
-            "injected fault: connection dropped after the request was handled",
+            "injected fault: connection dropped",
         ))))
     }
 }

@@ -176,6 +176,65 @@ async fn drop_after_store_stores_the_message_and_answers_nothing() {
 }
 
 #[tokio::test]
+async fn drop_before_store_stores_nothing_and_answers_nothing() {
+    let s = start().await;
+    let before = s.contents().await.len();
+    s.arm(json!({"kind": "drop_before_store", "method": "POST", "path_contains": "/messages/"}))
+        .await;
+    let err = s
+        .reply_request("never arrives")
+        .send()
+        .await
+        .expect_err("no HTTP response may reach the client");
+    assert!(!err.is_status(), "{err:?}");
+    assert_eq!(s.contents().await.len(), before, "nothing stored");
+}
+
+#[tokio::test]
+async fn truncate_stores_the_message_and_breaks_off_its_answer_half_way() {
+    let s = start().await;
+    let before = s.contents().await.len();
+    s.arm(json!({"kind": "truncate", "method": "POST", "path_contains": "/messages/"}))
+        .await;
+    let resp = s.reply_request("stored, answer cut").send().await.unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::CREATED,
+        "the status line arrives"
+    );
+    let declared = resp.content_length().unwrap();
+    assert!(
+        resp.bytes().await.is_err(),
+        "the body of {declared} bytes breaks off"
+    );
+    let contents = s.contents().await;
+    assert_eq!(contents.len(), before + 1);
+    assert_eq!(contents.last().unwrap(), "stored, answer cut");
+}
+
+#[tokio::test]
+async fn a_status_fault_can_answer_a_proxys_html_page() {
+    let s = start().await;
+    s.arm(
+        json!({"kind": "status", "status": 502, "html": "<html><h1>502 Bad Gateway</h1></html>"}),
+    )
+    .await;
+    let resp = s
+        .client
+        .get(s.url("1/tickets/"))
+        .header("X-Initdesk-Token", TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_GATEWAY);
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(resp.text().await.unwrap().contains("502 Bad Gateway"));
+}
+
+#[tokio::test]
 async fn a_dropped_connection_sends_no_bytes_at_all() {
     let s = start().await;
     s.arm(json!({"kind": "drop_after_store", "method": "GET"}))
@@ -288,6 +347,8 @@ async fn a_bad_fault_is_a_400() {
         json!({"kind": "status", "status": 500, "count": 0}),
         json!({"kind": "status", "status": 500, "path": "/x"}),
         json!({"kind": "drop_after_store", "body": {"detail": "x"}}),
+        json!({"kind": "truncate", "html": "<p>x</p>"}),
+        json!({"kind": "status", "status": 502, "html": "<p>x</p>", "body": {"detail": "x"}}),
     ] {
         let resp = s
             .client

@@ -17,6 +17,8 @@ use crate::embed::Embedded;
 
 /// Start loading older messages when the page is scrolled this close to its top.
 const LOAD_OLDER_WITHIN_PX: f64 = 400.0;
+/// A first load taking longer than this is said to be slow (ms).
+const SLOW_MS: u64 = 5_000;
 
 /// The routed page; everything below is rebuilt when the ticket id changes, so no state of
 /// one ticket can leak into another.
@@ -93,6 +95,15 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             e.emit(name, detail);
         }
     };
+    // A first load that fails is tried again on its own (backing off), at once when the
+    // browser is back online, or when the agent asks: the page recovers without a reload.
+    let attempt = RwSignal::new(0u32);
+    let slow = RwSignal::new(false);
+    let retry_later = move |error: &ApiError| {
+        if error.is_retryable() {
+            retry_after_backoff(attempt);
+        }
+    };
     let load_ticket = {
         let (client, id) = (client.clone(), ticket_id.clone());
         move || {
@@ -109,13 +120,20 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                             "status": now.status.map(|s| s.label()),
                         }),
                     ),
-                    Err(e) => notify(
-                        "error",
-                        serde_json::json!({ "ticketId": id, "message": e.user_message() }),
-                    ),
+                    Err(e) => {
+                        notify(
+                            "error",
+                            serde_json::json!({ "ticketId": id, "message": e.user_message() }),
+                        );
+                        retry_later(e);
+                    }
                     _ => {}
                 }
-                ticket.try_set(Some(result));
+                // A failed re-read (after a send) keeps the header that was there.
+                let shown = ticket.with_untracked(|t| matches!(t, Some(Ok(_))));
+                if result.is_ok() || !shown {
+                    ticket.try_set(Some(result));
+                }
             });
         }
     };
@@ -129,32 +147,66 @@ fn TicketView(ticket_id: String) -> impl IntoView {
     // opens: content arriving above it (the header) moves the page on its own before that.
     let settled = RwSignal::new(false);
 
-    {
+    let in_flight = StoredValue::new(false);
+    Effect::new({
         let (client, id) = (client.clone(), ticket_id.clone());
-        spawn_local(async move {
-            match client.latest(&id).await {
-                Ok(chunk) => {
-                    let newest = chunk.messages.last().map(|m| m.id.clone());
-                    messages.try_set(chunk.messages);
-                    older_page.try_set(chunk.older_page);
-                    status.try_set(Load::Ready);
-                    // A thread taller than the window opens on its newest message, next to
-                    // the composer, once the messages are in the DOM.
-                    if let Some(newest) = newest {
-                        settle_at_bottom(area, &newest).await;
-                    }
-                    settled.try_set(true);
-                }
-                Err(e) => {
-                    notify(
-                        "error",
-                        serde_json::json!({ "ticketId": id, "message": e.user_message() }),
-                    );
-                    status.try_set(Load::Failed(e));
-                }
+        let load_ticket = load_ticket.clone();
+        move |_| {
+            let n = attempt.get();
+            if n > 0 && ticket.with_untracked(|t| matches!(t, Some(Err(_)))) {
+                load_ticket();
             }
-        });
-    }
+            if status.get_untracked() == Load::Ready || in_flight.get_value() {
+                return;
+            }
+            in_flight.set_value(true);
+            slow.set(false);
+            set_timeout(
+                move || {
+                    if attempt.get_untracked() == n && in_flight.get_value() {
+                        slow.try_set(true);
+                    }
+                },
+                std::time::Duration::from_millis(SLOW_MS),
+            );
+            let (client, id) = (client.clone(), id.clone());
+            spawn_local(async move {
+                let result = client.latest(&id).await;
+                in_flight.try_set_value(false);
+                slow.try_set(false);
+                match result {
+                    Ok(chunk) => {
+                        let newest = chunk.messages.last().map(|m| m.id.clone());
+                        messages.try_set(chunk.messages);
+                        older_page.try_set(chunk.older_page);
+                        status.try_set(Load::Ready);
+                        // A thread taller than the window opens on its newest message, next
+                        // to the composer, once the messages are in the DOM.
+                        if let Some(newest) = newest {
+                            settle_at_bottom(area, &newest).await;
+                        }
+                        settled.try_set(true);
+                    }
+                    Err(e) => {
+                        notify(
+                            "error",
+                            serde_json::json!({ "ticketId": id, "message": e.user_message() }),
+                        );
+                        retry_later(&e);
+                        status.try_set(Load::Failed(e));
+                    }
+                }
+            });
+        }
+    });
+    let back_online = window_event_listener(leptos::ev::online, move |_| {
+        if matches!(status.get_untracked(), Load::Failed(_))
+            || ticket.with_untracked(|t| matches!(t, Some(Err(_))))
+        {
+            attempt.update(|a| *a += 1);
+        }
+    });
+    on_cleanup(move || back_online.remove());
 
     let load_older = Callback::new({
         let (client, id) = (client.clone(), ticket_id.clone());
@@ -235,7 +287,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             {move || match ticket.get() {
                 None => view! { <p class="tl-loading" role="status">"Loading ticket…"</p> }.into_any(),
                 Some(Ok(t)) => view! { <TicketHeader ticket=t/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                Some(Err(e)) => view! { <LoadFailed error=e attempt=attempt slow=slow/> }.into_any(),
             }}
             // The marker takes the button's place at the same height, so that nothing below moves
             // when the last older page arrives.
@@ -257,8 +309,16 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             }}
             {move || older_error.get().map(|e| view! { <ErrorNotice error=e/> })}
             {move || match status.get() {
-                Load::Loading => view! { <p class="tl-loading" role="status">"Loading conversation…"</p> }.into_any(),
-                Load::Failed(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Load::Loading => view! {
+                    <p class="tl-loading" role="status">
+                        {move || if slow.get() {
+                            "Still loading: the helpdesk is slow to answer…"
+                        } else {
+                            "Loading conversation…"
+                        }}
+                    </p>
+                }.into_any(),
+                Load::Failed(e) => view! { <LoadFailed error=e attempt=attempt slow=slow/> }.into_any(),
                 Load::Ready => view! { <Thread messages=messages/> }.into_any(),
             }}
             <div class="tl-new-messages" role="status" aria-live="polite">
@@ -283,6 +343,47 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                 <Composer ticket_id=ticket_id ticket=ticket_now thread=messages outbox=outbox/>
             })}
         </main>
+    }
+}
+
+/// Counts `attempt` up after a back-off (2 s, 4 s … 30 s), unless something else has tried
+/// meanwhile.
+fn retry_after_backoff(attempt: RwSignal<u32>) {
+    let n = attempt.get_untracked();
+    let wait = (2_000u64 << n.min(4)).min(30_000);
+    set_timeout(
+        move || {
+            attempt.try_update(|a| {
+                if *a == n {
+                    *a += 1;
+                }
+            });
+        },
+        std::time::Duration::from_millis(wait),
+    );
+}
+
+/// A load that failed: what happened, that it is tried again (when it can help), and a
+/// button to try now.
+#[component]
+fn LoadFailed(error: ApiError, attempt: RwSignal<u32>, slow: RwSignal<bool>) -> impl IntoView {
+    let retryable = error.is_retryable();
+    view! {
+        <div class="tl-load-failed">
+            <ErrorNotice error=error/>
+            {retryable.then(|| view! {
+                <p class="tl-load-failed__retry" role="status">
+                    {move || if slow.get() {
+                        "Still trying: the helpdesk is slow to answer…"
+                    } else {
+                        "Trying again on its own…"
+                    }}
+                </p>
+            })}
+            <button type="button" class="tl-button" on:click=move |_| attempt.update(|a| *a += 1)>
+                "Try again"
+            </button>
+        </div>
     }
 }
 

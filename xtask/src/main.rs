@@ -1,6 +1,7 @@
 //! `cargo xtask <dev|test|e2e|bench|setup>`: the project's only entry points. Every tool the
 //! project needs is installed here, idempotently: a second run skips what is present.
 
+mod fuzz;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -21,6 +22,8 @@ const USAGE: &str = "usage: cargo xtask <command>
           (e.g. `cargo xtask e2e -g \"undo\"`)
   bench   release bundle size (wasm and JS: raw, gzip, brotli), then threads of 50, 1,000
           and 10,000 messages in headless Chromium (first message, DOM size, scrolling)
+  fuzz    run the fuzz targets (cargo-fuzz, nightly) for `--seconds N` each (default 60),
+          or only the targets named; what they find joins the corpus in fuzz/corpus/
   setup   only install the tools (add --test for the test tools too)";
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
             e2e(&root(), &tools, &args[1..])
         }),
         Some("bench") => bench(),
+        Some("fuzz") => fuzz::command(&root(), &args[1..]),
         Some("setup") => {
             let level = if args.iter().any(|a| a == "--test") {
                 Level::Test
@@ -248,6 +252,10 @@ fn test() -> Result {
             "threadline-server/fault-switch",
         ]))
     })?;
+    steps.step("fuzz smoke pass (each target 20 s)", || {
+        let all: Vec<String> = fuzz::TARGETS.iter().map(|t| (*t).to_owned()).collect();
+        fuzz::fuzz(&root, &all, 20, fuzz::Keep::Scratch)
+    })?;
     steps.step(
         "browser tests (wasm-bindgen-test, headless Chromium)",
         || {
@@ -363,7 +371,13 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
         for (running, var) in servers.iter().zip(vars) {
             cmd.env(var, &running.url);
         }
+        let matrix = scratch.join("fault-matrix.jsonl");
+        cmd.env("FAULT_MATRIX_OUT", &matrix);
         outcome = run(&mut cmd);
+        let table = fault_matrix(&matrix);
+        if outcome.is_ok() {
+            outcome = table;
+        }
     }
     for Running { mut child, .. } in servers {
         let _ = child.kill();
@@ -371,6 +385,51 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
     }
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
+}
+
+/// Prints the fault matrix the e2e run wrote (one JSON object a line: scenario, expected,
+/// found), if it ran; fails if a message was lost or duplicated.
+fn fault_matrix(path: &Path) -> Result {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(());
+    };
+    let field = |line: &str, name: &str| -> Option<String> {
+        let start = line.find(&format!("\"{name}\":"))? + name.len() + 3;
+        let rest = &line[start..];
+        let value = match rest.strip_prefix('"') {
+            Some(quoted) => quoted.split('"').next()?,
+            None => rest.split([',', '}']).next()?,
+        };
+        Some(value.to_owned())
+    };
+    let number = |line: &str, name: &str| field(line, name).and_then(|v| v.parse::<i64>().ok());
+    println!("\nfault matrix (each scenario's message counted on the server):");
+    println!(
+        "  {:<46} {:>8} {:>6} {:>5} {:>11}",
+        "scenario", "expected", "found", "lost", "duplicated"
+    );
+    let (mut lost, mut duplicated, mut rows) = (0, 0, 0);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let (Some(name), Some(expected), Some(found)) = (
+            field(line, "scenario"),
+            number(line, "expected"),
+            number(line, "found"),
+        ) else {
+            return Err(format!("unreadable fault matrix row: {line}"));
+        };
+        let (l, d) = ((expected - found).max(0), (found - expected).max(0));
+        println!("  {name:<46} {expected:>8} {found:>6} {l:>5} {d:>11}");
+        lost += l;
+        duplicated += d;
+        rows += 1;
+    }
+    println!("  {rows} scenarios: {lost} lost, {duplicated} duplicated");
+    if lost + duplicated > 0 {
+        return Err(format!(
+            "the fault matrix lost {lost} and duplicated {duplicated} messages"
+        ));
+    }
+    Ok(())
 }
 
 /// Prints the release bundle's sizes: raw, gzip -9 and brotli -q 11.

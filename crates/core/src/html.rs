@@ -152,7 +152,8 @@ impl UrlFilter {
 /// Drops the declarations of an inline style that could load or run anything: `url(`,
 /// `image-set(`, `expression(`, `javascript:`, `behavior`, `-moz-binding`, `@import`, and CSS
 /// escapes outside strings (which could spell any of those), except in `font-family`, where
-/// escaped names are common (Chinese Outlook mail) and harmless. ammonia then keeps only the
+/// escaped names are common (Chinese Outlook mail) and harmless; and those with braces or
+/// comments, which parsers read differently. ammonia then keeps only the
 /// allowed properties of what is left.
 fn safe_declarations(style: &str) -> Cow<'_, str> {
     const BANNED: [&str; 7] = [
@@ -171,8 +172,12 @@ fn safe_declarations(style: &str) -> Cow<'_, str> {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        let escapes_ok = squeezed.starts_with("font-family:") || !unquoted(d).contains('\\');
-        escapes_ok && !BANNED.iter().any(|b| squeezed.contains(b))
+        let bare = unquoted(d);
+        let escapes_ok = squeezed.starts_with("font-family:") || !bare.contains('\\');
+        // Braces and comments do not belong in a declaration; CSS parsers recover from them
+        // differently, so a second pass would read them otherwise (the fuzzer's finding).
+        let shape_ok = !bare.contains(['{', '}']) && !bare.contains("/*");
+        escapes_ok && shape_ok && !BANNED.iter().any(|b| squeezed.contains(b))
     };
     if declarations.iter().all(|d| is_safe(d)) {
         return Cow::Borrowed(style);
@@ -653,6 +658,20 @@ mod tests {
             r#"<style>body{display:none}</style><base href="https://evil.example/"><meta http-equiv="refresh" content="0"><link rel=stylesheet href=x><form action=x><input name=p type=password></form>ok"#,
         );
         assert_eq!(out.as_str(), "ok");
+    }
+
+    #[test]
+    fn a_declaration_with_braces_or_a_comment_goes_so_a_second_pass_reads_the_same() {
+        // Found by the sanitize fuzz target: the first pass kept `font-family:foo {`, which a
+        // second pass read as a block swallowing the colour.
+        let input = r#"<div style="font-family:foo{bar;backoo.f/oo};color:red/*/foo.jpg);">X</div>"#;
+        let once = sanitize(input);
+        assert_eq!(sanitize(once.as_str()).as_str(), once.as_str());
+        assert!(!once.as_str().contains('{'), "{once:?}");
+        let out = sanitize(r#"<p style="color:red;margin:0 /* x */ 1px;font-family:'a{b'">x</p>"#);
+        assert!(out.as_str().contains("color:red"), "{out:?}");
+        assert!(!out.as_str().contains("margin"), "{out:?}");
+        assert!(out.as_str().contains("font-family"), "quoted braces are a name: {out:?}");
     }
 
     #[test]

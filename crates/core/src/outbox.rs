@@ -19,6 +19,13 @@ const KNOWN_IDS: usize = 50;
 const MAX_BACKOFF_MS: f64 = 60_000.0;
 /// How long a tab's claim on a message lasts without renewal.
 pub const LEASE_MS: f64 = 10_000.0;
+/// Attempts made without the agent after a lost connection or a gateway error; then the
+/// agent decides.
+const AUTO_ATTEMPTS: u32 = 5;
+/// A request taking longer than this is shown as slow.
+const SLOW_MS: f64 = 5_000.0;
+/// Why a message waits after a connection was lost (see [`Outgoing::nudge`]).
+const LOST_NOT_STORED: &str = "The connection was lost before the message was stored.";
 
 /// One outgoing message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +41,9 @@ pub struct Outgoing {
     pub known_ids: Vec<String>,
     pub queued_at_ms: f64,
     pub attempts: u32,
+    /// When the request under way began.
+    #[serde(default)]
+    pub sending_since_ms: Option<f64>,
     /// Set after an attempt whose outcome is unknown: look for the message before posting.
     pub check_first: bool,
     /// Failed checks in a row (for their back-off).
@@ -116,6 +126,7 @@ impl Outgoing {
             known_ids: thread.iter().skip(skip).map(|m| m.id.clone()).collect(),
             queued_at_ms: now_ms,
             attempts: 0,
+            sending_since_ms: None,
             check_first: false,
             checks: 0,
             state: OutState::Holding {
@@ -155,9 +166,30 @@ impl Outgoing {
     }
 
     /// Marks a request as started.
-    pub fn begin(&mut self) {
+    pub fn begin(&mut self, now_ms: f64) {
         self.attempts += 1;
+        self.sending_since_ms = Some(now_ms);
         self.state = OutState::Sending;
+    }
+
+    /// Whether a request has been under way long enough to tell the agent it is slow.
+    pub fn is_slow(&self, now_ms: f64) -> bool {
+        self.state == OutState::Sending
+            && self
+                .sending_since_ms
+                .is_some_and(|since| now_ms - since >= SLOW_MS)
+    }
+
+    /// The network is back: whatever waits on the connection is due now.
+    pub fn nudge(&mut self, now_ms: f64) {
+        match &mut self.state {
+            OutState::Unknown { check_at_ms, .. } => *check_at_ms = check_at_ms.min(now_ms),
+            OutState::Waiting {
+                retry_at_ms,
+                reason,
+            } if reason == LOST_NOT_STORED => *retry_at_ms = retry_at_ms.min(now_ms),
+            _ => {}
+        }
     }
 
     /// Records the outcome of a post.
@@ -192,8 +224,18 @@ impl Outgoing {
                     check_at_ms: now_ms,
                 }
             }
+            // A gateway error can come after the backend stored the message: always checked.
+            // The gateway ones are passing trouble, tried again a few times on their own.
+            ApiError::Server { status, .. }
+                if matches!(status, 502..=504) && self.attempts < AUTO_ATTEMPTS =>
+            {
+                self.check_first = true;
+                OutState::Waiting {
+                    retry_at_ms: now_ms + backoff_ms(self.attempts),
+                    reason: format!("The helpdesk cannot be reached for a moment (HTTP {status})."),
+                }
+            }
             ApiError::Server { status, .. } => {
-                // A gateway error can come after the backend stored the message.
                 self.check_first = true;
                 fail(
                     FailureKind::Server,
@@ -274,8 +316,17 @@ impl Outgoing {
             None => {
                 self.check_first = false;
                 self.state = match std::mem::replace(&mut self.state, OutState::Sending) {
-                    // Found not stored after a lost connection: it is safe to post again,
-                    // which the agent asks for.
+                    // Found not stored after a lost connection: it is safe to post again (the
+                    // idempotency key guards a request still on its way), a few times on its
+                    // own, then when the agent asks.
+                    OutState::Unknown { .. } | OutState::Sending
+                        if self.attempts < AUTO_ATTEMPTS =>
+                    {
+                        OutState::Waiting {
+                            retry_at_ms: now_ms + backoff_ms(self.attempts),
+                            reason: LOST_NOT_STORED.to_owned(),
+                        }
+                    }
                     OutState::Unknown { .. } | OutState::Sending => OutState::Failed(Failure {
                         kind: FailureKind::Connection,
                         reason: "The connection was lost and the message was not stored. \
@@ -373,7 +424,7 @@ mod tests {
         assert!(o.can_undo());
         assert_eq!(o.next_step(5_999.0), Step::Wait);
         assert_eq!(o.next_step(6_000.0), Step::Post);
-        o.begin();
+        o.begin(0.0);
         assert!(!o.can_undo());
         o.record(Ok(&message("m9", "Hello", false)), 6_100.0);
         assert!(o.is_sent());
@@ -388,7 +439,7 @@ mod tests {
     #[test]
     fn rate_limits_wait_for_retry_after_or_back_off() {
         let mut o = outgoing("Hi", &[], 0.0);
-        o.begin();
+        o.begin(0.0);
         o.record(
             Err(&ApiError::RateLimited {
                 retry_after: Some(7),
@@ -398,7 +449,7 @@ mod tests {
         assert!(matches!(o.state, OutState::Waiting { retry_at_ms, .. } if retry_at_ms == 9_000.0));
         assert_eq!(o.next_step(8_999.0), Step::Wait);
         assert_eq!(o.next_step(9_000.0), Step::Post, "a 429 stored nothing");
-        o.begin();
+        o.begin(0.0);
         o.record(Err(&ApiError::RateLimited { retry_after: None }), 10_000.0);
         assert!(
             matches!(o.state, OutState::Waiting { retry_at_ms, .. } if retry_at_ms == 14_000.0)
@@ -412,7 +463,7 @@ mod tests {
     fn an_unknown_outcome_is_checked_before_anything_is_posted_again() {
         let before = vec![message("1", "Hello", false)];
         let mut o = outgoing("Hello", &before, 0.0);
-        o.begin();
+        o.begin(0.0);
         o.record(Err(&ApiError::Transport("reset".into())), 2_000.0);
         assert_eq!(o.next_step(2_000.0), Step::Check);
         // The earlier identical message is known, so it is not taken for this one.
@@ -428,21 +479,99 @@ mod tests {
     }
 
     #[test]
-    fn a_message_not_stored_fails_and_retry_posts_it() {
+    fn a_message_not_stored_is_posted_again_a_few_times_then_the_agent_decides() {
         let mut o = outgoing("Hello", &[], 0.0);
-        o.begin();
-        o.record(Err(&ApiError::Transport("reset".into())), 2_000.0);
-        o.reconcile(Ok(&[message("3", "Hello", true)]), 2_000.0); // a note is not a reply
+        let mut now = 1_000.0;
+        for attempt in 1..AUTO_ATTEMPTS {
+            assert_eq!(o.next_step(now), Step::Post, "attempt {attempt}");
+            o.begin(now);
+            o.record(Err(&ApiError::Transport("reset".into())), now);
+            assert_eq!(
+                o.next_step(now),
+                Step::Check,
+                "checked before anything else"
+            );
+            o.reconcile(Ok(&[message("3", "Hello", true)]), now); // a note is not a reply
+            assert!(
+                matches!(&o.state, OutState::Waiting { .. }),
+                "{:?}",
+                o.state
+            );
+            assert_eq!(
+                o.next_step(now + backoff_ms(attempt) - 1.0),
+                Step::Wait,
+                "backs off"
+            );
+            now += backoff_ms(attempt);
+        }
+        o.begin(now);
+        o.record(Err(&ApiError::Transport("reset".into())), now);
+        o.reconcile(Ok(&[]), now);
         assert!(matches!(&o.state, OutState::Failed(f) if f.kind == FailureKind::Connection));
-        assert_eq!(o.next_step(3_000.0), Step::Wait, "the agent decides");
-        o.retry(3_000.0);
-        assert_eq!(o.next_step(3_000.0), Step::Post);
+        assert_eq!(o.next_step(now + 60_000.0), Step::Wait, "the agent decides");
+        o.retry(now);
+        assert_eq!(o.next_step(now), Step::Post);
+    }
+
+    #[test]
+    fn the_network_coming_back_makes_a_lost_message_due_at_once() {
+        let mut o = outgoing("Hello", &[], 0.0);
+        o.begin(0.0);
+        o.record(Err(&ApiError::Transport("offline".into())), 0.0);
+        o.reconcile(Err("offline".into()), 0.0);
+        assert_eq!(o.next_step(1_000.0), Step::Wait);
+        o.nudge(1_000.0);
+        assert_eq!(o.next_step(1_000.0), Step::Check);
+        o.reconcile(Ok(&[]), 1_000.0);
+        assert_eq!(o.next_step(1_500.0), Step::Wait);
+        o.nudge(1_500.0);
+        assert_eq!(o.next_step(1_500.0), Step::Post);
+        // A rate limit's wait is the server's to set.
+        o.begin(1_500.0);
+        o.record(
+            Err(&ApiError::RateLimited {
+                retry_after: Some(30),
+            }),
+            1_500.0,
+        );
+        o.nudge(2_000.0);
+        assert_eq!(o.next_step(2_000.0), Step::Wait);
+    }
+
+    #[test]
+    fn a_request_under_way_for_five_seconds_is_slow() {
+        let mut o = outgoing("Hello", &[], 0.0);
+        o.begin(1_000.0);
+        assert!(!o.is_slow(5_999.0));
+        assert!(o.is_slow(6_000.0));
+        o.record(Err(&ApiError::Transport("reset".into())), 7_000.0);
+        assert!(!o.is_slow(20_000.0));
+    }
+
+    #[test]
+    fn a_gateway_error_is_checked_then_tried_again_on_its_own() {
+        let mut o = outgoing("Hello", &[], 0.0);
+        o.begin(0.0);
+        o.record(
+            Err(&ApiError::Server {
+                status: 502,
+                detail: "<html>Bad Gateway</html>".into(),
+            }),
+            1_000.0,
+        );
+        assert!(
+            matches!(&o.state, OutState::Waiting { reason, .. } if reason.contains("HTTP 502"))
+        );
+        assert_eq!(o.next_step(2_999.0), Step::Wait);
+        assert_eq!(o.next_step(3_000.0), Step::Check);
+        o.reconcile(Ok(&[message("9", "Hello", false)]), 3_000.0);
+        assert!(o.is_sent(), "the gateway had passed it on after all");
     }
 
     #[test]
     fn a_failed_check_stays_unknown() {
         let mut o = outgoing("Hello", &[], 0.0);
-        o.begin();
+        o.begin(0.0);
         o.record(Err(&ApiError::Transport("reset".into())), 2_000.0);
         o.reconcile(Err("offline".into()), 2_000.0);
         assert!(matches!(o.state, OutState::Unknown { .. }));
@@ -456,10 +585,10 @@ mod tests {
     #[test]
     fn a_server_error_is_checked_before_a_retry_posts() {
         let mut o = outgoing("Hello", &[], 0.0);
-        o.begin();
+        o.begin(0.0);
         o.record(
             Err(&ApiError::Server {
-                status: 502,
+                status: 500,
                 detail: String::new(),
             }),
             2_000.0,
@@ -474,7 +603,7 @@ mod tests {
     #[test]
     fn a_message_left_mid_request_is_checked_on_reload() {
         let mut o = outgoing("Hello", &[], 0.0);
-        o.begin();
+        o.begin(0.0);
         assert_eq!(o.next_step(1.0), Step::Check);
         o.reconcile(Ok(&[message("5", "Hello", false)]), 1.0);
         assert!(o.is_sent());
@@ -511,7 +640,7 @@ mod tests {
         ];
         for (error, kind, words) in cases {
             let mut o = outgoing("Hi", &[], 0.0);
-            o.begin();
+            o.begin(0.0);
             o.record(Err(&error), 1.0);
             let OutState::Failed(f) = &o.state else {
                 panic!("{error:?} must fail")
@@ -525,7 +654,7 @@ mod tests {
             .fields
             .insert("cc".into(), vec!["Enter a valid email.".into()]);
         let mut o = outgoing("Hi", &[], 0.0);
-        o.begin();
+        o.begin(0.0);
         o.record(Err(&ApiError::Validation(errors)), 1.0);
         let OutState::Failed(f) = &o.state else {
             panic!("a 400 must fail")
@@ -554,7 +683,7 @@ mod tests {
         errors
             .fields
             .insert("text".into(), vec!["Too long.".into()]);
-        o.begin();
+        o.begin(0.0);
         o.record(Err(&ApiError::Validation(errors)), 1.0);
         let (draft, rest) = o.into_edit();
         let cc = draft.cc.unwrap();

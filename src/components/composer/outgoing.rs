@@ -24,6 +24,8 @@ pub struct OutboxState {
     pub restore: RwSignal<Option<(Draft, FieldMessages)>>,
     /// Ticks every 250 ms, for countdowns.
     pub now: RwSignal<f64>,
+    /// Whether the browser says it is online.
+    pub online: RwSignal<bool>,
 }
 
 impl OutboxState {
@@ -32,6 +34,7 @@ impl OutboxState {
             items: RwSignal::new(outbox::for_ticket(ticket_id)),
             restore: RwSignal::new(None),
             now: RwSignal::new(now_ms()),
+            online: RwSignal::new(window().navigator().on_line()),
         }
     }
 
@@ -92,7 +95,21 @@ pub fn drive(
     thread: RwSignal<Vec<Message>>,
     on_sent: Callback<()>,
 ) {
+    let ticket_id_for_events = ticket_id.clone();
     let busy = StoredValue::new(Vec::<String>::new());
+    // Back online: what waits on the connection goes now, not at the end of its back-off.
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        state.online.set(true);
+        for mut item in outbox::for_ticket(&ticket_id_for_events) {
+            item.nudge(now_ms());
+            let _ = outbox::put(&item);
+        }
+    });
+    let offline = window_event_listener(leptos::ev::offline, move |_| state.online.set(false));
+    on_cleanup(move || {
+        online.remove();
+        offline.remove();
+    });
     let handle = set_interval_with_handle(
         move || {
             let now = now_ms();
@@ -140,7 +157,7 @@ async fn take_step(
     match step {
         Step::Wait => {}
         Step::Post => {
-            item.begin();
+            item.begin(now_ms());
             // Saved before the request: a crash from here on is checked, never re-posted blind.
             state.replace(item);
             let result = client.send(&item.ticket_id, &item.message).await;
@@ -235,12 +252,20 @@ fn OutgoingItem(item: Outgoing, state: OutboxState) -> impl IntoView {
     let text = item.message.text.clone();
     let status = {
         let item_state = item.state.clone();
+        let item_for_status = item.clone();
         move || match &item_state {
             OutState::Holding { send_at_ms } => {
                 let left = ((send_at_ms - state.now.get()) / 1000.0).ceil().max(0.0);
                 format!("Sending in {left} s…")
             }
+            OutState::Sending if item_for_status.is_slow(state.now.get()) => {
+                "Still sending: the helpdesk is slow to answer. Your message is kept.".to_owned()
+            }
             OutState::Sending => "Sending…".to_owned(),
+            OutState::Unknown { .. } if !state.online.get() => {
+                "You are offline. Your message is kept and goes out when the connection is back."
+                    .to_owned()
+            }
             OutState::Waiting {
                 retry_at_ms,
                 reason,
