@@ -33,7 +33,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/messages", get(list_messages).post(create_message))
         .route("/messages/{id}", get(get_message))
-        .route("/attachments", axum::routing::post(upload))
+        // The upload limit is read_file's (the configured maximum), not axum's 2 MB default.
+        .route(
+            "/attachments",
+            axum::routing::post(upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/attachments/{token}", get(download))
         .route("/v1/tickets", get(list_tickets))
         .route("/v1/tickets/{id}", get(get_ticket))
@@ -369,7 +373,7 @@ async fn list_messages(
         None => Some(default),
         Some(v) => v.parse::<i64>().ok(),
     };
-    let page = number("page", 1).filter(|p| *p >= 1);
+    let page = number("page", 1).filter(|p| (1..=crate::MAX_PAGE as i64).contains(p));
     let limit = number("limit", 50).filter(|l| (1..=100).contains(l));
     if page.is_none() {
         field_error(
@@ -766,7 +770,7 @@ async fn create_message(
 async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
-    multipart: Multipart,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<Value>), Failure> {
     let caller = authorize(&state, &headers)?;
     if !caller.can_write {

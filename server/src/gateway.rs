@@ -9,12 +9,18 @@
 //! Anything else gets 401 before a byte goes upstream.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Json, Router};
 use serde_json::json;
+
+use crate::initdesk::upload::download_safety;
+
+/// The largest request or answer passed through: an upload at the reference server's default
+/// limit (25 MB) with room for its multipart envelope.
+const MAX_BODY: usize = 26 * 1024 * 1024;
 
 /// Where the forwarded API is mounted on the gateway.
 pub const MOUNT: &str = "/gateway/initdesk";
@@ -73,7 +79,10 @@ pub fn routes(options: GatewayOptions) -> Result<Router, String> {
         public_prefix: MOUNT.to_owned(),
     };
     Ok(Router::new()
-        .route(&format!("{MOUNT}/{{*rest}}"), any(forward))
+        .route(
+            &format!("{MOUNT}/{{*rest}}"),
+            any(forward).layer(DefaultBodyLimit::max(MAX_BODY)),
+        )
         .with_state(gateway))
 }
 
@@ -127,8 +136,9 @@ async fn forward(
             "Sign in through your portal to use this conversation.",
         );
     }
-    // Only paths under the API, never `..` out of it.
-    if rest.split('/').any(|s| s == ".." || s == ".") {
+    // Only paths under the API, never `..` out of it. The path arrives decoded: a `\\` would
+    // be read as a separator upstream, and `?` or `#` would end the path there.
+    if rest.split('/').any(|s| s == ".." || s == ".") || rest.contains(['\\', '?', '#']) {
         return refuse(StatusCode::BAD_REQUEST, "Bad path.");
     }
     let mut url = format!("{}/{rest}", gw.options.upstream);
@@ -149,6 +159,12 @@ async fn forward(
         }
     }
     let upstream = match request.body(body).send().await {
+        Ok(r) if r.content_length().is_some_and(|n| n > MAX_BODY as u64) => {
+            return refuse(
+                StatusCode::BAD_GATEWAY,
+                "The helpdesk's answer is too large to pass on.",
+            );
+        }
         Ok(r) => r,
         Err(e) => {
             eprintln!("threadline-server: gateway: {url}: {e}");
@@ -193,6 +209,14 @@ async fn forward(
     };
     let mut response = (status, body).into_response();
     response.headers_mut().extend(out);
+    // What comes through is never rendered on the portal's origin; a download stays one.
+    response.headers_mut().extend(download_safety());
+    if rest.contains("/download") && !response.headers().contains_key(header::CONTENT_DISPOSITION) {
+        response.headers_mut().insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment"),
+        );
+    }
     response
 }
 

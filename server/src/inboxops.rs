@@ -262,7 +262,7 @@ async fn list_tickets(
         Some(v) => v
             .parse::<u64>()
             .ok()
-            .filter(|n| *n >= 1)
+            .filter(|n| (1..=crate::MAX_PAGE).contains(n))
             .ok_or_else(|| Problem::invalid(vec![(name, "Must be a positive integer.")])),
     };
     let page = number("page", 1)?;

@@ -28,6 +28,10 @@ use rusqlite::Connection;
 use crate::error::HttpError;
 use crate::ratelimit::RateLimiter;
 
+/// The highest page number any list accepts: far past any real thread, and small enough that
+/// no offset computed from it can overflow.
+pub(crate) const MAX_PAGE: u64 = 1_000_000;
+
 /// How to run the server.
 /// The helpdesk APIs this server speaks; every surface is always served, this picks the one
 /// the app's `config.json` names.

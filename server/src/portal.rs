@@ -249,8 +249,13 @@ pub fn test_routes() -> Router<AppState> {
             .optional()?
             .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "no such ticket"))?;
         let ttl = q.get("ttl").copied().unwrap_or(3_600);
-        let link = issue(&conn, org, ticket, crate::clock::now_secs() + ttl)
-            .map_err(|e| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+        let link = issue(
+            &conn,
+            org,
+            ticket,
+            crate::clock::now_secs().saturating_add(ttl),
+        )
+        .map_err(|e| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, e))?;
         Ok(Json(
             json!({ "link": link, "url": format!("/portal/{link}") }),
         ))

@@ -138,7 +138,48 @@ async fn links_point_at_the_gateway_and_files_come_through_it() {
         .await
         .unwrap();
     assert_eq!(file.status(), StatusCode::OK);
+    // Still an inert attachment after the trip through the gateway.
+    let headers = file.headers();
+    assert!(headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("sandbox"));
     assert_eq!(file.bytes().await.unwrap().as_ref(), b"gateway file");
+    // A file past axum's 2 MB default goes through (the upstream's limit is the one that counts).
+    let part = reqwest::multipart::Part::bytes(vec![b'g'; 2_500_000]).file_name("big.txt");
+    let big = g
+        .client
+        .post(gw(&g, "organizations/1/attachments/"))
+        .bearer_auth(AGENT_KEY)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_path_that_could_leave_the_api_upstream_is_refused() {
+    let (_up, g) = pair().await;
+    for path in [
+        "organizations/1/..%5C..%5Cadmin",
+        "organizations/1/tickets/%3F/x",
+        "organizations/1/%23frag",
+    ] {
+        let resp = g
+            .client
+            .get(gw(&g, path))
+            .bearer_auth(AGENT_KEY)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{path}");
+    }
 }
 
 #[tokio::test]

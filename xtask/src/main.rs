@@ -24,6 +24,10 @@ const USAGE: &str = "usage: cargo xtask <command>
           and 10,000 messages in headless Chromium (first message, DOM size, scrolling)
   fuzz    run the fuzz targets (cargo-fuzz, nightly) for `--seconds N` each (default 60),
           or only the targets named; what they find joins the corpus in fuzz/corpus/
+  load    50 concurrent clients post 200 messages each to a fresh reference server through
+          core's outbox and dialect, with random injected faults; prints p50/p99 latency and
+          proves every acknowledged message is stored exactly once (`--clients N`,
+          `--messages N`, `--fault-percent P`, `--seed S`)
   setup   only install the tools (add --test for the test tools too)";
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
         }),
         Some("bench") => bench(),
         Some("fuzz") => fuzz::command(&root(), &args[1..]),
+        Some("load") => load(&root(), &args[1..]),
         Some("setup") => {
             let level = if args.iter().any(|a| a == "--test") {
                 Level::Test
@@ -383,6 +388,31 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
         let _ = child.kill();
         let _ = child.wait();
     }
+    let _ = std::fs::remove_dir_all(&scratch);
+    outcome
+}
+
+/// `cargo xtask load`: a fresh server (with the fault switch) and the load driver against it.
+fn load(root: &Path, args: &[String]) -> Result {
+    let server = build_server(root, &["--features", "fault-switch"])?;
+    run(cargo(root).args(["build", "--locked", "-p", "threadline-load"]))?;
+    let scratch = std::env::temp_dir().join(format!("threadline-load-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let running = start_server(
+        root,
+        &server,
+        &scratch.join("load.sqlite3"),
+        0,
+        &["--rate-limit", "0", "--fault-switch"],
+    );
+    let outcome = running.and_then(|mut running| {
+        let outcome = run(Command::new(root.join("target/debug/threadline-load"))
+            .arg(&running.url)
+            .args(args));
+        let _ = running.child.kill();
+        let _ = running.child.wait();
+        outcome
+    });
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
 }

@@ -138,7 +138,7 @@ impl Paging {
             Some(p) => p
                 .parse::<u64>()
                 .ok()
-                .filter(|p| *p >= 1)
+                .filter(|p| (1..=crate::MAX_PAGE).contains(p))
                 .ok_or_else(HttpError::invalid_page)?,
         };
         // DRF ignores a bad page_size and caps a large one.

@@ -2,6 +2,7 @@
 //! with a readable message, and download with the token header.
 
 use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +23,7 @@ pub async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(org): Path<String>,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Value>), HttpError> {
     let caller = authorize(&state, &headers, &org)?;
     let file = read_file(multipart, state.max_upload_bytes()).await?;
@@ -48,9 +49,24 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
-/// Reads the multipart part named `file`: a clear 413 over `limit`, 400 when missing or empty.
-/// Shared by every surface's upload.
-pub async fn read_file(mut multipart: Multipart, limit: u64) -> Result<Upload, HttpError> {
+/// Past the limit, how much more of a body is read (so that the client, still sending, gets
+/// the 413 rather than a reset) before the connection is given up on.
+const READ_PAST_LIMIT: u64 = 1_000_000;
+
+/// Reads the multipart part named `file`: a clear 413 over `limit`, 400 when missing or empty
+/// or when the body is not multipart at all. Shared by every surface's upload.
+pub async fn read_file(
+    multipart: Result<Multipart, MultipartRejection>,
+    limit: u64,
+) -> Result<Upload, HttpError> {
+    let mut multipart = multipart.map_err(|e| {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "file",
+            format!("Send the file as multipart/form-data with a part named \"file\" ({e})."),
+        );
+        HttpError::validation(errors)
+    })?;
     let mut file: Option<Upload> = None;
     let mut too_large: Option<u64> = None;
     while let Some(mut field) = multipart.next_field().await.map_err(bad_multipart)? {
@@ -69,6 +85,13 @@ pub async fn read_file(mut multipart: Multipart, limit: u64) -> Result<Upload, H
             if is_file && total <= limit {
                 bytes.extend_from_slice(&chunk);
             }
+            if total > limit.saturating_add(READ_PAST_LIMIT) {
+                too_large = Some(total);
+                break;
+            }
+        }
+        if too_large.is_some() {
+            break;
         }
         if is_file {
             if total > limit {
@@ -117,17 +140,21 @@ pub fn store_file(
 }
 
 fn bad_multipart(e: axum::extract::multipart::MultipartError) -> HttpError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return HttpError::too_large(format!("The upload is too large: {e}"));
+    }
     let mut errors = FieldErrors::default();
     errors.add("file", format!("The upload could not be read: {e}"));
     HttpError::validation(errors)
 }
 
-/// The last path component, without control characters or quotes.
+/// The last path component, without control characters, quotes, or the invisible
+/// characters that can disguise a name (`invoice\u{202E}fdp.exe` shows as `invoiceexe.pdf`).
 fn clean_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && *c != '"')
+        .filter(|c| !c.is_control() && *c != '"' && !is_invisible_format(*c))
         .collect();
     let cleaned = cleaned.trim();
     if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
@@ -135,6 +162,11 @@ fn clean_file_name(raw: &str) -> String {
     } else {
         cleaned.chars().take(255).collect()
     }
+}
+
+/// Bidirectional overrides and zero-width characters.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 pub async fn download(
@@ -166,7 +198,7 @@ pub fn file_response(
     let ascii: String = name
         .chars()
         .map(|c| {
-            if c.is_ascii_graphic() || c == ' ' {
+            if (c.is_ascii_graphic() || c == ' ') && c != '"' && c != '\\' {
                 c
             } else {
                 '_'
@@ -184,14 +216,28 @@ pub fn file_response(
         HeaderValue::from_str(&content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
+    // Never rendered on our origin, whatever the uploader said it was (HTML, SVG).
     h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
     );
+    h.extend(download_safety());
     Ok(Some(response))
+}
+
+/// The headers that keep a served file inert even if it is opened in place: no sniffing, and
+/// a sandbox with nothing allowed.
+pub fn download_safety() -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; sandbox"),
+        ),
+    ]
 }
 
 /// RFC 5987 value encoding for `filename*`.
