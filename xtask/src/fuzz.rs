@@ -88,7 +88,11 @@ pub fn fuzz(root: &Path, targets: &[String], seconds: u64, keep: Keep) -> Result
 
 fn run_target(root: &Path, work: &Path, target: &str, seconds: u64, keep: Keep) -> Result<Outcome> {
     let seeds = root.join("fuzz/corpus").join(target);
-    let logs = work.join("logs");
+    // A smoke pass (cargo xtask test) may run beside a long run: its own logs.
+    let logs = match keep {
+        Keep::InRepo => work.join("logs"),
+        Keep::Scratch => work.join("smoke-logs"),
+    };
     std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
     let log_path = logs.join(format!("{target}.log"));
     let log = File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
