@@ -89,11 +89,78 @@ pub fn sanitize_email(html: &str, options: &EmailOptions) -> SanitizedEmail {
     builder.attribute_filter(move |element, attribute, value| {
         filter.filter(element, attribute, value)
     });
-    let html = SafeHtml(builder.clean(html).to_string());
+    let mut out = builder.clean(html).to_string();
+    // A tree that only the parser's error-recovery limits could build (an anchor inside an
+    // anchor, nesting past the browsers' depth cap) does not serialize back to itself: the
+    // browser would build another tree from our output than the one we cleaned. Such output
+    // is cleaned again until it is stable (found by the sanitize fuzz target), or shown as
+    // its text if it will not settle. Images were already decided by the first pass.
+    let mut passes = 1;
+    let mut stable = true;
+    while may_reparse_differently(&out) {
+        if passes == MAX_PASSES {
+            stable = false;
+            break;
+        }
+        let mut again = policy();
+        again.attribute_filter(|_, attribute, value| {
+            Some(match attribute {
+                "style" => safe_declarations(value),
+                _ => Cow::Borrowed(value),
+            })
+        });
+        let next = again.clean(&out).to_string();
+        passes += 1;
+        if next == out {
+            break;
+        }
+        out = next;
+    }
+    if !stable {
+        // Still moving: keep the words, drop the structure (only pathological input).
+        out = ammonia::Builder::empty().clean(&out).to_string();
+    }
     SanitizedEmail {
-        html,
+        html: SafeHtml(out),
         blocked_images: blocked.load(Ordering::Relaxed),
     }
+}
+
+/// Most cleaning passes for one input (see [`sanitize_email`]).
+const MAX_PASSES: usize = 4;
+/// Deeper than this, browsers flatten the tree (Chromium at 512) and html5ever's limits bite.
+const MAX_STABLE_DEPTH: usize = 200;
+
+/// Whether serialized sanitizer output might parse into another tree: an `<a>` open inside
+/// another, or nesting deeper than [`MAX_STABLE_DEPTH`]. A cheap scan of the tags; a `<` inside
+/// an attribute value can only make it answer yes needlessly.
+fn may_reparse_differently(html: &str) -> bool {
+    const VOID: [&str; 8] = ["area", "br", "col", "hr", "img", "wbr", "source", "track"];
+    let (mut depth, mut anchors) = (0usize, 0usize);
+    for tag in html.split('<').skip(1) {
+        if let Some(closing) = tag.strip_prefix('/') {
+            depth = depth.saturating_sub(1);
+            if closing.starts_with("a>") {
+                anchors = anchors.saturating_sub(1);
+            }
+            continue;
+        }
+        let name_len = tag
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tag.len());
+        let name = &tag[..name_len];
+        if name.is_empty() || VOID.contains(&name) {
+            continue;
+        }
+        depth += 1;
+        if name == "a" {
+            anchors += 1;
+        }
+        if anchors > 1 || depth > MAX_STABLE_DEPTH {
+            return true;
+        }
+    }
+    false
 }
 
 /// The second pass over URL attributes that survived ammonia's scheme check.
@@ -678,6 +745,20 @@ mod tests {
             out.as_str().contains("font-family"),
             "quoted braces are a name: {out:?}"
         );
+    }
+
+    #[test]
+    fn misnested_anchors_deep_inside_are_cleaned_until_they_parse_the_same() {
+        // Found by the sanitize fuzz target: past the parser's recovery limits, nested anchors
+        // survived the first pass and a second parse rebuilt them otherwise.
+        let input =
+            String::from_utf8_lossy(include_bytes!("../tests/fixtures/fuzz/nested-anchors.html"));
+        let once = sanitize(&input);
+        assert_eq!(sanitize(once.as_str()).as_str(), once.as_str());
+        assert!(!may_reparse_differently(
+            "<p><a href=\"https://x\">a</a><a>b</a><br><img></p>"
+        ));
+        assert!(may_reparse_differently("<a><div><a>x</a></div></a>"));
     }
 
     #[test]
