@@ -167,90 +167,80 @@ async fn hostile_bodies_and_pages_never_get_a_5xx_and_every_refusal_is_json() {
     assert!(parsed_and_refused > 40, "{parsed_and_refused}");
 }
 
-fn assert_inert_attachment(headers: &HeaderMap, what: &str) {
+/// Uploads `bytes` as the multipart part `file`; answers the JSON reply.
+async fn upload(
+    s: &common::TestServer,
+    url: &str,
+    auth: (&str, &str),
+    (bytes, name, mime): (&[u8], &str, &str),
+) -> Value {
+    let part = Part::bytes(bytes.to_vec())
+        .file_name(name.to_owned())
+        .mime_str(mime)
+        .unwrap();
+    let response = s
+        .client
+        .post(url)
+        .header(auth.0, auth.1)
+        .multipart(Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED, "{url}");
+    response.json().await.unwrap()
+}
+
+/// Downloads `url` and checks it is an inert attachment; answers its headers.
+async fn download(s: &common::TestServer, url: &str, auth: (&str, &str)) -> HeaderMap {
+    let response = s
+        .client
+        .get(url)
+        .header(auth.0, auth.1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{url}");
+    let headers = response.headers().clone();
     let disposition = headers["content-disposition"].to_str().unwrap();
     assert!(
         disposition.starts_with("attachment"),
-        "{what}: {disposition}"
+        "{url}: {disposition}"
     );
-    assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
+    assert_eq!(headers["x-content-type-options"], "nosniff", "{url}");
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(
         csp.contains("sandbox") && csp.contains("default-src 'none'"),
-        "{what}: {csp}"
+        "{url}: {csp}"
     );
+    headers
 }
 
 #[tokio::test]
 async fn an_html_or_svg_upload_downloads_as_an_inert_attachment_on_every_surface() {
     let s = common::start_with(|o| o.rate_limit_per_minute = 0).await;
+    let initdesk = ("X-Initdesk-Token", "demo-token-acme");
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>";
     let evil = "..\\../inv\u{202E}lmth.\"x\".svg";
-    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>";
-    // Initdesk.
-    let form = Form::new().part(
-        "file",
-        Part::bytes(svg.as_bytes().to_vec())
-            .file_name(evil)
-            .mime_str("image/svg+xml")
-            .unwrap(),
-    );
-    let uploaded: Value = s
-        .client
-        .post(format!(
-            "{}/api/initdesk/organizations/1/attachments/",
-            s.root
-        ))
-        .header("X-Initdesk-Token", "demo-token-acme")
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let url = format!("{}/api/initdesk/organizations/1/attachments/", s.root);
+    let uploaded = upload(&s, &url, initdesk, (svg, evil, "image/svg+xml")).await;
     let name = uploaded["name"].as_str().unwrap();
     assert!(!name.contains(['/', '\\', '"', '\u{202E}']), "{name}");
-    let download = s
-        .client
-        .get(uploaded["download_url"].as_str().unwrap())
-        .header("X-Initdesk-Token", "demo-token-acme")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(download.status(), StatusCode::OK);
-    assert_inert_attachment(download.headers(), "initdesk");
-    let disposition = download.headers()["content-disposition"].to_str().unwrap();
+    let headers = download(&s, uploaded["download_url"].as_str().unwrap(), initdesk).await;
+    let disposition = headers["content-disposition"].to_str().unwrap();
     assert_eq!(disposition.matches('"').count(), 2, "{disposition}");
-    // Airclou.
-    let airclou = format!("{}/api/airclou/helpdesk/api", s.root);
-    let form = Form::new().part(
-        "file",
-        Part::bytes(b"<html><script>alert(1)</script></html>".to_vec())
-            .file_name("page.html")
-            .mime_str("text/html")
-            .unwrap(),
-    );
-    let uploaded: Value = s
-        .client
-        .post(format!("{airclou}/attachments"))
-        .header("Authorization", "Bearer acs_demo_acme")
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+
+    let airclou = ("Authorization", "Bearer acs_demo_acme");
+    let api = format!("{}/api/airclou/helpdesk/api", s.root);
+    let page = b"<html><script>alert(1)</script></html>";
+    let uploaded = upload(
+        &s,
+        &format!("{api}/attachments"),
+        airclou,
+        (page, "page.html", "text/html"),
+    )
+    .await;
     let token = uploaded["token"].as_str().unwrap();
-    let download = s
-        .client
-        .get(format!("{airclou}/attachments/{token}"))
-        .header("Authorization", "Bearer acs_demo_acme")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(download.status(), StatusCode::OK);
-    assert_inert_attachment(download.headers(), "airclou");
+    download(&s, &format!("{api}/attachments/{token}"), airclou).await;
 }
 
 #[tokio::test]
