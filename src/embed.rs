@@ -79,6 +79,14 @@ fn js_value(value: &serde_json::Value) -> JsValue {
     js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
 }
 
+/// Email HTML cleaned by Threadline's sanitizer as the thread shows it (remote images
+/// blocked): for hosts that show message bodies elsewhere, and for `cargo xtask bench`, which
+/// times it against DOMPurify in the same browser. Nothing here touches the DOM.
+#[wasm_bindgen(js_name = sanitizeEmailHtml)]
+pub fn sanitize_email_html(html: &str) -> String {
+    threadline_core::html::sanitize(html).as_str().to_owned()
+}
+
 /// A mounted conversation; unmounting (or dropping) removes it and its listeners.
 #[wasm_bindgen]
 pub struct EmbedHandle {

@@ -81,9 +81,20 @@ impl Client {
     }
 
     /// The newest messages of a thread (older ones come from [`Client::older`]). Asks for one
-    /// message first to learn the count, then for the last page(s).
+    /// message first to learn the count, then for the last page(s): cheap for polling.
     pub async fn latest(&self, id: &str) -> Result<ThreadChunk, ApiError> {
-        let probe = transport::execute(&self.dialect.message_page_request(id, 1, 1)?).await?;
+        self.newest(id, 1).await
+    }
+
+    /// The newest messages when a thread is opened: the first request asks for a whole page,
+    /// so a thread of one page (most tickets) takes one round trip, not two.
+    pub async fn open(&self, id: &str) -> Result<ThreadChunk, ApiError> {
+        self.newest(id, self.dialect.page_size()).await
+    }
+
+    async fn newest(&self, id: &str, probe_size: u32) -> Result<ThreadChunk, ApiError> {
+        let probe =
+            transport::execute(&self.dialect.message_page_request(id, 1, probe_size)?).await?;
         let probe = self.dialect.parse_message_page(&probe)?;
         let Some(total) = probe.total else {
             // No count: without a next link the answer was the whole (unpaged) thread;
@@ -104,10 +115,18 @@ impl Client {
         let size = self.dialect.page_size();
         let pages = newest_pages(total, size);
         let mut messages = Vec::new();
+        let mut probe_items = (probe_size == size).then_some(probe.items);
         // Oldest page first: the sort below is stable, and messages stamped in the same second
         // must keep the server's order across pages.
         for page in pages.iter().rev() {
-            messages.extend(self.page(id, *page, size).await?);
+            match (page, probe_items.take()) {
+                // The probe was this page already.
+                (1, Some(items)) => messages.extend(items),
+                (_, kept) => {
+                    probe_items = kept;
+                    messages.extend(self.page(id, *page, size).await?);
+                }
+            }
         }
         sort_thread(&mut messages);
         let oldest = pages.iter().copied().min().unwrap_or(1);

@@ -171,7 +171,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             );
             let (client, id) = (client.clone(), id.clone());
             spawn_local(async move {
-                let result = client.latest(&id).await;
+                let result = client.open(&id).await;
                 in_flight.try_set_value(false);
                 slow.try_set(false);
                 match result {

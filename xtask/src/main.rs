@@ -20,8 +20,10 @@ const USAGE: &str = "usage: cargo xtask <command>
           browser tests (wasm-bindgen-test in headless Chromium) and Playwright end-to-end tests
   e2e     only build the app and run the Playwright tests; arguments go to Playwright
           (e.g. `cargo xtask e2e -g \"undo\"`)
-  bench   release bundle size (wasm and JS: raw, gzip, brotli), then threads of 50, 1,000
-          and 10,000 messages in headless Chromium (first message, DOM size, scrolling)
+  bench   release bundle size, then the performance lab in headless Chromium (e2e/bench/run.mjs):
+          cold start, threads of 50, 1,000 and 10,000 messages (first message, DOM, memory),
+          scrolling, typing and sanitizing, each beside a plain-JS + DOMPurify floor page;
+          writes bench/report.md and bench/report.json
   fuzz    run the fuzz targets (cargo-fuzz, nightly) for `--seconds N` each (default 60),
           or only the targets named; what they find joins the corpus in fuzz/corpus/
   load    50 concurrent clients post 200 messages each to a fresh reference server through
@@ -514,6 +516,8 @@ fn long_threads(root: &Path, tools: &Tools) -> Result {
     let db = scratch.join("bench.sqlite3");
     let extra = [
         "--add-thread",
+        "20",
+        "--add-thread",
         "50",
         "--add-thread",
         "1000",
@@ -538,11 +542,23 @@ fn long_threads(root: &Path, tools: &Tools) -> Result {
             Some(format!("{id}:{}", count.split_whitespace().next()?))
         })
         .collect();
+    // The size profile: twiggy over the wasm as rustc left it (with its function names).
+    let profile = scratch.join("size-profile.csv");
+    let wasm = root.join("target/wasm32-unknown-unknown/release/threadline.wasm");
+    let csv = Command::new(&tools.twiggy)
+        .args(["top", "-n", "1000000", "--format", "csv"])
+        .arg(&wasm)
+        .output()
+        .map_err(|e| format!("twiggy: {e}"))?;
+    std::fs::write(&profile, &csv.stdout).map_err(|e| e.to_string())?;
     let outcome = run(Command::new("node")
         .current_dir(root.join("e2e"))
         .env("CHROMIUM", &tools.chromium)
-        .arg("bench/thread.mjs")
+        .env("SIZE_PROFILE_CSV", &profile)
+        .arg("bench/run.mjs")
         .arg(&url)
+        .arg(root.join("dist"))
+        .arg(root.join("bench"))
         .args(&threads));
     let _ = child.kill();
     let _ = child.wait();

@@ -9,6 +9,7 @@ use crate::{run, Result};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132.0.0";
+const TWIGGY_VERSION: &str = "0.8.0";
 
 /// How much to install.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -25,6 +26,8 @@ pub struct Tools {
     pub chromium: PathBuf,
     pub chromedriver: PathBuf,
     pub brotli: PathBuf,
+    /// The wasm size profiler (benchmarks).
+    pub twiggy: PathBuf,
     /// Directories to put first on PATH (cargo bin, our wasm-opt).
     extra_path: Vec<PathBuf>,
 }
@@ -51,6 +54,7 @@ impl Tools {
             chromium: PathBuf::from("/usr/bin/chromium"),
             chromedriver: PathBuf::from("/usr/bin/chromedriver"),
             brotli: PathBuf::from("/usr/bin/brotli"),
+            twiggy: cargo_bin.join("twiggy"),
             extra_path: vec![cargo_bin.clone(), wasm_opt_dir.clone()],
         };
         ensure_wasm_target()?;
@@ -91,6 +95,15 @@ impl Tools {
                 apt_install(&["chromium", "chromium-driver", "brotli"])?;
             }
             ensure_npm_ci(&root.join("e2e"))?;
+        }
+        if level == Level::Bench && !version_of(&tools.twiggy).contains(TWIGGY_VERSION) {
+            run(Command::new("cargo").args([
+                "install",
+                "--locked",
+                "twiggy",
+                "--version",
+                TWIGGY_VERSION,
+            ]))?;
         }
         Ok(tools)
     }
