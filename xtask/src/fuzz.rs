@@ -88,6 +88,7 @@ pub fn fuzz(root: &Path, targets: &[String], seconds: u64, keep: Keep) -> Result
 
 fn run_target(root: &Path, work: &Path, target: &str, seconds: u64, keep: Keep) -> Result<Outcome> {
     let seeds = root.join("fuzz/corpus").join(target);
+    std::fs::create_dir_all(&seeds).map_err(|e| format!("{}: {e}", seeds.display()))?;
     // A smoke pass (cargo xtask test) may run beside a long run: its own logs.
     let logs = match keep {
         Keep::InRepo => work.join("logs"),
