@@ -148,11 +148,10 @@ fn TicketView(ticket_id: String) -> impl IntoView {
     let settled = RwSignal::new(false);
 
     let in_flight = StoredValue::new(false);
-    Effect::new({
+    let load_thread = {
         let (client, id) = (client.clone(), ticket_id.clone());
         let load_ticket = load_ticket.clone();
-        move |_| {
-            let n = attempt.get();
+        move |n: u32| {
             if n > 0 && ticket.with_untracked(|t| matches!(t, Some(Err(_)))) {
                 load_ticket();
             }
@@ -197,6 +196,15 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                     }
                 }
             });
+        }
+    };
+    // The first read starts now, before the page below is built (an effect would wait for
+    // the whole view, composer included); tries after a failure follow `attempt`.
+    load_thread(0);
+    Effect::new(move |_| {
+        let n = attempt.get();
+        if n > 0 {
+            load_thread(n);
         }
     });
     let back_online = window_event_listener(leptos::ev::online, move |_| {
