@@ -177,7 +177,14 @@ impl UrlFilter {
         if !matches!(attribute, "href" | "src") {
             return Some(Cow::Borrowed(value));
         }
-        let lower = value.trim().to_ascii_lowercase();
+        // As a browser's URL parser reads it: without leading and trailing controls and
+        // spaces, and without tabs and line breaks anywhere (fuzz finding: "\n\u{1a}data:…").
+        let lower: String = value
+            .trim_matches(|c: char| c <= ' ')
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect::<String>()
+            .to_ascii_lowercase();
         let is_img_src = element == "img" && attribute == "src";
         if lower.starts_with("data:") {
             // Only raster images inline; never SVG (script) or HTML.
@@ -759,6 +766,27 @@ mod tests {
             "<p><a href=\"https://x\">a</a><a>b</a><br><img></p>"
         ));
         assert!(may_reparse_differently("<a><div><a>x</a></div></a>"));
+    }
+
+    #[test]
+    fn a_data_url_behind_control_characters_is_still_a_data_url() {
+        // Found by the sanitize fuzz target: the URL parser drops leading controls, our check
+        // did not, so a non-image data: URL passed as a remote image.
+        let shown = EmailOptions {
+            remote_images: RemoteImages::Show,
+            ..EmailOptions::default()
+        };
+        for src in [
+            "\n\u{1a}data:text/html,x",
+            " \u{1}da\tta:image/svg+xml,<svg/>",
+            "\u{0}data:x/y,1",
+        ] {
+            let html = format!("<img src=\"{src}\" alt=\"a\">");
+            let out = sanitize_email(&html, &shown).html;
+            assert!(!out.as_str().contains("src="), "{src:?} → {out:?}");
+        }
+        let ok = sanitize_email("<img src=\"\ndata:image/png;base64,iVBORw0KGgo=\">", &shown).html;
+        assert!(ok.as_str().contains("data:image/png"), "{ok:?}");
     }
 
     #[test]
