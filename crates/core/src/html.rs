@@ -249,7 +249,8 @@ fn safe_declarations(style: &str) -> Cow<'_, str> {
             .filter(|c| !c.is_whitespace())
             .collect();
         let bare = unquoted(d);
-        let escapes_ok = squeezed.starts_with("font-family:") || !bare.contains('\\');
+        let escapes_ok = (squeezed.starts_with("font-family:") || !bare.contains('\\'))
+            && escapes_spell_only_non_ascii(d);
         // Braces and comments do not belong in a declaration; CSS parsers recover from them
         // differently, so a second pass would read them otherwise (the fuzzer's finding).
         let shape_ok = !bare.contains(['{', '}']) && !bare.contains("/*");
@@ -265,6 +266,37 @@ fn safe_declarations(style: &str) -> Cow<'_, str> {
             .collect::<Vec<_>>()
             .join(";"),
     )
+}
+
+/// Whether every CSS escape in `css` stands for a non-ASCII character (`\\5FAE` in a Chinese
+/// font name). An escape spelling ASCII (`\\3B` is `;`, `\\7B` is `{`, `\\"`) can rebuild the
+/// structure the other checks look for once a parser has decoded it (a fuzz finding).
+fn escapes_spell_only_non_ascii(css: &str) -> bool {
+    let mut chars = css.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        let mut code = 0u32;
+        let mut digits = 0;
+        while let Some(d) = chars.peek().and_then(|c| c.to_digit(16)) {
+            if digits == 6 {
+                break;
+            }
+            code = code * 16 + d;
+            digits += 1;
+            chars.next();
+        }
+        let spelled = if digits == 0 {
+            chars.next().map(u32::from)
+        } else {
+            Some(code)
+        };
+        if spelled.is_none_or(|code| code < 0x80) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The characters of `css` that are outside quoted strings, with their byte offsets (quotes,
@@ -787,6 +819,21 @@ mod tests {
         }
         let ok = sanitize_email("<img src=\"\ndata:image/png;base64,iVBORw0KGgo=\">", &shown).html;
         assert!(ok.as_str().contains("data:image/png"), "{ok:?}");
+    }
+
+    #[test]
+    fn an_escape_that_spells_css_structure_is_dropped_even_in_a_font_name() {
+        // Found by the sanitize fuzz target: decoded, `\\3B` and `\\7B` rebuilt `;` and `{`.
+        let input = "<div style=\"font-family:'sans\\1&\\2F\\2A\\22\\2A\\2F\\3B co'lor\\3Ared\\7B'\">X</div>";
+        let once = sanitize(input);
+        assert_eq!(sanitize(once.as_str()).as_str(), once.as_str());
+        assert!(!once.as_str().contains("font-family"), "{once:?}");
+        let chinese = sanitize(r#"<p style="font-family:\5FAE\8F6F\96C5\9ED1;color:red">x</p>"#);
+        assert!(chinese.as_str().contains("font-family"), "{chinese:?}");
+        assert!(escapes_spell_only_non_ascii(r"\5FAE\8F6F"));
+        assert!(!escapes_spell_only_non_ascii(r"a\3B b"));
+        assert!(!escapes_spell_only_non_ascii(r"a\{"));
+        assert!(!escapes_spell_only_non_ascii("a\\"));
     }
 
     #[test]
