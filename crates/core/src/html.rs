@@ -253,7 +253,12 @@ fn safe_declarations(style: &str) -> Cow<'_, str> {
             && escapes_spell_only_non_ascii(d);
         // Braces and comments do not belong in a declaration; CSS parsers recover from them
         // differently, so a second pass would read them otherwise (the fuzzer's finding).
-        let shape_ok = !bare.contains(['{', '}']) && !bare.contains("/*");
+        let shape_ok = !bare.contains(['{', '}'])
+            && !bare.contains("/*")
+            // A control character comes back as an escape (`\\17 `) from the serializer.
+            && !d
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'));
         escapes_ok && shape_ok && !BANNED.iter().any(|b| squeezed.contains(b))
     };
     if declarations.iter().all(|d| is_safe(d)) {
