@@ -9,7 +9,13 @@ pub fn parse_rfc3339_millis(s: &str) -> Option<i64> {
     let year: i64 = d.next()?.parse().ok()?;
     let month: u32 = d.next()?.parse().ok()?;
     let day: u32 = d.next()?.parse().ok()?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+    // RFC 3339 years have four digits; the bound also keeps the arithmetic below in range
+    // (a fuzz finding: a huge year overflowed).
+    if !(0..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+    {
         return None;
     }
     let split_at = rest.find(['Z', 'z', '+', '-'])?;
@@ -22,7 +28,11 @@ pub fn parse_rfc3339_millis(s: &str) -> Option<i64> {
     let h: i64 = t.next()?.parse().ok()?;
     let m: i64 = t.next()?.parse().ok()?;
     let sec: i64 = t.next()?.parse().ok()?;
-    if h > 23 || m > 59 || sec > 60 || !frac.chars().all(|c| c.is_ascii_digit()) {
+    if !(0..=23).contains(&h)
+        || !(0..=59).contains(&m)
+        || !(0..=60).contains(&sec)
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
         return None;
     }
     let millis: i64 = format!("{frac:0<3}").get(..3)?.parse().ok()?;
@@ -41,7 +51,8 @@ fn parse_offset(zone: &str) -> Option<i64> {
         _ => return None,
     };
     let (h, m) = zone.get(1..)?.split_once(':')?;
-    Some(sign * (h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?))
+    let (h, m) = (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?);
+    ((0..=23).contains(&h) && (0..=59).contains(&m)).then_some(sign * (h * 60 + m))
 }
 
 fn is_leap(y: i64) -> bool {
@@ -71,6 +82,21 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::parse_rfc3339_millis as p;
+
+    #[test]
+    fn out_of_range_fields_are_not_timestamps_and_never_overflow() {
+        // A fuzz finding: a year of many digits overflowed the day arithmetic.
+        for bad in [
+            "99999999999999-01-01T00:00:00Z",
+            "-5-01-01T00:00:00Z",
+            "2024-01-01T-1:00:00Z",
+            "2024-01-01T00:00:00+99999999999999:00",
+            "2024-01-01T00:00:00+01:-5",
+        ] {
+            assert_eq!(p(bad), None, "{bad}");
+        }
+        assert_eq!(p("9999-12-31T23:59:60+23:59").map(|ms| ms > 0), Some(true));
+    }
 
     #[test]
     fn the_epoch_is_zero() {
