@@ -251,14 +251,13 @@ fn OutgoingItem(item: Outgoing, state: OutboxState) -> impl IntoView {
     let kind = if is_note { "Internal note" } else { "Reply" };
     let text = item.message.text.clone();
     let status = {
-        let item_state = item.state.clone();
-        let item_for_status = item.clone();
-        move || match &item_state {
+        let item = item.clone();
+        move || match &item.state {
             OutState::Holding { send_at_ms } => {
                 let left = ((send_at_ms - state.now.get()) / 1000.0).ceil().max(0.0);
                 format!("Sending in {left} s…")
             }
-            OutState::Sending if item_for_status.is_slow(state.now.get()) => {
+            OutState::Sending if item.is_slow(state.now.get()) => {
                 "Still sending: the helpdesk is slow to answer. Your message is kept.".to_owned()
             }
             OutState::Sending => "Sending…".to_owned(),
