@@ -51,7 +51,7 @@ async function newPage({ bypassCSP = false } = {}) {
     // The first message, timed in the page (not by polling from outside): the animation frame
     // in which it is first in the document is the one that paints it.
     new MutationObserver((_, observer) => {
-      if (document.querySelector('.tl-thread > li, #thread > li')) {
+      if (document.querySelector('.tl-thread > article, #thread > li')) {
         observer.disconnect();
         requestAnimationFrame((frame) => { window.__firstMessage = frame; });
       }
@@ -63,7 +63,7 @@ async function newPage({ bypassCSP = false } = {}) {
 const apps = {
   threadline: {
     url: (ticket) => `${base}/tickets/${ticket}`,
-    message: '.tl-thread > li',
+    message: '.tl-thread > article',
     textbox: (page) => page.getByRole('textbox', { name: 'Reply text' }),
     scrollStep: -400,
   },

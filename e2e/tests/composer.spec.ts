@@ -37,7 +37,7 @@ test.afterEach(async ({ request }) => clearFaults(request));
 
 async function openTicket(page: Page, id: string) {
   await page.goto(`/tickets/${id}`);
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
 }
 
 function composer(page: Page) {
@@ -74,7 +74,7 @@ test('a reply with CC, next action, assignee and two attachments stores exactly 
   // At once: shown as on its way, composer emptied.
   await expect(page.getByRole('list', { name: 'Messages being sent' }).getByText(text)).toBeVisible();
   await expect(form.getByRole('textbox', { name: 'Reply text' })).toHaveValue('');
-  const conversation = page.getByRole('list', { name: 'Conversation' });
+  const conversation = page.getByRole('feed', { name: 'Conversation' });
   await expect(conversation.getByRole('article').filter({ hasText: text })).toHaveCount(1);
 
   const stored = (await server.messages('5')).filter((m) => m.content === text);
@@ -101,7 +101,7 @@ test('an internal note never carries CC', async ({ page, request }) => {
   await expect(form.getByRole('combobox', { name: 'Cc' })).toHaveCount(0);
   await form.getByRole('textbox', { name: 'Internal note text' }).fill(text);
   await form.getByRole('button', { name: 'Add note' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article', { name: /^Internal note/ }).filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article', { name: /^Internal note/ }).filter({ hasText: text })).toHaveCount(1);
   const stored = (await server.messages('1')).filter((m) => m.content === text);
   expect(stored).toHaveLength(1);
   expect(stored[0].is_visible_to_customer).toBe(false);
@@ -128,7 +128,7 @@ test('an invalid CC address is a red chip that blocks sending', async ({ page, r
   await cc.press('Backspace');
   await expect(bad).toHaveCount(0);
   await form.getByRole('button', { name: 'Send reply' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   const stored = (await messagesOnServer(request, '3')).filter((m) => m.content === text);
   expect(stored).toHaveLength(1);
 });
@@ -188,7 +188,7 @@ test('a 500 is explained, the message is kept, and Retry stores it exactly once'
   await page.reload();
   await expect(outgoing.getByText(text)).toBeVisible();
   await outgoing.getByRole('button', { name: 'Retry' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   await expect(outgoing.getByRole('article')).toHaveCount(0);
   expect((await server.messages('4')).filter((m) => m.content === text)).toHaveLength(1);
 });
@@ -222,7 +222,7 @@ test('a CC address the helpdesk refuses (400) becomes a red chip; without it the
 
   await bounced.getByRole('button', { name: 'Remove bounce@y.example' }).click();
   await form.getByRole('button', { name: 'Send reply' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   const stored = (await server.messages('1')).filter((m) => m.content === text);
   expect(stored).toHaveLength(1);
   expect(stored[0].external_recipient_emails).toContain('keep@x.example');
@@ -246,7 +246,7 @@ test('an expired session (401) and a refusal (403) are explained, the message ke
   await expect(outgoing.getByRole('alert')).toContainText('You are not allowed to answer this ticket');
   expect((await server.messages('5')).filter((m) => m.content === text)).toHaveLength(0);
   await outgoing.getByRole('button', { name: 'Retry' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   expect((await server.messages('5')).filter((m) => m.content === text)).toHaveLength(1);
 });
 
@@ -260,7 +260,7 @@ test('a 429 counts down from Retry-After and retries on its own, once', async ({
   await form.getByRole('button', { name: 'Send reply' }).click();
   const outgoing = page.getByRole('list', { name: 'Messages being sent' });
   await expect(outgoing.getByText(/too many requests\)\. Retrying in \d s/)).toBeVisible();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   expect((await server.messages('3')).filter((m) => m.content === text)).toHaveLength(1);
 });
 
@@ -281,7 +281,7 @@ test('a connection dropped after storing is checked, not re-posted: exactly one 
   await arm(request, { kind: 'drop_after_store', count: 10, method: 'POST', path_contains: '/messages/' });
   await arm(request, { kind: 'delay', delay_ms: 3000, count: 4, method: 'GET', path_contains: '/messages/' });
   await expect(outgoing.getByText('The connection was lost before the helpdesk answered. Checking whether it was stored…')).toBeVisible();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   await expect(outgoing.getByRole('article')).toHaveCount(0);
   expect((await server.messages('2')).filter((m) => m.content === text)).toHaveLength(1);
 });
@@ -304,7 +304,7 @@ test('someone else wrote since the draft began: the agent sees it before sending
   await expect(guard).toContainText(theirs);
   expect((await server.messages('3')).filter((m) => m.content === text)).toHaveLength(0);
   await guard.getByRole('button', { name: 'Send anyway' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   expect((await server.messages('3')).filter((m) => m.content === text)).toHaveLength(1);
 });
 
@@ -355,7 +355,7 @@ test('uploads show progress, can fail and be retried, and Send waits for them', 
   await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
   await form.getByRole('button', { name: 'Send reply' }).click();
   await expect(form.getByRole('button', { name: 'Sending when the upload finishes…' })).toBeVisible();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   const stored = (await server.messages('3')).filter((m) => m.content === text);
   expect(stored).toHaveLength(1);
   expect(stored[0].attachments.map((a: { name: string }) => a.name).sort()).toEqual(['flaky.txt', 'slow.txt']);
@@ -408,7 +408,7 @@ test('a sent message does not move the page: the agent stays where they were', a
   const before = await page.evaluate(() => window.scrollY);
   expect(before).toBeGreaterThan(0); // a long ticket opens scrolled to its newest message
   await form.getByRole('button', { name: 'Send reply' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   // The header is read again after a send; it used to vanish meanwhile and reset the scroll.
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await page.waitForTimeout(1500);

@@ -9,7 +9,7 @@ test('the ticket list opens a ticket and shows its conversation', async ({ page 
 
   await expect(page).toHaveURL(/\/tickets\/1$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText(SUBJECT);
-  const conversation = page.getByRole('list', { name: 'Conversation' });
+  const conversation = page.getByRole('feed', { name: 'Conversation' });
   await expect(conversation.getByRole('article').first()).toBeVisible();
   expect(await conversation.getByRole('article').count()).toBeGreaterThanOrEqual(4);
   // Notes are announced as notes and look different.
@@ -27,7 +27,7 @@ test('a reply is posted, shown, and still there after a reload', async ({ page, 
   await page.getByRole('textbox', { name: 'Reply text' }).fill(text);
   await page.getByRole('button', { name: 'Send reply' }).click();
 
-  const conversation = page.getByRole('list', { name: 'Conversation' });
+  const conversation = page.getByRole('feed', { name: 'Conversation' });
   await expect(conversation.getByRole('article').filter({ hasText: text })).toHaveCount(1);
   await expect(page.getByRole('textbox', { name: 'Reply text' })).toHaveValue('');
 
@@ -47,7 +47,7 @@ test('an internal note is posted as a note', async ({ page, request }) => {
   await page.getByRole('textbox', { name: 'Internal note text' }).fill(text);
   await page.getByRole('button', { name: 'Add note' }).click();
 
-  const conversation = page.getByRole('list', { name: 'Conversation' });
+  const conversation = page.getByRole('feed', { name: 'Conversation' });
   await expect(conversation.getByRole('article', { name: /^Internal note from / }).filter({ hasText: text })).toHaveCount(1);
   const stored = (await messagesOnServer(request, '1')).filter((m) => m.content === text);
   expect(stored).toHaveLength(1);
@@ -63,7 +63,7 @@ test('hostile email HTML is shown without running anything', async ({ page }) =>
   await page.goto('/');
   const spamLinks = page.getByRole('listitem').filter({ hasText: 'Spam' }).getByRole('link');
   await spamLinks.first().click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
   expect(await page.locator('.tl-msg__body script, .tl-msg__body style, .tl-msg__body [onerror]').count()).toBe(0);
   expect(await page.locator('.tl-msg__body a[href^="javascript:"]').count()).toBe(0);
   await expect(page.locator('body')).toBeVisible();

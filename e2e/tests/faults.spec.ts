@@ -49,7 +49,7 @@ function composer(page: Page) {
 }
 
 function conversation(page: Page) {
-  return page.getByRole('list', { name: 'Conversation' });
+  return page.getByRole('feed', { name: 'Conversation' });
 }
 
 function outgoing(page: Page) {

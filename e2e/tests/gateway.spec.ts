@@ -15,7 +15,7 @@ test('through the gateway an agent reads and replies, and the token never reache
   page.on('response', (r) => received.push(r.text().catch(() => '')));
   await page.goto('/');
   await page.getByRole('link', { name: /Exported CSV is missing/ }).first().click();
-  const thread = page.getByRole('list', { name: 'Conversation' });
+  const thread = page.getByRole('feed', { name: 'Conversation' });
   await expect(thread.getByRole('article').first()).toBeVisible();
   const text = `Answered through the gateway (e2e ${Date.now()})`;
   const form = page.getByRole('form', { name: 'Answer this ticket' });

@@ -14,7 +14,7 @@ test('the customer view shows only what the customer may see, and their reply is
   page.on('response', (r) => received.push(r.text().catch(() => '')));
 
   await page.goto(url);
-  const thread = page.getByRole('list', { name: 'Conversation' });
+  const thread = page.getByRole('feed', { name: 'Conversation' });
   await expect(thread.getByRole('article').first()).toBeVisible();
   // Exactly the customer-visible messages come (the thread is windowed, so the DOM holds only
   // those near the view: count what the link's own API gave the page).
@@ -52,12 +52,12 @@ test('an expired or altered link gets a clear page and no conversation', async (
   const expired = await (await request.get('/__test/portal-link/2?ttl=-1')).json();
   await page.goto(expired.url);
   await expect(page.getByRole('alert')).toContainText('This link has expired');
-  await expect(page.getByRole('list', { name: 'Conversation' })).toHaveCount(0);
+  await expect(page.getByRole('feed', { name: 'Conversation' })).toHaveCount(0);
 
   const valid = await (await request.get('/__test/portal-link/2')).json();
   const altered = valid.url.replace(/^\/portal\/v1\.(\d+)\.2\./, '/portal/v1.$1.3.');
   expect(altered).not.toBe(valid.url);
   await page.goto(altered);
   await expect(page.getByRole('alert')).toContainText('This link is not valid');
-  await expect(page.getByRole('list', { name: 'Conversation' })).toHaveCount(0);
+  await expect(page.getByRole('feed', { name: 'Conversation' })).toHaveCount(0);
 });

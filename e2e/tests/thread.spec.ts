@@ -30,7 +30,7 @@ test('a long thread opens on its newest messages and loads older ones without ju
   expect(aboveHead).toContain(`[run ${run}]`);
 
   await page.goto('/tickets/7');
-  const thread = page.getByRole('list', { name: 'Conversation' });
+  const thread = page.getByRole('feed', { name: 'Conversation' });
   const newest = thread.getByRole('article').filter({ hasText: `Bulk message 120 [run ${run}]` });
   await expect(newest).toBeInViewport();
   // Only the newest pages are loaded: the demo's first message is not in the page yet.
@@ -64,7 +64,7 @@ test('a long thread opens on its newest messages and loads older ones without ju
 
 test('a new message appears on its own, announced rather than scrolled to', async ({ page, request }) => {
   await page.goto('/tickets/2'); // taller than the viewport
-  const thread = page.getByRole('list', { name: 'Conversation' });
+  const thread = page.getByRole('feed', { name: 'Conversation' });
   // It opens on its newest message, beside the composer.
   await expect(thread.getByRole('article').last()).toBeInViewport();
   expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);

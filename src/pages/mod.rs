@@ -1,5 +1,6 @@
 //! Routed pages: the ticket list and the agent's ticket view.
 
+mod shortcuts;
 mod ticket_list;
 mod ticket_page;
 

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use threadline_core::model::{Message, Ticket};
 use threadline_core::ApiError;
 
+use super::shortcuts::{self, ShortcutHelp};
 use crate::api::Client;
 use crate::components::common::{ErrorNotice, ScrollArea};
 use crate::components::composer::{drive_outbox, Composer, OutboxState, OutgoingList};
@@ -289,9 +290,33 @@ fn TicketView(ticket_id: String) -> impl IntoView {
         }
     });
 
+    let root = NodeRef::<leptos::html::Main>::new();
+    let help = NodeRef::<leptos::html::Dialog>::new();
+    shortcuts::listen_on_page(root, help, area);
     view! {
-        <main class="tl-page">
-            {show_nav.then(|| view! { <nav class="tl-nav"><A href="/">"← All tickets"</A></nav> })}
+        <main
+            class="tl-page"
+            node_ref=root
+            on:keydown=move |ev| {
+                if !area.is_page() {
+                    shortcuts::on_key(&ev, root, help);
+                }
+            }
+        >
+            <nav class="tl-nav" aria-label="Ticket">
+                {show_nav.then(|| view! { <A href="/">"← All tickets"</A> })}
+                <button
+                    type="button"
+                    class="tl-link-button tl-nav__help"
+                    aria-keyshortcuts="Shift+?"
+                    on:click=move |_| {
+                        if let Some(d) = help.get_untracked() {
+                            let _ = d.show_modal();
+                        }
+                    }
+                >"Keyboard shortcuts"</button>
+            </nav>
+            <ShortcutHelp dialog=help/>
             {move || match ticket.get() {
                 None => view! { <p class="tl-loading" role="status">"Loading ticket…"</p> }.into_any(),
                 Some(Ok(t)) => view! { <TicketHeader ticket=t/> }.into_any(),
@@ -459,9 +484,9 @@ pub fn reveal_message(id: String) {
     spawn_local(async move { reveal(area, &id).await });
 }
 
-/// The list item of message `id`, if it is in the DOM.
+/// The article of message `id`, if it is in the DOM.
 fn message_element(area: ScrollArea, id: &str) -> Option<web_sys::Element> {
-    area.find_all(".tl-thread > li[data-message-id]")
+    area.find_all(".tl-thread > article[data-message-id]")
         .into_iter()
         .find(|e| e.get_attribute("data-message-id").is_some_and(|v| v == id))
 }

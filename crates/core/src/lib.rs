@@ -7,6 +7,7 @@
 //! - [`draft`]: drafts, their save rule across tabs, and the stale-reply guard.
 //! - [`outbox`]: messages on their way, sent exactly once.
 //! - [`recipients`]: CC chips: parsing, merging, the snapshot and the omit-or-send rule.
+//! - [`shortcuts`]: keyboard shortcuts, and when keys are left alone.
 //! - [`email`]: address validation shared by the composer and the server.
 //! - [`error`]: the typed API error every dialect produces.
 //! - [`fold`]: where quoted history starts, folded only when it repeats the thread.
@@ -27,6 +28,7 @@ mod linkify;
 pub mod model;
 pub mod outbox;
 pub mod recipients;
+pub mod shortcuts;
 pub mod time;
 pub mod virtual_list;
 

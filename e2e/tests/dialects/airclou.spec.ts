@@ -30,7 +30,7 @@ async function airclou(request: APIRequestContext) {
 
 async function openTicket(page: Page, id: string) {
   await page.goto(`/tickets/${id}`);
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
   return page.getByRole('form', { name: 'Answer this ticket' });
 }
 
@@ -54,7 +54,7 @@ test('Airclou: an emailed response with a named CC and a file, resolved at high 
   await form.locator('input[type=file]').setInputFiles([{ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('paid') }]);
   await expect(form.getByRole('list', { name: 'Files to send' }).getByRole('button', { name: /^Remove / })).toHaveCount(1);
   await form.getByRole('button', { name: 'Send and close as resolved' }).click();
-  const conversation = page.getByRole('list', { name: 'Conversation' });
+  const conversation = page.getByRole('feed', { name: 'Conversation' });
   await expect(conversation.getByRole('article').filter({ hasText: text })).toHaveCount(1);
 
   const stored = (await api.messages('tkt_2')).filter((m) => m.content.includes(text));
@@ -78,7 +78,7 @@ test('Airclou: a response that is not emailed, and a note, copy no one', async (
   await expect(form.getByRole('combobox', { name: 'Cc', exact: true })).toHaveCount(0);
   await form.getByRole('textbox', { name: 'Reply text' }).fill(quiet);
   await form.getByRole('button', { name: 'Send reply' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: quiet })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: quiet })).toHaveCount(1);
   const response = (await api.messages('tkt_3')).filter((m) => m.content.includes(quiet));
   expect(response).toHaveLength(1);
   expect(response[0]).toMatchObject({ type: 'response', sendEmail: false });
@@ -86,7 +86,7 @@ test('Airclou: a response that is not emailed, and a note, copy no one', async (
   await expect(form.getByRole('checkbox', { name: 'Send as email' })).toHaveCount(0);
   await form.getByRole('textbox', { name: 'Internal note text' }).fill(note);
   await form.getByRole('button', { name: 'Add note' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article', { name: /^Internal note/ }).filter({ hasText: note })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article', { name: /^Internal note/ }).filter({ hasText: note })).toHaveCount(1);
   const stored = (await api.messages('tkt_3')).filter((m) => m.content.includes(note));
   expect(stored).toHaveLength(1);
   expect(stored[0]).toMatchObject({ type: 'note', ccs: [], sendEmail: null });

@@ -25,7 +25,7 @@ test('InboxOps: the composer offers notes only, says why, and a note is stored o
   const api = await inboxops(request);
   const text = `Escalated to tier 2 (e2e inboxops ${Date.now()})`;
   await page.goto('/tickets/1');
-  const conversation = page.getByRole('list', { name: 'Conversation' });
+  const conversation = page.getByRole('feed', { name: 'Conversation' });
   await expect(conversation.getByRole('article').first()).toBeVisible();
   const form = page.getByRole('form', { name: 'Answer this ticket' });
   await expect(form.getByRole('radio', { name: /Internal note/ })).toBeChecked();
@@ -45,7 +45,7 @@ test('InboxOps: a read-only key is explained in plain words and the note is kept
   const api = await inboxops(request);
   const text = `Written with a read-only key (e2e inboxops ${Date.now()})`;
   await page.goto('/tickets/2');
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
   // What InboxOps answers a read-only key on POST (problem+json, code insufficient_scope).
   const problem = {
     type: 'https://docs.inboxops.app/problems/insufficient_scope',
@@ -61,6 +61,6 @@ test('InboxOps: a read-only key is explained in plain words and the note is kept
   await expect(outgoing.getByText(text)).toBeVisible();
   expect((await api.notes('2')).filter((n) => n.body_text === text)).toHaveLength(0);
   await outgoing.getByRole('button', { name: 'Retry' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   expect((await api.notes('2')).filter((n) => n.body_text === text)).toHaveLength(1);
 });

@@ -21,7 +21,7 @@ async function requestor(request: APIRequestContext) {
 
 async function openTicket(page: Page, id: string) {
   await page.goto(`/tickets/${id}`);
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
   return page.getByRole('form', { name: 'Answer this ticket' });
 }
 
@@ -43,7 +43,7 @@ test('Requestor: an emailed reply goes from the chosen mailbox with CC and BCC, 
   await expect(form.getByLabel('Next action')).toHaveCount(0);
   await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
   await form.getByRole('button', { name: 'Send reply' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   const stored = (await api.messages('1')).filter((m) => m.Message.includes(text));
   expect(stored).toHaveLength(1);
   expect(stored[0]).toMatchObject({ Html: true, IsPrivate: false, IsEmail: true, EmailFrom: api.config.outbound_mailboxes[1] });
@@ -62,7 +62,7 @@ test('Requestor: a comment that is not emailed, and a private message', async ({
   await expect(form.getByLabel('From')).toHaveCount(0);
   await form.getByRole('textbox', { name: 'Reply text' }).fill(comment);
   await form.getByRole('button', { name: 'Send reply' }).click();
-  const conversation = page.getByRole('list', { name: 'Conversation' });
+  const conversation = page.getByRole('feed', { name: 'Conversation' });
   await expect(conversation.getByRole('article').filter({ hasText: comment })).toHaveCount(1);
   await form.getByRole('radio', { name: /Internal note/ }).check();
   await form.getByRole('textbox', { name: 'Internal note text' }).fill(note);
@@ -92,7 +92,7 @@ test('Requestor: its 400 message reaches the agent and the reply is kept', async
   await expect(outgoing.getByText(text)).toBeVisible();
   expect((await api.messages('3')).filter((m) => m.Message.includes(text))).toHaveLength(0);
   await outgoing.getByRole('button', { name: 'Retry' }).click();
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   expect((await api.messages('3')).filter((m) => m.Message.includes(text))).toHaveLength(1);
 });
 
@@ -106,5 +106,5 @@ test('Requestor: with no ticket list, a ticket opens by its reference', async ({
   await field.fill('REQ-001002');
   await form.getByRole('button', { name: 'Open ticket' }).click();
   await expect(page).toHaveURL(/\/tickets\/REQ-001002$/);
-  await expect(page.getByRole('list', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
 });

@@ -47,6 +47,11 @@ impl ScrollArea {
         use_context::<ScrollArea>().unwrap_or_else(ScrollArea::page)
     }
 
+    /// Whether this is the page itself (not a box of an embedding page).
+    pub fn is_page(&self) -> bool {
+        self.element.is_none()
+    }
+
     /// Says the viewport moved.
     pub fn bump(&self) {
         self.ticks.try_update(|t| *t = t.wrapping_add(1));

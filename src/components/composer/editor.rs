@@ -62,12 +62,14 @@ pub fn MarkdownEditor(
                         <button
                             type="button"
                             class=format!("tl-editor__tool tl-editor__tool--{}", f.label().to_lowercase().replace(' ', "-"))
-                            aria-label=f.label()
                             title=title
                             disabled=move || preview.get()
                             on:click=move |_| format(f)
                         >
-                            {tool_glyph(f)}
+                            // Named by its words, not an aria-label: the glyph ("1.") is not
+                            // part of the name, so the name must not claim to be the label.
+                            <span aria-hidden="true">{tool_glyph(f)}</span>
+                            <span class="tl-visually-hidden">{f.label()}</span>
                         </button>
                     }
                 }).collect_view()}

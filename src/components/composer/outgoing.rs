@@ -222,20 +222,29 @@ pub fn OutgoingList(state: OutboxState) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    // Sent messages are in the thread now; forget them.
+    // Sent messages are in the thread now; forget them, and say so (their own status line
+    // leaves the page with them, before a screen reader could read it).
+    let announcement = RwSignal::new(String::new());
     Effect::new(move |_| {
-        let sent: Vec<String> = state.items.with(|items| {
+        let sent: Vec<(String, Visibility)> = state.items.with(|items| {
             items
                 .iter()
                 .filter(|o| o.is_sent())
-                .map(|o| o.local_id.clone())
+                .map(|o| (o.local_id.clone(), o.message.visibility))
                 .collect()
         });
-        for id in sent {
+        if let Some((_, visibility)) = sent.last() {
+            announcement.set(match visibility {
+                Visibility::Note => "Internal note added.".to_owned(),
+                Visibility::Reply => "Reply sent.".to_owned(),
+            });
+        }
+        for (id, _) in sent {
             state.forget(&id);
         }
     });
     view! {
+        <p class="tl-visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
         <ol class="tl-outgoing" aria-label="Messages being sent">
             <For each=pending key=|o| (o.local_id.clone(), format!("{:?}", o.state)) let:item>
                 <OutgoingItem item=item state=state/>

@@ -16,6 +16,11 @@ pub fn MessageItem(
     /// Where its quoted history starts, if it should fold.
     #[prop(optional_no_strip)]
     quote: Option<QuoteSplit>,
+    /// Its place in the whole thread, from 1.
+    position: usize,
+    /// How many messages the thread has.
+    #[prop(into)]
+    set_size: Signal<usize>,
 ) -> impl IntoView {
     let author = message.author.clone().unwrap_or_default();
     let name = match message.role {
@@ -38,8 +43,14 @@ pub fn MessageItem(
     let cc = (!message.cc.is_empty()).then(|| format!("Cc: {}", message.cc.join(", ")));
     let attachments = message.attachments.clone();
     view! {
-        <li class=class data-message-id=message.id.clone()>
-            <article aria-label=label>
+        <article
+            class=class
+            data-message-id=message.id.clone()
+            aria-label=label
+            aria-posinset=position
+            aria-setsize=move || set_size.get()
+            tabindex="0"
+        >
                 <header class="tl-msg__header">
                     <span class="tl-avatar" aria-hidden="true">{author.initials()}</span>
                     <span class="tl-msg__author">{name}</span>
@@ -62,7 +73,6 @@ pub fn MessageItem(
                 }).collect_view()}
                 <MessageBody message=message.clone() quote=quote/>
                 {(!attachments.is_empty()).then(|| view! { <AttachmentList attachments=attachments/> })}
-            </article>
-        </li>
+        </article>
     }
 }

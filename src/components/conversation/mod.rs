@@ -9,5 +9,5 @@ mod ticket_header;
 pub use attachments::AttachmentList;
 pub use body::{BodyCache, MessageBody};
 pub use message::MessageItem;
-pub use thread::Thread;
+pub use thread::{neighbour_article, Thread};
 pub use ticket_header::TicketHeader;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use leptos::html::Ol;
+use leptos::html::Div;
 use leptos::prelude::*;
 use threadline_core::fold::{quote_split, QuoteSplit};
 use threadline_core::model::Message;
@@ -32,7 +32,7 @@ pub fn Thread(
     provide_context(BodyCache::new());
     let area = ScrollArea::current();
     let items = Memo::new(move |_| messages.with(|all| with_quote_splits(all)));
-    let list = NodeRef::<Ol>::new();
+    let list = NodeRef::<Div>::new();
     let heights = RwSignal::new(HashMap::<String, f64>::new());
     // (how far the viewport's top is below the list's top, viewport height)
     let view_box = RwSignal::new((0.0_f64, 800.0_f64));
@@ -51,7 +51,13 @@ pub fn Thread(
         let r = range.get();
         items.with(|all| {
             all.get(r.start..r.end)
-                .map(<[_]>::to_vec)
+                .map(|window| {
+                    window
+                        .iter()
+                        .cloned()
+                        .zip(r.start + 1..)
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         })
     });
@@ -132,17 +138,26 @@ pub fn Thread(
     });
 
     view! {
-        <ol
+        // The WAI-ARIA feed pattern: articles that say where they are in the whole thread
+        // (only a window of them is in the DOM), Page Down / Page Up between them.
+        <div
             node_ref=list
+            role="feed"
             class="tl-thread"
             aria-label="Conversation"
+            on:keydown=move_between_articles
             style:padding-top=move || format!("{}px", range.get().pad_top)
             style:padding-bottom=move || format!("{}px", range.get().pad_bottom)
         >
-            <For each=move || visible.get() key=|(m, _)| m.id.clone() let:item>
-                <MessageItem message=item.0 quote=item.1/>
+            <For each=move || visible.get() key=|((m, _), _)| m.id.clone() let:item>
+                <MessageItem
+                    message=item.0.0
+                    quote=item.0.1
+                    position=item.1
+                    set_size=Signal::derive(move || items.with(Vec::len))
+                />
             </For>
-        </ol>
+        </div>
     }
 }
 
@@ -169,27 +184,27 @@ fn height_before(
 /// Records the heights of the rendered messages. When a message above the viewport turns out
 /// taller or shorter than assumed, scrolls by the difference so the view does not jump.
 fn measure(
-    list: &web_sys::HtmlOListElement,
+    list: &web_sys::HtmlDivElement,
     heights: RwSignal<HashMap<String, f64>>,
     area: ScrollArea,
 ) {
     let viewport_top = area.viewport_top();
-    let Ok(items) = list.query_selector_all(":scope > li[data-message-id]") else {
+    let Ok(items) = list.query_selector_all(":scope > article[data-message-id]") else {
         return;
     };
     let mut changes = Vec::new();
     let mut shift_above = 0.0;
     for i in 0..items.length() {
-        let Some(li) = items
+        let Some(article) = items
             .item(i)
             .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
         else {
             continue;
         };
-        let Some(id) = li.get_attribute("data-message-id") else {
+        let Some(id) = article.get_attribute("data-message-id") else {
             continue;
         };
-        let rect = li.get_bounding_client_rect();
+        let rect = article.get_bounding_client_rect();
         let height = rect.height() + GAP;
         let known = heights.with_untracked(|h| h.get(&id).copied());
         if known.is_none_or(|k| (k - height).abs() > 1.0) {
@@ -222,4 +237,38 @@ fn with_quote_splits(all: &[Message]) -> Vec<(Message, Option<QuoteSplit>)> {
             )
         })
         .collect()
+}
+
+/// The feed pattern's keys: Page Down / Page Up move focus from a message (or anything in it)
+/// to the next / previous one; at either end the key scrolls as usual.
+fn move_between_articles(ev: leptos::ev::KeyboardEvent) {
+    let forward = match ev.key().as_str() {
+        "PageDown" => true,
+        "PageUp" => false,
+        _ => return,
+    };
+    let Some(current) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("article[data-message-id]").ok().flatten())
+    else {
+        return;
+    };
+    if let Some(next) = neighbour_article(&current, forward) {
+        ev.prevent_default();
+        let _ = next.focus();
+    }
+}
+
+/// The message after (or before) `article` in the feed, if it is rendered.
+pub fn neighbour_article(
+    article: &web_sys::Element,
+    forward: bool,
+) -> Option<web_sys::HtmlElement> {
+    let sibling = if forward {
+        article.next_element_sibling()
+    } else {
+        article.previous_element_sibling()
+    }?;
+    sibling.dyn_into::<web_sys::HtmlElement>().ok()
 }

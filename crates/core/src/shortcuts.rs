@@ -1,0 +1,153 @@
+//! The conversation's keyboard shortcuts: which key press means what, and when a key is left
+//! alone (always while the agent types: a shortcut must never eat a letter).
+
+/// What a shortcut does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortcut {
+    /// Focus the next message.
+    NextMessage,
+    /// Focus the previous message.
+    PreviousMessage,
+    /// Jump to the composer, in reply mode.
+    Reply,
+    /// Jump to the composer, in internal-note mode.
+    Note,
+    /// Show the blocked images of the focused message (else the first one on screen).
+    ShowImages,
+    /// Open the list of shortcuts.
+    Help,
+}
+
+/// A key press as the browser reports it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyPress<'k> {
+    /// `KeyboardEvent.key`.
+    pub key: &'k str,
+    pub ctrl: bool,
+    pub alt: bool,
+    pub meta: bool,
+    /// The focus is in a text field, a select or editable content.
+    pub typing: bool,
+    /// The key is one of an input method's composition (`isComposing`).
+    pub composing: bool,
+}
+
+/// The shortcut a key press asks for, if any. Single keys without Ctrl, Alt or Meta, and never
+/// while typing or composing; Shift is allowed (it is how `?` is typed).
+pub fn shortcut_for(press: KeyPress<'_>) -> Option<Shortcut> {
+    if press.typing || press.composing || press.ctrl || press.alt || press.meta {
+        return None;
+    }
+    Some(match press.key {
+        "j" => Shortcut::NextMessage,
+        "k" => Shortcut::PreviousMessage,
+        "r" => Shortcut::Reply,
+        "n" => Shortcut::Note,
+        "i" => Shortcut::ShowImages,
+        "?" => Shortcut::Help,
+        _ => return None,
+    })
+}
+
+/// Every shortcut the help overlay lists, with its keys as `aria-keyshortcuts` spells them.
+/// Those not in [`shortcut_for`] are handled where they act (the composer, the feed).
+pub const DOCUMENTED: &[(&str, Topic)] = &[
+    ("J", Topic::NextMessage),
+    ("K", Topic::PreviousMessage),
+    ("PageDown", Topic::NextMessageInFeed),
+    ("PageUp", Topic::PreviousMessageInFeed),
+    ("R", Topic::Reply),
+    ("N", Topic::Note),
+    ("Control+Enter", Topic::Send),
+    ("Control+Alt+N", Topic::SwitchMode),
+    ("I", Topic::ShowImages),
+    ("Shift+?", Topic::Help),
+    ("Escape", Topic::Close),
+];
+
+/// What one documented shortcut does (the app words it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    NextMessage,
+    PreviousMessage,
+    NextMessageInFeed,
+    PreviousMessageInFeed,
+    Reply,
+    Note,
+    Send,
+    SwitchMode,
+    ShowImages,
+    Help,
+    Close,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(key: &str) -> KeyPress<'_> {
+        KeyPress {
+            key,
+            ..KeyPress::default()
+        }
+    }
+
+    #[test]
+    fn single_keys_map_to_their_shortcuts() {
+        assert_eq!(shortcut_for(key("j")), Some(Shortcut::NextMessage));
+        assert_eq!(shortcut_for(key("k")), Some(Shortcut::PreviousMessage));
+        assert_eq!(shortcut_for(key("r")), Some(Shortcut::Reply));
+        assert_eq!(shortcut_for(key("n")), Some(Shortcut::Note));
+        assert_eq!(shortcut_for(key("i")), Some(Shortcut::ShowImages));
+        assert_eq!(shortcut_for(key("?")), Some(Shortcut::Help));
+        assert_eq!(shortcut_for(key("x")), None);
+        assert_eq!(shortcut_for(key("J")), None, "Shift+J is not J");
+    }
+
+    #[test]
+    fn nothing_is_taken_while_typing_composing_or_with_a_modifier() {
+        for k in ["j", "k", "r", "n", "i", "?"] {
+            let typing = KeyPress {
+                typing: true,
+                ..key(k)
+            };
+            let composing = KeyPress {
+                composing: true,
+                ..key(k)
+            };
+            let ctrl = KeyPress {
+                ctrl: true,
+                ..key(k)
+            };
+            let alt = KeyPress {
+                alt: true,
+                ..key(k)
+            };
+            let meta = KeyPress {
+                meta: true,
+                ..key(k)
+            };
+            for press in [typing, composing, ctrl, alt, meta] {
+                assert_eq!(shortcut_for(press), None, "{press:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_single_key_shortcut_is_documented() {
+        for (k, topic) in [
+            ("j", Topic::NextMessage),
+            ("k", Topic::PreviousMessage),
+            ("r", Topic::Reply),
+            ("n", Topic::Note),
+            ("i", Topic::ShowImages),
+        ] {
+            assert!(shortcut_for(key(k)).is_some());
+            let documented = DOCUMENTED.iter().find(|(_, t)| *t == topic);
+            assert_eq!(
+                documented.map(|(keys, _)| keys.to_lowercase()),
+                Some(k.to_owned())
+            );
+        }
+    }
+}

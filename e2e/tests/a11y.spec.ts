@@ -1,0 +1,138 @@
+// Accessibility: axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) on every view and state,
+// each reached the way a user reaches it; a state that fails names itself and its violations.
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from './fixtures';
+import type { APIRequestContext, Page } from '@playwright/test';
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/** Runs axe on the whole page (or `include`) and fails with a readable list of violations. */
+async function noViolations(page: Page, state: string, include?: string) {
+  let builder = new AxeBuilder({ page }).withTags(TAGS);
+  if (include) builder = builder.include(include);
+  const { violations } = await builder.analyze();
+  const readable = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n` +
+    v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`).join('\n'));
+  expect(readable, `axe violations in state "${state}"`).toEqual([]);
+}
+
+async function openTicket(page: Page, id: string) {
+  await page.goto(`/tickets/${id}`);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+}
+
+function composer(page: Page) {
+  return page.getByRole('form', { name: 'Answer this ticket' });
+}
+
+async function arm(request: APIRequestContext, fault: Record<string, unknown>) {
+  const r = await request.post('/__test/faults', { data: fault });
+  expect(r.status(), await r.text()).toBe(201);
+}
+
+test.afterEach(async ({ request }) => {
+  await request.delete('/__test/faults');
+});
+
+test('the ticket list', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('link').first()).toBeVisible();
+  await noViolations(page, 'ticket list');
+});
+
+test('a thread with the composer in reply mode, then note mode', async ({ page }) => {
+  await openTicket(page, '1');
+  await noViolations(page, 'thread, reply mode');
+  await composer(page).getByRole('radio', { name: /Internal note/ }).check();
+  await expect(composer(page).getByRole('textbox', { name: 'Internal note text' })).toBeVisible();
+  await noViolations(page, 'thread, note mode');
+});
+
+test('the composer with chips, an invalid chip, open suggestions and errors', async ({ page }) => {
+  await openTicket(page, '3');
+  const form = composer(page);
+  const cc = form.getByRole('combobox', { name: 'Cc' });
+  await cc.fill('good@x.example');
+  await cc.press('Enter');
+  await cc.fill('not-an-address');
+  await cc.press('Tab');
+  await expect(form.getByRole('listitem').filter({ hasText: 'not-an-address' })).toBeVisible();
+  await noViolations(page, 'composer with a valid and an invalid CC chip');
+  // The suggestions list open (people seen on the ticket).
+  await cc.fill('a');
+  await expect(form.getByRole('listbox', { name: 'Suggestions' })).toBeVisible();
+  await cc.press('ArrowDown');
+  await noViolations(page, 'CC suggestions open, one active');
+  await cc.press('Escape');
+  await cc.fill('');
+  // Sending with the invalid chip: field errors.
+  await form.getByRole('textbox', { name: 'Reply text' }).fill('Hello');
+  await form.getByRole('button', { name: 'Send reply' }).click();
+  await expect(form.getByRole('alert').first()).toBeVisible();
+  await noViolations(page, 'composer with errors');
+});
+
+test('an upload in progress and a failed upload', async ({ page, request }) => {
+  await openTicket(page, '4');
+  const form = composer(page);
+  const files = form.getByRole('list', { name: 'Files to send' });
+  await arm(request, { kind: 'delay', delay_ms: 4000, method: 'POST', path_contains: '/attachments/' });
+  await form.locator('input[type=file]').setInputFiles([{ name: 'slow.txt', mimeType: 'text/plain', buffer: Buffer.from('x'.repeat(20000)) }]);
+  await expect(files.getByRole('progressbar', { name: 'Uploading slow.txt' })).toBeVisible();
+  await noViolations(page, 'upload in progress');
+  await request.delete('/__test/faults');
+  await arm(request, { kind: 'status', status: 500, method: 'POST', path_contains: '/attachments/' });
+  await form.locator('input[type=file]').setInputFiles([{ name: 'flaky.txt', mimeType: 'text/plain', buffer: Buffer.from('y') }]);
+  await expect(files.getByRole('alert')).toBeVisible();
+  await noViolations(page, 'upload failed');
+});
+
+test('a thread that cannot load', async ({ page, request }) => {
+  await arm(request, { kind: 'status', status: 503, method: 'GET', path_contains: '/messages/', count: 100 });
+  await page.goto('/tickets/2');
+  await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+  await noViolations(page, 'thread failed to load');
+});
+
+test('the customer view', async ({ page, request }) => {
+  const { url } = await (await request.get('/__test/portal-link/2')).json();
+  await page.goto(url);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  await noViolations(page, 'customer view');
+});
+
+test('embedded conversations in an admin portal, and a framed read-only one', async ({ page }) => {
+  await page.goto('/examples/admin-portal.html');
+  await expect(page.getByRole('region', { name: 'Ticket 3' }).getByRole('article').last()).toBeVisible();
+  await noViolations(page, 'embedded element');
+  await page.goto('/embed/3?mode=readonly');
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').last()).toBeVisible();
+  await noViolations(page, 'framed read-only conversation');
+});
+
+test('the keyboard shortcuts overlay', async ({ page }) => {
+  await openTicket(page, '1');
+  await page.keyboard.press('Shift+?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await noViolations(page, 'shortcuts overlay open');
+});
+
+test('360 px wide (as 200% zoom on a small laptop): nothing scrolls sideways', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const path of ['/', '/tickets/1']) {
+    await page.goto(path);
+    await expect(page.getByRole('link').or(page.getByRole('article')).first()).toBeVisible();
+    if (path !== '/') await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${path} scrolls sideways by ${overflow}px at 360 px`).toBeLessThanOrEqual(0);
+    await noViolations(page, `${path} at 360 px`);
+  }
+});
+
+test('dark colour scheme, reduced motion and forced colours', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+  await openTicket(page, '1');
+  await noViolations(page, 'thread in the dark scheme');
+  await page.emulateMedia({ colorScheme: 'light', forcedColors: 'active' });
+  await noViolations(page, 'thread with forced colours');
+});

@@ -1,0 +1,111 @@
+// Keyboard only: a whole reply (CC, next action, attachment) without the mouse, the shortcuts
+// and their help overlay, the feed's keys, and shortcuts that leave typing alone.
+import { test, expect, messagesOnServer } from './fixtures';
+import type { Locator, Page } from '@playwright/test';
+
+/** Presses Tab (or Shift+Tab) until `target` has the focus; fails after `max` presses. */
+async function tabTo(page: Page, target: Locator, { back = false, max = 30 } = {}) {
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((e) => e === document.activeElement)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  await expect(target, 'reachable by Tab').toBeFocused();
+}
+
+async function openTicket(page: Page, id: string) {
+  await page.goto(`/tickets/${id}`);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+}
+
+test('a reply with CC, next action and an attachment, by keyboard alone', async ({ page, request }) => {
+  const text = `Keyboard-only reply (e2e ${Date.now()})`;
+  await openTicket(page, '6');
+  const form = page.getByRole('form', { name: 'Answer this ticket' });
+  // "r" jumps to the composer's text, in reply mode.
+  await page.keyboard.press('r');
+  const reply = form.getByRole('textbox', { name: 'Reply text' });
+  await expect(reply).toBeFocused();
+  await page.keyboard.type(text);
+  // Back to CC: type an address, Enter makes it a chip.
+  const cc = form.getByRole('combobox', { name: 'Cc' });
+  await tabTo(page, cc, { back: true });
+  await page.keyboard.type('kim@x-corp.example');
+  await page.keyboard.press('Enter');
+  await expect(form.getByRole('list', { name: 'Cc recipients' }).getByRole('listitem')).toHaveCount(1);
+  // The file picker opens from the keyboard.
+  const attach = form.getByLabel('Attach files');
+  await tabTo(page, attach);
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Enter');
+  await (await chooser).setFiles([{ name: 'keys.txt', mimeType: 'text/plain', buffer: Buffer.from('typed, not clicked') }]);
+  await expect(form.getByRole('list', { name: 'Files to send' }).getByRole('button', { name: 'Remove keys.txt' })).toBeVisible();
+  // The next action by arrow keys on the focused picker.
+  const next = form.getByRole('combobox', { name: 'Next action' });
+  await tabTo(page, next);
+  const before = await next.inputValue();
+  await page.keyboard.press('ArrowDown');
+  await expect(next).not.toHaveValue(before);
+  const chosen = await next.evaluate((s: HTMLSelectElement) => s.selectedOptions[0].textContent);
+  // Send with Ctrl+Enter from the text.
+  await tabTo(page, reply, { back: true });
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  // The send result is announced politely.
+  await expect(page.getByRole('status').filter({ hasText: 'Reply sent.' })).toBeAttached();
+  const stored = (await messagesOnServer(request, '6')).filter((m) => m.content === text) as Array<Record<string, any>>;
+  expect(stored).toHaveLength(1);
+  expect(stored[0].external_recipient_emails).toEqual(['kim@x-corp.example']);
+  expect(stored[0].attachments.map((a: { name: string }) => a.name)).toEqual(['keys.txt']);
+  expect(stored[0].next_action).not.toBe('none');
+  expect(chosen).toBeTruthy();
+});
+
+test('shortcuts move between messages, switch to a note, and never take keys from a field', async ({ page }) => {
+  await openTicket(page, '7');
+  const feed = page.getByRole('feed', { name: 'Conversation' });
+  const focused = feed.locator('article:focus');
+  const position = async () => Number(await focused.getAttribute('aria-posinset'));
+  // "j" with no message focused: the first one on screen (the thread opens at its newest).
+  await page.keyboard.press('j');
+  await expect(focused).toHaveCount(1);
+  const start = await position();
+  expect(Number(await focused.getAttribute('aria-setsize'))).toBeGreaterThan(1);
+  await page.keyboard.press('k');
+  await expect(focused).toHaveAttribute('aria-posinset', String(start - 1));
+  await page.keyboard.press('j');
+  await expect(focused).toHaveAttribute('aria-posinset', String(start));
+  // The feed pattern's own keys.
+  await page.keyboard.press('PageUp');
+  await expect(focused).toHaveAttribute('aria-posinset', String(start - 1));
+  await page.keyboard.press('PageDown');
+  await expect(focused).toHaveAttribute('aria-posinset', String(start));
+  // "n": an internal note; typing "j", "k", "r", "?" there writes them.
+  await page.keyboard.press('n');
+  const form = page.getByRole('form', { name: 'Answer this ticket' });
+  const note = form.getByRole('textbox', { name: 'Internal note text' });
+  await expect(note).toBeFocused();
+  await page.keyboard.type('jkr?in');
+  await expect(note).toHaveValue('jkr?in');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toHaveCount(0);
+});
+
+test('"?" opens the shortcut list, Escape closes it and the focus goes back', async ({ page }) => {
+  await openTicket(page, '1');
+  await page.keyboard.press('j');
+  const first = page.getByRole('feed', { name: 'Conversation' }).locator('article:focus');
+  await expect(first).toHaveCount(1);
+  const at = await first.getAttribute('aria-posinset');
+  await page.keyboard.press('Shift+?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help.getByRole('row')).toHaveCount(12);
+  await expect(help.getByRole('row', { name: /Ctrl \+ Enter/ })).toContainText('Send');
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+  await expect(first).toHaveAttribute('aria-posinset', at!);
+  // The button opens it too.
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).press('Enter');
+  await expect(help).toBeVisible();
+  await help.getByRole('button', { name: 'Close' }).press('Enter');
+  await expect(page.getByRole('button', { name: 'Keyboard shortcuts' })).toBeFocused();
+});

@@ -1,0 +1,197 @@
+//! Keyboard shortcuts of one conversation (which key means what is core's
+//! `threadline_core::shortcuts`), and the `?` help overlay that lists them.
+
+use leptos::html::{Dialog, Main};
+use leptos::prelude::*;
+use threadline_core::shortcuts::{shortcut_for, KeyPress, Shortcut, Topic, DOCUMENTED};
+use wasm_bindgen::JsCast;
+
+use crate::components::common::ScrollArea;
+use crate::components::conversation::neighbour_article;
+
+/// Listens for shortcuts on the whole window while the conversation is the page; an embedded
+/// one (an embedding page may hold several) hears only keys pressed inside it, through
+/// [`on_key`] on its root element.
+pub fn listen_on_page(root: NodeRef<Main>, help: NodeRef<Dialog>, area: ScrollArea) {
+    if area.is_page() {
+        let listener =
+            window_event_listener(leptos::ev::keydown, move |ev| on_key(&ev, root, help));
+        on_cleanup(move || listener.remove());
+    }
+}
+
+/// Acts on a key press meant for the conversation in `root`.
+pub fn on_key(ev: &web_sys::KeyboardEvent, root: NodeRef<Main>, help: NodeRef<Dialog>) {
+    if ev.default_prevented() {
+        return;
+    }
+    let target = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let press = KeyPress {
+        key: &ev.key(),
+        ctrl: ev.ctrl_key(),
+        alt: ev.alt_key(),
+        meta: ev.meta_key(),
+        typing: target.as_ref().is_some_and(is_typing_target),
+        composing: ev.is_composing(),
+    };
+    let (Some(shortcut), Some(main)) = (shortcut_for(press), root.get_untracked()) else {
+        return;
+    };
+    // The help dialog is modal: behind it, only `?` (which it ignores) would reach here.
+    if help.get_untracked().is_some_and(|d| d.open()) {
+        return;
+    }
+    let done = match shortcut {
+        Shortcut::NextMessage => step_message(&main, target.as_ref(), true),
+        Shortcut::PreviousMessage => step_message(&main, target.as_ref(), false),
+        Shortcut::Reply => to_composer(&main, 0),
+        Shortcut::Note => to_composer(&main, 1),
+        Shortcut::ShowImages => show_images(&main, target.as_ref()),
+        Shortcut::Help => help.get_untracked().is_some_and(|d| d.show_modal().is_ok()),
+    };
+    if done {
+        ev.prevent_default();
+    }
+}
+
+/// Whether keys pressed in `el` are text (or a choice) being entered.
+fn is_typing_target(el: &web_sys::Element) -> bool {
+    match el.tag_name().to_ascii_lowercase().as_str() {
+        "textarea" | "select" => true,
+        "input" => {
+            let kind = el.get_attribute("type").unwrap_or_default();
+            !matches!(
+                kind.as_str(),
+                "checkbox" | "radio" | "button" | "submit" | "reset" | "file"
+            )
+        }
+        _ => el
+            .dyn_ref::<web_sys::HtmlElement>()
+            .is_some_and(|h| h.is_content_editable()),
+    }
+}
+
+/// Moves focus to the next (previous) message from the one holding the focus, else to the
+/// first message on screen.
+fn step_message(
+    main: &web_sys::HtmlElement,
+    target: Option<&web_sys::Element>,
+    forward: bool,
+) -> bool {
+    let current = target
+        .and_then(|t| t.closest("article[data-message-id]").ok().flatten())
+        .filter(|a| main.contains(Some(a)));
+    let next = match current {
+        Some(article) => neighbour_article(&article, forward),
+        None => first_on_screen(main),
+    };
+    next.is_some_and(|n| n.focus().is_ok())
+}
+
+/// The first rendered message whose bottom is below the window's top.
+fn first_on_screen(main: &web_sys::HtmlElement) -> Option<web_sys::HtmlElement> {
+    let all = main.query_selector_all(".tl-thread > article").ok()?;
+    (0..all.length())
+        .filter_map(|i| all.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|a| a.get_bounding_client_rect().bottom() > 0.0)
+}
+
+/// Switches the composer to mode `index` (0 reply, 1 note) where it has that mode, and puts
+/// the focus in its text.
+fn to_composer(main: &web_sys::HtmlElement, index: u32) -> bool {
+    let radio = main
+        .query_selector_all("input[name=tl-mode]")
+        .ok()
+        .and_then(|modes| modes.item(index))
+        .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok());
+    match radio {
+        Some(radio) if !radio.checked() => radio.click(),
+        Some(_) => {}
+        // Notes only where the composer offers them (never to a customer).
+        None if index > 0 => return false,
+        None => {}
+    }
+    main.query_selector(".tl-composer__text")
+        .ok()
+        .flatten()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|t| t.focus().is_ok())
+}
+
+/// Presses "Show images" of the focused message, else of the first message that has it.
+fn show_images(main: &web_sys::HtmlElement, target: Option<&web_sys::Element>) -> bool {
+    const BUTTON: &str = ".tl-images-bar .tl-link-button";
+    let within = target
+        .and_then(|t| t.closest("article[data-message-id]").ok().flatten())
+        .and_then(|a| a.query_selector(BUTTON).ok().flatten());
+    let button = within.or_else(|| main.query_selector(BUTTON).ok().flatten());
+    match button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+        Some(b) => {
+            b.click();
+            true
+        }
+        None => false,
+    }
+}
+
+/// What a documented shortcut does, in words.
+fn describe(topic: Topic) -> &'static str {
+    match topic {
+        Topic::NextMessage => "Next message",
+        Topic::PreviousMessage => "Previous message",
+        Topic::NextMessageInFeed => "Next message, from within a message",
+        Topic::PreviousMessageInFeed => "Previous message, from within a message",
+        Topic::Reply => "Write a reply",
+        Topic::Note => "Write an internal note",
+        Topic::Send => "Send (in the composer)",
+        Topic::SwitchMode => "Switch between reply and internal note (in the composer)",
+        Topic::ShowImages => "Show the message's blocked images",
+        Topic::Help => "Show these shortcuts",
+        Topic::Close => "Close this list",
+    }
+}
+
+/// How a key is shown: `Control+Alt+N` as Ctrl + Alt + N.
+fn key_caps(keys: &'static str) -> impl IntoView {
+    keys.split('+')
+        .map(|k| match k {
+            "Control" => "Ctrl",
+            "PageDown" => "Page Down",
+            "PageUp" => "Page Up",
+            "Escape" => "Esc",
+            other => other,
+        })
+        .enumerate()
+        .map(|(i, k)| view! { {(i > 0).then_some(" + ")}<kbd>{k}</kbd> })
+        .collect_view()
+}
+
+/// The help overlay: a modal dialog listing every shortcut; focus goes back to where it was
+/// when it closes (the browser's dialog does that).
+#[component]
+pub fn ShortcutHelp(dialog: NodeRef<Dialog>) -> impl IntoView {
+    let close = move |_| {
+        if let Some(d) = dialog.get_untracked() {
+            d.close();
+        }
+    };
+    view! {
+        <dialog node_ref=dialog class="tl-help" aria-label="Keyboard shortcuts">
+            <h2>"Keyboard shortcuts"</h2>
+            <p class="tl-help__intro">"Single-key shortcuts work when you are not typing in a field."</p>
+            <table class="tl-help__keys">
+                <thead>
+                    <tr><th scope="col">"Keys"</th><th scope="col">"Action"</th></tr>
+                </thead>
+                <tbody>
+                    {DOCUMENTED.iter().map(|(keys, topic)| view! {
+                        <tr><td>{key_caps(keys)}</td><td>{describe(*topic)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <button type="button" class="tl-button" on:click=close>"Close"</button>
+        </dialog>
+    }
+}
