@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use rust_i18n::t;
 
 use crate::api::Client;
 use crate::components::common::ScrollArea;
@@ -12,14 +13,21 @@ use crate::pages::{FramedPage, PortalPage, TicketListPage, TicketPage};
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
+    crate::i18n::start(None, None);
+    crate::i18n::mark_document();
     let loaded = LocalResource::new(config::load);
     view! {
-        <Suspense fallback=|| view! { <p class="tl-loading" role="status">"Starting Threadline…"</p> }>
+        <Suspense fallback=|| view! { <p class="tl-loading" role="status">{t!("app.starting")}</p> }>
             {move || loaded.get().map(|result| match result {
-                Ok((config, client)) => view! { <Ready config=config client=client/> }.into_any(),
+                Ok((config, client)) => {
+                    // The configuration may name the deployment's language.
+                    crate::i18n::start(config.locale.as_deref(), None);
+                    crate::i18n::mark_document();
+                    view! { <Ready config=config client=client/> }.into_any()
+                }
                 Err(message) => view! {
                     <main class="tl-page">
-                        <h1>"Threadline cannot start"</h1>
+                        <h1>{t!("app.cannot_start")}</h1>
                         <p class="tl-error" role="alert">{message}</p>
                     </main>
                 }.into_any(),
@@ -37,7 +45,7 @@ fn Ready(config: AppConfig, client: Client) -> impl IntoView {
     view! {
         <Router>
             <div class="tl-app" data-ready="true">
-                <Routes fallback=|| view! { <main class="tl-page"><h1>"Page not found"</h1></main> }>
+                <Routes fallback=|| view! { <main class="tl-page"><h1>{t!("app.page_not_found")}</h1></main> }>
                     <Route path=path!("/") view=TicketListPage/>
                     <Route path=path!("/tickets/:id") view=TicketPage/>
                     <Route path=path!("/portal/:link") view=PortalPage/>

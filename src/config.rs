@@ -1,6 +1,7 @@
 //! Runtime configuration: `config.json` beside index.html says which helpdesk dialect to speak,
 //! where, and as whom, so one build serves every deployment.
 
+use rust_i18n::t;
 use serde::Deserialize;
 use threadline_core::dialect::DialectConfig;
 
@@ -33,6 +34,10 @@ pub struct AppConfig {
     /// The largest attachment accepted, in megabytes (10^6 bytes).
     #[serde(default = "default_max_upload_mb")]
     pub max_upload_mb: u32,
+    /// The deployment's language (a BCP 47 tag such as "de"); else the browser's. A page
+    /// address with `?lang=` overrides both.
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 fn default_poll_seconds() -> u32 {
@@ -85,7 +90,7 @@ fn config_path(base: &str) -> Result<String, String> {
 pub async fn load() -> Result<(AppConfig, Client), String> {
     let base = base_uri()?;
     let url = web_sys::Url::new_with_base(&config_path(&base)?, &base)
-        .map_err(|_| format!("cannot resolve the configuration against {base}"))?
+        .map_err(|_| t!("config.unresolvable", base = base).into_owned())?
         .href();
     load_from(&url).await
 }
@@ -93,31 +98,28 @@ pub async fn load() -> Result<(AppConfig, Client), String> {
 /// Reads the configuration at `url` (an embedded conversation names its own); relative API
 /// URLs in it resolve against `url`.
 pub async fn load_from(url: &str) -> Result<(AppConfig, Client), String> {
-    let response = transport::get_text(url).await.map_err(|e| {
-        format!(
-            "The configuration ({url}) could not be loaded: {}",
-            e.user_message()
-        )
-    })?;
+    let response = transport::get_text(url)
+        .await
+        .map_err(|e| t!("config.not_loaded", url = url, reason = e.user_message()).into_owned())?;
     if !response.is_success() {
         // A server's own words first (an expired customer link says so).
         let detail = serde_json::from_str::<serde_json::Value>(&response.body)
             .ok()
             .and_then(|v| v.get("detail")?.as_str().map(str::to_owned));
         return Err(detail.unwrap_or_else(|| {
-            format!(
-                "The configuration ({url}) could not be loaded: HTTP {}.",
-                response.status
+            t!(
+                "config.not_loaded_status",
+                url = url,
+                status = response.status
             )
+            .into_owned()
         }));
     }
     let config: AppConfig = serde_json::from_str(&response.body)
-        .map_err(|e| format!("The configuration ({url}) is not valid: {e}."))?;
-    let dialect = config.dialect.build(url).map_err(|e| {
-        format!(
-            "The configuration ({url}) is not usable: {}",
-            e.user_message()
-        )
-    })?;
+        .map_err(|e| t!("config.invalid", url = url, reason = e).into_owned())?;
+    let dialect = config
+        .dialect
+        .build(url)
+        .map_err(|e| t!("config.unusable", url = url, reason = e.user_message()).into_owned())?;
     Ok((config, Client::new(dialect.into())))
 }

@@ -10,6 +10,7 @@ use std::any::Any;
 
 use leptos::html::Div;
 use leptos::prelude::*;
+use rust_i18n::t;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
@@ -157,6 +158,14 @@ fn EmbeddedConversation(
     mode: Option<Mode>,
     config_url: String,
 ) -> impl IntoView {
+    // The embedding page says which language the conversation sits in (its own `lang`, or
+    // its page's).
+    let host_lang = host
+        .closest("[lang]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("lang"));
+    crate::i18n::start(None, host_lang.as_deref());
     let embedded = Embedded::new(Listener::Host(host));
     provide_context(embedded);
     let node = NodeRef::<Div>::new();
@@ -168,10 +177,23 @@ fn EmbeddedConversation(
         async move { config::load_from(&url).await }
     });
     view! {
-        <div class="tl-embed" node_ref=node on:scroll=move |_| area.bump()>
-            <Suspense fallback=|| view! { <p class="tl-loading" role="status">"Loading conversation…"</p> }>
+        <div
+            class="tl-embed"
+            node_ref=node
+            on:scroll=move |_| area.bump()
+            lang=move || {
+                loaded.track();
+                crate::i18n::lang()
+            }
+            dir=move || {
+                loaded.track();
+                crate::i18n::dir()
+            }
+        >
+            <Suspense fallback=|| view! { <p class="tl-loading" role="status">{t!("embed.loading")}</p> }>
                 {move || loaded.get().map(|result| match result {
                     Ok((mut config, client)) => {
+                        crate::i18n::start(config.locale.as_deref(), host_lang.as_deref());
                         if let Some(mode) = mode {
                             config.mode = narrower(config.mode, mode);
                         }

@@ -8,6 +8,7 @@
 //! - [`state`]: state that outlives a view (image preferences).
 //! - [`app`]: the root component.
 //! - [`panic`]: a panic keeps the drafts and says so.
+//! - [`i18n`]: the locale, and dates, times and sizes in it (words in `locales/app.yml`).
 //! - [`embed`]: `<threadline-conversation>` elements in other products' pages.
 
 pub mod api;
@@ -15,6 +16,10 @@ pub mod app;
 pub mod components;
 pub mod config;
 pub mod embed;
+pub mod i18n;
 pub mod pages;
 pub mod panic;
 pub mod state;
+
+// The app's message catalogue (locales/app.yml); core has its own, and one locale for both.
+rust_i18n::i18n!("locales", fallback = "en");

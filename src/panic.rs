@@ -3,6 +3,7 @@
 //! way to reload. After the reload the composer takes the rescued text back. The hook uses the
 //! DOM directly: after a panic nothing of the app's reactive state may be touched.
 
+use rust_i18n::t;
 use wasm_bindgen::JsCast;
 
 /// The marker on each composer's editor: the storage key of the draft it edits.
@@ -64,6 +65,8 @@ fn explain(document: &web_sys::Document) {
         return;
     };
     dialog.set_class_name("tl-crash");
+    let _ = dialog.set_attribute("lang", crate::i18n::lang());
+    let _ = dialog.set_attribute("dir", crate::i18n::dir());
     let _ = dialog.set_attribute("role", "alertdialog");
     let _ = dialog.set_attribute("aria-modal", "true");
     let _ = dialog.set_attribute("aria-labelledby", "tl-crash-title");
@@ -77,14 +80,12 @@ fn explain(document: &web_sys::Document) {
     let reload = document.create_element("a").ok();
     if let (Some(title), Some(text), Some(reload)) = (title, text, reload) {
         title.set_id("tl-crash-title");
-        title.set_text_content(Some("Something went wrong"));
+        title.set_text_content(Some(&t!("crash.title")));
         text.set_id("tl-crash-text");
-        text.set_text_content(Some(
-            "Your draft is saved. Reload the page to carry on where you were.",
-        ));
+        text.set_text_content(Some(&t!("crash.text")));
         reload.set_class_name("tl-button tl-button--primary");
         let _ = reload.set_attribute("href", &here);
-        reload.set_text_content(Some("Reload"));
+        reload.set_text_content(Some(&t!("crash.reload")));
         let _ = dialog.append_child(&title);
         let _ = dialog.append_child(&text);
         let _ = dialog.append_child(&reload);

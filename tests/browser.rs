@@ -60,7 +60,7 @@ async fn an_internal_note_is_labelled_and_hostile_html_stays_inert() {
     );
     let _mounted = leptos::mount::mount_to(
         el.clone(),
-        move || view! { <ul><MessageItem message=message.clone()/></ul> },
+        move || view! { <div role="feed"><MessageItem message=message.clone() position=1 set_size=1usize/></div> },
     );
     leptos::task::tick().await;
     let article = el.query_selector("article").unwrap().expect("an article");
@@ -243,7 +243,7 @@ async fn a_body_is_sanitized_once_per_thread_and_reused_when_it_comes_back() {
     let cache = BodyCache::new();
     let _one = leptos::mount::mount_to(first.clone(), move || {
         provide_context(cache);
-        view! { <ul><MessageItem message=original.clone()/></ul> }
+        view! { <div role="feed"><MessageItem message=original.clone() position=1 set_size=1usize/></div> }
     });
     leptos::task::tick().await;
     assert!(first
@@ -252,7 +252,7 @@ async fn a_body_is_sanitized_once_per_thread_and_reused_when_it_comes_back() {
         .contains("Sanitized the first time"));
     let _two = leptos::mount::mount_to(again.clone(), move || {
         provide_context(cache);
-        view! { <ul><MessageItem message=same_id.clone()/></ul> }
+        view! { <div role="feed"><MessageItem message=same_id.clone() position=1 set_size=1usize/></div> }
     });
     leptos::task::tick().await;
     let text = again.text_content().unwrap();
@@ -263,7 +263,7 @@ async fn a_body_is_sanitized_once_per_thread_and_reused_when_it_comes_back() {
     let mut other = note("<p>No cache here</p>");
     other.id = "cache-1".into();
     let _three = leptos::mount::mount_to(fresh.clone(), move || {
-        view! { <ul><MessageItem message=other.clone()/></ul> }
+        view! { <div role="feed"><MessageItem message=other.clone() position=1 set_size=1usize/></div> }
     });
     leptos::task::tick().await;
     assert!(fresh.text_content().unwrap().contains("No cache here"));
@@ -321,4 +321,43 @@ async fn after_a_panic_the_words_in_the_box_are_kept_and_come_back() {
         "{:?}",
         textarea.value()
     );
+}
+
+#[wasm_bindgen_test]
+fn every_app_message_is_translated() {
+    let messages = |locale: &str| -> Vec<String> {
+        threadline::_rust_i18n_backend()
+            .messages_for_locale(locale)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, _)| k.into_owned())
+            .collect()
+    };
+    assert!(messages("en").len() > 100, "the catalogue is loaded");
+    assert_eq!(
+        threadline_core::i18n::missing_translations(messages),
+        Vec::<String>::new()
+    );
+}
+
+#[wasm_bindgen_test]
+fn sizes_and_times_are_written_in_the_locale() {
+    use threadline_core::i18n::{negotiate, set_locale};
+    set_locale(negotiate(["de"]));
+    let german = (
+        threadline::i18n::format_size(1_234_567),
+        threadline::i18n::relative_time(0, 5 * 60_000),
+    );
+    set_locale(negotiate(["ar"]));
+    let arabic = threadline::i18n::format_size(1_234_567);
+    set_locale(negotiate(["en"]));
+    let english = (
+        threadline::i18n::format_size(1_234_567),
+        threadline::i18n::relative_time(0, 5 * 60_000),
+    );
+    assert_eq!(german.0, "1,2 MB");
+    assert_eq!(german.1, "vor 5 Minuten");
+    assert_ne!(arabic, english.0, "Arabic digits or unit");
+    assert_eq!(english.0, "1.2 MB");
+    assert_eq!(english.1, "5 minutes ago");
 }

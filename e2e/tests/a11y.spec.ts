@@ -136,3 +136,38 @@ test('dark colour scheme, reduced motion and forced colours', async ({ page }) =
   await page.emulateMedia({ colorScheme: 'light', forcedColors: 'active' });
   await noViolations(page, 'thread with forced colours');
 });
+
+test('German: the thread and composer, in German', async ({ page }) => {
+  await page.goto('/tickets/3?lang=de');
+  const feed = page.getByRole('feed', { name: 'Unterhaltung' });
+  await expect(feed.getByRole('article').first()).toBeVisible();
+  expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['de', 'ltr']);
+  const form = page.getByRole('form', { name: 'Dieses Ticket beantworten' });
+  await expect(form.getByRole('textbox', { name: 'Antworttext' })).toBeVisible();
+  await noViolations(page, 'German thread and composer');
+  // Open the shortcut list in German.
+  await page.keyboard.press('Shift+?');
+  await expect(page.getByRole('dialog', { name: 'Tastenkombinationen' })).toBeVisible();
+  await expect(page.getByRole('dialog').getByText('Strg').first()).toBeVisible();
+  await noViolations(page, 'German shortcut list');
+});
+
+test('Arabic: right to left, laid out as a mirror', async ({ page }) => {
+  await page.goto('/tickets/3?lang=ar');
+  const feed = page.getByRole('feed', { name: 'المحادثة' });
+  await expect(feed.getByRole('article').first()).toBeVisible();
+  expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+  // Mirrored: the composer's text starts at the right; the time sits at the left of a header.
+  const form = page.getByRole('form', { name: 'الرد على هذه التذكرة' });
+  expect(await form.evaluate((e) => getComputedStyle(e).direction)).toBe('rtl');
+  const header = feed.getByRole('article').first().locator('.tl-msg__header');
+  const [author, time] = await Promise.all([
+    header.locator('.tl-msg__author').boundingBox(),
+    header.locator('.tl-time').boundingBox(),
+  ]);
+  expect(time!.x).toBeLessThan(author!.x);
+  // A message written in English keeps its own direction.
+  const body = feed.getByRole('article').first().locator('.tl-msg__body').first();
+  expect(await body.getAttribute('dir')).toBe('auto');
+  await noViolations(page, 'Arabic thread and composer');
+});

@@ -49,6 +49,7 @@ test('a reply with CC, next action and an attachment, by keyboard alone', async 
   // Send with Ctrl+Enter from the text.
   await tabTo(page, reply, { back: true });
   await page.keyboard.press('Control+Enter');
+  await expect(reply).toBeFocused();
   await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   // The send result is announced politely.
   await expect(page.getByRole('status').filter({ hasText: 'Reply sent.' })).toBeAttached();
@@ -69,15 +70,19 @@ test('shortcuts move between messages, switch to a note, and never take keys fro
   await page.keyboard.press('j');
   await expect(focused).toHaveCount(1);
   const start = await position();
-  expect(Number(await focused.getAttribute('aria-setsize'))).toBeGreaterThan(1);
-  await page.keyboard.press('k');
-  await expect(focused).toHaveAttribute('aria-posinset', String(start - 1));
-  await page.keyboard.press('j');
+  const size = Number(await focused.getAttribute('aria-setsize'));
+  expect(size).toBeGreaterThan(1);
+  // Step away from whichever end the first message on screen is at, and back.
+  const step = start < size ? 1 : -1;
+  const [away, back, pageAway, pageBack] = step === 1 ? ['j', 'k', 'PageDown', 'PageUp'] : ['k', 'j', 'PageUp', 'PageDown'];
+  await page.keyboard.press(away);
+  await expect(focused).toHaveAttribute('aria-posinset', String(start + step));
+  await page.keyboard.press(back);
   await expect(focused).toHaveAttribute('aria-posinset', String(start));
   // The feed pattern's own keys.
-  await page.keyboard.press('PageUp');
-  await expect(focused).toHaveAttribute('aria-posinset', String(start - 1));
-  await page.keyboard.press('PageDown');
+  await page.keyboard.press(pageAway);
+  await expect(focused).toHaveAttribute('aria-posinset', String(start + step));
+  await page.keyboard.press(pageBack);
   await expect(focused).toHaveAttribute('aria-posinset', String(start));
   // "n": an internal note; typing "j", "k", "r", "?" there writes them.
   await page.keyboard.press('n');
@@ -108,4 +113,19 @@ test('"?" opens the shortcut list, Escape closes it and the focus goes back', as
   await expect(help).toBeVisible();
   await help.getByRole('button', { name: 'Close' }).press('Enter');
   await expect(page.getByRole('button', { name: 'Keyboard shortcuts' })).toBeFocused();
+});
+
+test('dates, times and sizes follow the locale; the browser language is the default', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Asia/Tokyo' });
+  const page = await context.newPage();
+  await page.goto('/tickets/3');
+  const feed = page.getByRole('feed', { name: 'Unterhaltung' });
+  await expect(feed.getByRole('article').first()).toBeVisible();
+  // A relative time in German ("vor 3 Tagen", "gestern" …) and an exact one in Tokyo time.
+  const time = feed.locator('time').first();
+  const datetime = (await time.getAttribute('datetime'))!;
+  const tokyo = new Intl.DateTimeFormat('de', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(datetime));
+  await expect(time).toHaveAttribute('aria-label', tokyo);
+  await expect(time).toHaveText(/vor|gestern|heute|jetzt|morgen|in /);
+  await context.close();
 });

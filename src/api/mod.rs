@@ -4,7 +4,9 @@
 pub mod transport;
 pub mod upload;
 
+use rust_i18n::t;
 use std::sync::Arc;
+use threadline_core::i18n::isolate;
 
 use threadline_core::dialect::{newest_pages, sort_thread, Dialect};
 use threadline_core::model::{
@@ -65,11 +67,10 @@ impl Client {
 
     /// The first page of tickets.
     pub async fn tickets(&self) -> Result<Page<Ticket>, ApiError> {
-        let request = self.dialect.list_tickets_request().ok_or_else(|| {
-            ApiError::InvalidRequest(
-                "this helpdesk's API has no ticket list; open a ticket from its link".into(),
-            )
-        })?;
+        let request = self
+            .dialect
+            .list_tickets_request()
+            .ok_or_else(|| ApiError::InvalidRequest(t!("api.no_ticket_list").into_owned()))?;
         let response = transport::execute(&request).await?;
         self.dialect.parse_ticket_page(&response)
     }
@@ -213,7 +214,9 @@ impl Client {
     /// Downloads an attachment (with the credentials it needs) into an object URL.
     pub async fn attachment_url(&self, attachment: &Attachment) -> Result<String, ApiError> {
         let request = self.dialect.download_request(attachment).ok_or_else(|| {
-            ApiError::InvalidRequest(format!("{} has no download link", attachment.name))
+            ApiError::InvalidRequest(
+                t!("api.no_download_link", name = isolate(&attachment.name)).into_owned(),
+            )
         })?;
         transport::fetch_object_url(&request)
             .await?

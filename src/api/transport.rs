@@ -2,6 +2,7 @@
 //! [`HttpResponse`]. The only place the app touches the network.
 
 use gloo_net::http::{Method as GlooMethod, RequestBuilder};
+use rust_i18n::t;
 use threadline_core::http::{Body, HttpRequest, HttpResponse, Method};
 use threadline_core::ApiError;
 
@@ -26,7 +27,7 @@ pub async fn execute(request: &HttpRequest) -> Result<HttpResponse, ApiError> {
         Body::Json(json) => builder.body(json.clone()),
         Body::File { .. } => {
             return Err(ApiError::InvalidRequest(
-                "file uploads are sent by the upload module".into(),
+                t!("download.not_for_uploads").into_owned(),
             ));
         }
     }
@@ -85,13 +86,13 @@ pub async fn fetch_object_url(
     let bytes = response
         .binary()
         .await
-        .map_err(|e| ApiError::Transport(format!("the download broke off: {e}")))?;
+        .map_err(|e| ApiError::Transport(t!("download.broke_off", reason = e).into_owned()))?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
-        .map_err(|_| ApiError::Transport("the download could not be read".into()))?;
+        .map_err(|_| ApiError::Transport(t!("download.unreadable").into_owned()))?;
     web_sys::Url::create_object_url_with_blob(&blob)
         .map(Ok)
-        .map_err(|_| ApiError::Transport("the download could not be shown".into()))
+        .map_err(|_| ApiError::Transport(t!("download.not_shown").into_owned()))
 }
 
 /// Frees an object URL made by [`fetch_object_url`].

@@ -1,6 +1,7 @@
 //! File uploads with XMLHttpRequest, the one browser API that reports upload progress; the
 //! request itself (URL, headers, field name) comes from the dialect.
 
+use rust_i18n::t;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -42,20 +43,20 @@ pub fn start(
     on_end: impl FnOnce(UploadEnd) + 'static,
 ) -> Result<Upload, ApiError> {
     let fail =
-        |what: &str| ApiError::InvalidRequest(format!("the upload could not start ({what})"));
+        |why: &str| ApiError::InvalidRequest(t!("upload.not_started", why = t!(why)).into_owned());
     let Body::File { field } = &request.body else {
-        return Err(fail("not a file request"));
+        return Err(fail("upload.why.not_a_file_request"));
     };
-    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| fail("no XMLHttpRequest"))?;
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| fail("upload.why.no_xhr"))?;
     xhr.open(method(request.method), &request.url)
-        .map_err(|_| fail("bad address"))?;
+        .map_err(|_| fail("upload.why.bad_address"))?;
     for (name, value) in &request.headers {
         xhr.set_request_header(name, value)
-            .map_err(|_| fail("bad header"))?;
+            .map_err(|_| fail("upload.why.bad_header"))?;
     }
-    let form = web_sys::FormData::new().map_err(|_| fail("no FormData"))?;
+    let form = web_sys::FormData::new().map_err(|_| fail("upload.why.no_form_data"))?;
     form.append_with_blob_and_filename(field, file, &file.name())
-        .map_err(|_| fail("the file cannot be read"))?;
+        .map_err(|_| fail("upload.why.unreadable"))?;
 
     let on_end: Rc<RefCell<Option<OnEnd>>> = Rc::new(RefCell::new(Some(Box::new(on_end))));
     let finish = move |end: UploadEnd| {
@@ -80,7 +81,7 @@ pub fn start(
         let finish = finish.clone();
         Closure::<dyn Fn()>::new(move || {
             finish(UploadEnd::Failed(ApiError::Transport(
-                "the upload was interrupted".into(),
+                t!("upload.interrupted").into_owned(),
             )))
         })
     };
@@ -94,7 +95,7 @@ pub fn start(
     error.forget();
     abort.forget();
     xhr.send_with_opt_form_data(Some(&form))
-        .map_err(|_| fail("the browser refused to send it"))?;
+        .map_err(|_| fail("upload.why.refused"))?;
     Ok(Upload { xhr })
 }
 

@@ -1,8 +1,11 @@
 //! Keyboard shortcuts of one conversation (which key means what is core's
 //! `threadline_core::shortcuts`), and the `?` help overlay that lists them.
 
+use std::borrow::Cow;
+
 use leptos::html::{Dialog, Main};
 use leptos::prelude::*;
+use rust_i18n::t;
 use threadline_core::shortcuts::{shortcut_for, KeyPress, Shortcut, Topic, DOCUMENTED};
 use wasm_bindgen::JsCast;
 
@@ -137,31 +140,34 @@ fn show_images(main: &web_sys::HtmlElement, target: Option<&web_sys::Element>) -
 }
 
 /// What a documented shortcut does, in words.
-fn describe(topic: Topic) -> &'static str {
+fn describe(topic: Topic) -> Cow<'static, str> {
     match topic {
-        Topic::NextMessage => "Next message",
-        Topic::PreviousMessage => "Previous message",
-        Topic::NextMessageInFeed => "Next message, from within a message",
-        Topic::PreviousMessageInFeed => "Previous message, from within a message",
-        Topic::Reply => "Write a reply",
-        Topic::Note => "Write an internal note",
-        Topic::Send => "Send (in the composer)",
-        Topic::SwitchMode => "Switch between reply and internal note (in the composer)",
-        Topic::ShowImages => "Show the message's blocked images",
-        Topic::Help => "Show these shortcuts",
-        Topic::Close => "Close this list",
+        Topic::NextMessage => t!("shortcuts.topic.next_message"),
+        Topic::PreviousMessage => t!("shortcuts.topic.previous_message"),
+        Topic::NextMessageInFeed => t!("shortcuts.topic.next_message_in_feed"),
+        Topic::PreviousMessageInFeed => t!("shortcuts.topic.previous_message_in_feed"),
+        Topic::Reply => t!("shortcuts.topic.reply"),
+        Topic::Note => t!("shortcuts.topic.note"),
+        Topic::Send => t!("shortcuts.topic.send"),
+        Topic::SwitchMode => t!("shortcuts.topic.switch_mode"),
+        Topic::ShowImages => t!("shortcuts.topic.show_images"),
+        Topic::Help => t!("shortcuts.topic.help"),
+        Topic::Close => t!("shortcuts.topic.close"),
     }
 }
 
-/// How a key is shown: `Control+Alt+N` as Ctrl + Alt + N.
+/// How a key is shown, in the locale's key names: `Control+Alt+N` as Ctrl + Alt + N (Strg +
+/// Alt + N in German). Letters, `Alt` and `?` read the same everywhere.
 fn key_caps(keys: &'static str) -> impl IntoView {
     keys.split('+')
         .map(|k| match k {
-            "Control" => "Ctrl",
-            "PageDown" => "Page Down",
-            "PageUp" => "Page Up",
-            "Escape" => "Esc",
-            other => other,
+            "Control" => t!("shortcuts.key.ctrl"),
+            "Shift" => t!("shortcuts.key.shift"),
+            "Enter" => t!("shortcuts.key.enter"),
+            "PageDown" => t!("shortcuts.key.page_down"),
+            "PageUp" => t!("shortcuts.key.page_up"),
+            "Escape" => t!("shortcuts.key.esc"),
+            other => Cow::Borrowed(other),
         })
         .enumerate()
         .map(|(i, k)| view! { {(i > 0).then_some(" + ")}<kbd>{k}</kbd> })
@@ -178,12 +184,12 @@ pub fn ShortcutHelp(dialog: NodeRef<Dialog>) -> impl IntoView {
         }
     };
     view! {
-        <dialog node_ref=dialog class="tl-help" aria-label="Keyboard shortcuts">
-            <h2>"Keyboard shortcuts"</h2>
-            <p class="tl-help__intro">"Single-key shortcuts work when you are not typing in a field."</p>
+        <dialog node_ref=dialog class="tl-help" aria-label=t!("shortcuts.title")>
+            <h2>{t!("shortcuts.title")}</h2>
+            <p class="tl-help__intro">{t!("shortcuts.intro")}</p>
             <table class="tl-help__keys">
                 <thead>
-                    <tr><th scope="col">"Keys"</th><th scope="col">"Action"</th></tr>
+                    <tr><th scope="col">{t!("shortcuts.column_keys")}</th><th scope="col">{t!("shortcuts.column_action")}</th></tr>
                 </thead>
                 <tbody>
                     {DOCUMENTED.iter().map(|(keys, topic)| view! {
@@ -191,7 +197,7 @@ pub fn ShortcutHelp(dialog: NodeRef<Dialog>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <button type="button" class="tl-button" on:click=close>"Close"</button>
+            <button type="button" class="tl-button" on:click=close>{t!("shortcuts.close")}</button>
         </dialog>
     }
 }

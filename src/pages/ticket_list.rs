@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use rust_i18n::t;
 use threadline_core::model::Ticket;
 
 use crate::api::Client;
@@ -16,7 +17,7 @@ pub fn TicketListPage() -> impl IntoView {
     if !client.capabilities().has_ticket_list {
         return view! {
             <main class="tl-page">
-                <h1>"Open a ticket"</h1>
+                <h1>{t!("ticket_list.open_title")}</h1>
                 <OpenByNumber/>
             </main>
         }
@@ -28,12 +29,12 @@ pub fn TicketListPage() -> impl IntoView {
     });
     view! {
         <main class="tl-page">
-            <h1>"Tickets"</h1>
-            <Suspense fallback=|| view! { <p class="tl-loading" role="status">"Loading tickets…"</p> }>
+            <h1>{t!("ticket_list.title")}</h1>
+            <Suspense fallback=|| view! { <p class="tl-loading" role="status">{t!("ticket_list.loading")}</p> }>
                 {move || tickets.get().map(|result| match result {
-                    Ok(page) if page.items.is_empty() => view! { <p>"No tickets yet."</p> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <p>{t!("ticket_list.empty")}</p> }.into_any(),
                     Ok(page) => view! {
-                        <ul class="tl-tickets" aria-label="Tickets">
+                        <ul class="tl-tickets" aria-label=t!("ticket_list.title")>
                             {page.items.into_iter().map(|t| view! { <TicketRow ticket=t/> }).collect_view()}
                         </ul>
                     }.into_any(),
@@ -49,7 +50,7 @@ pub fn TicketListPage() -> impl IntoView {
 #[component]
 fn OpenByNumber() -> impl IntoView {
     let value = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<&'static str>);
+    let invalid = RwSignal::new(false);
     let navigate = use_navigate();
     let open = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -58,29 +59,25 @@ fn OpenByNumber() -> impl IntoView {
             && id
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        invalid.set(!valid);
         if valid {
-            problem.set(None);
             navigate(&format!("/tickets/{id}"), Default::default());
-        } else {
-            problem.set(Some(
-                "Type a ticket number such as 47, or a reference such as REQ-000047.",
-            ));
         }
     };
     view! {
-        <form class="tl-open-ticket" on:submit=open aria-label="Open a ticket">
-            <p>"This helpdesk's API has no ticket list, so tickets are opened by their number."</p>
+        <form class="tl-open-ticket" on:submit=open aria-label=t!("ticket_list.open_title")>
+            <p>{t!("ticket_list.no_list")}</p>
             <label>
-                "Ticket number or reference"
+                {t!("ticket_list.number_label")}
                 <input
                     type="text"
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
-                    aria-invalid=move || problem.get().is_some().to_string()
+                    aria-invalid=move || invalid.get().to_string()
                 />
             </label>
-            <button type="submit" class="tl-button">"Open ticket"</button>
-            {move || problem.get().map(|p| view! { <p class="tl-field-error" role="alert">{p}</p> })}
+            <button type="submit" class="tl-button">{t!("ticket_list.open")}</button>
+            {move || invalid.get().then(|| view! { <p class="tl-field-error" role="alert">{t!("ticket_list.invalid_number")}</p> })}
         </form>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use rust_i18n::t;
 use threadline_core::model::{Message, Ticket};
 use threadline_core::ApiError;
 
@@ -303,8 +304,8 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                 }
             }
         >
-            <nav class="tl-nav" aria-label="Ticket">
-                {show_nav.then(|| view! { <A href="/">"← All tickets"</A> })}
+            <nav class="tl-nav" aria-label=t!("ticket_page.nav")>
+                {show_nav.then(|| view! { <A href="/">{t!("ticket_page.all_tickets")}</A> })}
                 <button
                     type="button"
                     class="tl-link-button tl-nav__help"
@@ -314,11 +315,11 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                             let _ = d.show_modal();
                         }
                     }
-                >"Keyboard shortcuts"</button>
+                >{t!("shortcuts.title")}</button>
             </nav>
             <ShortcutHelp dialog=help/>
             {move || match ticket.get() {
-                None => view! { <p class="tl-loading" role="status">"Loading ticket…"</p> }.into_any(),
+                None => view! { <p class="tl-loading" role="status">{t!("ticket_page.loading_ticket")}</p> }.into_any(),
                 Some(Ok(t)) => view! { <TicketHeader ticket=t/> }.into_any(),
                 Some(Err(e)) => view! { <LoadFailed error=e attempt=attempt slow=slow/> }.into_any(),
             }}
@@ -332,11 +333,11 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                     disabled=move || loading_older.get()
                     on:click=move |_| load_older.run(())
                 >
-                    {move || if loading_older.get() { "Loading older messages…" } else { "Load older messages" }}
+                    {move || if loading_older.get() { t!("ticket_page.loading_older") } else { t!("ticket_page.load_older") }}
                 </button>
                 }.into_any(),
                 (Load::Ready, None) => view! {
-                    <p class="tl-older tl-older--start">"Beginning of the conversation"</p>
+                    <p class="tl-older tl-older--start">{t!("ticket_page.beginning")}</p>
                 }.into_any(),
                 _ => ().into_any(),
             }}
@@ -345,9 +346,9 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                 Load::Loading => view! {
                     <p class="tl-loading" role="status">
                         {move || if slow.get() {
-                            "Still loading: the helpdesk is slow to answer…"
+                            t!("ticket_page.still_loading")
                         } else {
-                            "Loading conversation…"
+                            t!("ticket_page.loading_conversation")
                         }}
                     </p>
                 }.into_any(),
@@ -365,7 +366,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                                 spawn_local(async move { reveal(area, &first).await });
                             }
                         }>
-                            {if count == 1 { "1 new message".to_owned() } else { format!("{count} new messages") }}
+                            {crate::i18n::plural("ticket_page.new_messages", count)}
                         </button>
                     })
                 }}
@@ -407,14 +408,14 @@ fn LoadFailed(error: ApiError, attempt: RwSignal<u32>, slow: RwSignal<bool>) -> 
             {retryable.then(|| view! {
                 <p class="tl-load-failed__retry" role="status">
                     {move || if slow.get() {
-                        "Still trying: the helpdesk is slow to answer…"
+                        t!("ticket_page.still_trying")
                     } else {
-                        "Trying again on its own…"
+                        t!("ticket_page.trying_again")
                     }}
                 </p>
             })}
             <button type="button" class="tl-button" on:click=move |_| attempt.update(|a| *a += 1)>
-                "Try again"
+                {t!("ticket_page.try_again")}
             </button>
         </div>
     }

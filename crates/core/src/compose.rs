@@ -2,8 +2,10 @@
 //! edits on the text and selection, and what the send button says.
 
 use pulldown_cmark::{html, Event, Options, Parser};
+use rust_i18n::t;
 
 use crate::html::{sanitize, SafeHtml};
+use crate::i18n::isolate;
 use crate::model::{NextAction, Visibility};
 
 /// Renders the agent's Markdown to HTML, through the same sanitizer as incoming mail. A line
@@ -19,45 +21,52 @@ pub fn render_markdown(text: &str) -> SafeHtml {
     sanitize(&out)
 }
 
-/// What the send button says: the kind of message and what happens to the ticket.
+/// What the send button says: the kind of message and what happens to the ticket (in the
+/// current locale).
 pub fn send_label(visibility: Visibility, action: NextAction) -> String {
-    let verb = match visibility {
-        Visibility::Reply => "Send",
-        Visibility::Note => "Add note",
+    let Some(action) = action_phrase(action) else {
+        return match visibility {
+            Visibility::Reply => t!("compose.send_reply"),
+            Visibility::Note => t!("compose.add_note"),
+        }
+        .into_owned();
     };
-    match (visibility, action_phrase(action)) {
-        (Visibility::Reply, None) => "Send reply".to_owned(),
-        (Visibility::Note, None) => "Add note".to_owned(),
-        (_, Some(phrase)) => format!("{verb} and {phrase}"),
-    }
+    let verb = match visibility {
+        Visibility::Reply => t!("compose.verb.send"),
+        Visibility::Note => t!("compose.verb.add_note"),
+    };
+    t!("compose.send_and", verb = verb, action = action).into_owned()
 }
 
 /// The next action as the end of a sentence ("Send and …").
-fn action_phrase(action: NextAction) -> Option<&'static str> {
-    Some(match action {
+fn action_phrase(action: NextAction) -> Option<String> {
+    let phrase = match action {
         NextAction::None => return None,
-        NextAction::CloseAndMarkResolved => "close as resolved",
-        NextAction::CloseAndMarkInvalid => "close as invalid",
-        NextAction::CloseAndMarkCustomerInactivity => "close for customer inactivity",
-        NextAction::CloseAndMarkOther => "close (other reason)",
-        NextAction::ReopenWaitingCustomer => "reopen, waiting on customer",
-        NextAction::ReopenWaitingAssociate => "reopen, waiting on agent",
-        NextAction::ReportSpam => "report as spam",
-        NextAction::RemoveFromSpam => "remove from spam",
-    })
+        NextAction::CloseAndMarkResolved => t!("compose.then.close_resolved"),
+        NextAction::CloseAndMarkInvalid => t!("compose.then.close_invalid"),
+        NextAction::CloseAndMarkCustomerInactivity => t!("compose.then.close_inactive"),
+        NextAction::CloseAndMarkOther => t!("compose.then.close_other"),
+        NextAction::ReopenWaitingCustomer => t!("compose.then.reopen_customer"),
+        NextAction::ReopenWaitingAssociate => t!("compose.then.reopen_agent"),
+        NextAction::ReportSpam => t!("compose.then.report_spam"),
+        NextAction::RemoveFromSpam => t!("compose.then.remove_spam"),
+    };
+    Some(phrase.into_owned())
 }
 
 /// Refuses a file before any upload: empty, or over `max_bytes`. The words are for the agent.
 pub fn check_file(name: &str, size: u64, max_bytes: u64) -> Result<(), String> {
     if size == 0 {
-        return Err(format!("{name} is empty, so it was not attached."));
+        return Err(t!("compose.file_empty", name = isolate(name)).into_owned());
     }
     if size > max_bytes {
-        return Err(format!(
-            "{name} is {}; the limit is {}.",
-            crate::model::format_size(size),
-            crate::model::format_size(max_bytes)
-        ));
+        return Err(t!(
+            "compose.file_too_large",
+            name = isolate(name),
+            size = crate::model::format_size(size),
+            limit = crate::model::format_size(max_bytes)
+        )
+        .into_owned());
     }
     Ok(())
 }
@@ -86,16 +95,31 @@ impl Format {
         Format::Quote,
     ];
 
-    /// The button's accessible name.
-    pub fn label(self) -> &'static str {
+    /// The button's accessible name, in the current locale.
+    pub fn label(self) -> String {
         match self {
-            Format::Bold => "Bold",
-            Format::Italic => "Italic",
-            Format::Code => "Code",
-            Format::Link => "Link",
-            Format::BulletList => "Bulleted list",
-            Format::NumberedList => "Numbered list",
-            Format::Quote => "Quote",
+            Format::Bold => t!("compose.format.bold"),
+            Format::Italic => t!("compose.format.italic"),
+            Format::Code => t!("compose.format.code"),
+            Format::Link => t!("compose.format.link"),
+            Format::BulletList => t!("compose.format.bulleted_list"),
+            Format::NumberedList => t!("compose.format.numbered_list"),
+            Format::Quote => t!("compose.format.quote"),
+        }
+        .into_owned()
+    }
+
+    /// A name that stays the same in every locale (for a CSS class or a test id): the English
+    /// label in lower case, with hyphens for spaces ("bulleted-list").
+    pub fn slug(self) -> &'static str {
+        match self {
+            Format::Bold => "bold",
+            Format::Italic => "italic",
+            Format::Code => "code",
+            Format::Link => "link",
+            Format::BulletList => "bulleted-list",
+            Format::NumberedList => "numbered-list",
+            Format::Quote => "quote",
         }
     }
 
@@ -197,16 +221,17 @@ fn fence(text: &str, start: usize, end: usize) -> Edit {
 /// becomes the link's target with its text to type.
 fn link(text: &str, start: usize, end: usize) -> Edit {
     let selected = &text[start..end];
+    let placeholder = t!("compose.link_text");
     if selected.starts_with("http://") || selected.starts_with("https://") {
-        let middle = format!("[link text]({selected})");
+        let middle = format!("[{placeholder}]({selected})");
         return Edit {
             text: splice(text, start, end, &middle),
             start: start + 1,
-            end: start + 1 + "link text".len(),
+            end: start + 1 + placeholder.len(),
         };
     }
     let label = if selected.is_empty() {
-        "link text"
+        &*placeholder
     } else {
         selected
     };

@@ -1,6 +1,8 @@
 //! Email address validation shared by the composer's CC chips and the reference server, so
 //! both sides agree on what a valid recipient is.
 
+use rust_i18n::t;
+
 /// Why an address is not acceptable, in words for the agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmailProblem {
@@ -12,15 +14,16 @@ pub enum EmailProblem {
 }
 
 impl EmailProblem {
-    /// A short reason shown on an invalid chip.
-    pub fn reason(self) -> &'static str {
+    /// A short reason shown on an invalid chip, in the current locale.
+    pub fn reason(self) -> String {
         match self {
-            EmailProblem::Empty => "The address is empty.",
-            EmailProblem::TooLong => "The address is too long.",
-            EmailProblem::MissingAt => "An address needs one @.",
-            EmailProblem::BadLocalPart => "The part before @ is not valid.",
-            EmailProblem::BadDomain => "The domain after @ is not valid.",
+            EmailProblem::Empty => t!("email.empty"),
+            EmailProblem::TooLong => t!("email.too_long"),
+            EmailProblem::MissingAt => t!("email.missing_at"),
+            EmailProblem::BadLocalPart => t!("email.bad_local_part"),
+            EmailProblem::BadDomain => t!("email.bad_domain"),
         }
+        .into_owned()
     }
 }
 

@@ -4,6 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use rust_i18n::t;
+
+use crate::i18n::isolate;
+
 /// Why an API call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -61,36 +65,27 @@ impl FieldErrors {
 }
 
 impl ApiError {
-    /// What the agent reads: plain words, what happened and what to do.
+    /// What the agent reads: plain words, what happened and what to do (in the current
+    /// locale).
     pub fn user_message(&self) -> String {
         match self {
-            ApiError::Transport(_) => {
-                "The helpdesk could not be reached. Check your connection and try again.".into()
-            }
+            ApiError::Transport(_) => t!("error.transport").into_owned(),
             ApiError::Validation(errors) => validation_message(errors),
-            ApiError::Unauthorized(_) => {
-                "The helpdesk did not accept the API credentials. Ask an administrator to check the token.".into()
+            ApiError::Unauthorized(_) => t!("error.unauthorized").into_owned(),
+            ApiError::Forbidden(detail) => forbidden_message(detail),
+            ApiError::NotFound(_) => t!("error.not_found").into_owned(),
+            ApiError::PayloadTooLarge(detail) => t!("error.too_large", detail = isolate(detail))
+                .trim_end()
+                .to_owned(),
+            ApiError::RateLimited {
+                retry_after: Some(s),
+            } => t!("error.rate_limited_for", seconds = s).into_owned(),
+            ApiError::RateLimited { retry_after: None } => t!("error.rate_limited").into_owned(),
+            ApiError::Server { status, .. } => t!("error.server", status = status).into_owned(),
+            ApiError::InvalidResponse(_) => t!("error.invalid_response").into_owned(),
+            ApiError::InvalidRequest(detail) => {
+                t!("error.invalid_request", detail = isolate(detail)).into_owned()
             }
-            ApiError::Forbidden(detail) => {
-                format!("You do not have permission to do this. ({})", non_empty(detail, "forbidden"))
-            }
-            ApiError::NotFound(_) => "This ticket could not be found. It may have been deleted or moved.".into(),
-            ApiError::PayloadTooLarge(detail) => {
-                format!("The file is too large for the helpdesk. {}", detail).trim_end().to_owned()
-            }
-            ApiError::RateLimited { retry_after: Some(s) } => {
-                format!("The helpdesk is busy (too many requests). Try again in {s} s.")
-            }
-            ApiError::RateLimited { retry_after: None } => {
-                "The helpdesk is busy (too many requests). Try again in a moment.".into()
-            }
-            ApiError::Server { status, .. } => {
-                format!("The helpdesk had a problem (HTTP {status}). Try again in a moment.")
-            }
-            ApiError::InvalidResponse(_) => {
-                "The helpdesk sent a response that could not be read. Try again in a moment.".into()
-            }
-            ApiError::InvalidRequest(detail) => format!("This request cannot be sent: {detail}"),
         }
     }
 
@@ -106,31 +101,43 @@ impl ApiError {
     }
 }
 
-fn non_empty<'a>(s: &'a str, fallback: &'a str) -> &'a str {
-    if s.trim().is_empty() {
-        fallback
+fn forbidden_message(detail: &str) -> String {
+    let detail = if detail.trim().is_empty() {
+        t!("error.forbidden_fallback").into_owned()
     } else {
-        s
-    }
+        isolate(detail)
+    };
+    t!("error.forbidden", detail = detail).into_owned()
 }
 
 fn validation_message(errors: &FieldErrors) -> String {
-    let mut out = String::from("The helpdesk rejected the message:");
+    let mut out = t!("error.validation").into_owned();
     for msg in &errors.general {
-        let _ = write!(out, " {msg}");
+        let _ = write!(out, " {}", isolate(msg));
     }
     for (field, msgs) in &errors.fields {
         for msg in msgs {
-            let _ = write!(out, " {}: {msg}", humanize_field(field));
+            let _ = write!(out, " {}: {}", humanize_field(field), isolate(msg));
         }
     }
     if errors.is_empty() {
-        out.push_str(" (no reason given)");
+        let _ = write!(out, " {}", t!("error.validation_no_reason"));
     }
     out
 }
 
-/// `external_recipient_emails` → `external recipient emails`, for a readable message.
+/// A field's name for a readable message: the composer's fields in words
+/// (`next_action` → `next action`, keeping an item's `[i]`), any other with spaces for
+/// underscores (`external_recipient_emails` → `external recipient emails`).
 fn humanize_field(field: &str) -> String {
-    field.replace('_', " ")
+    let (name, item) = field.split_at(field.find('[').unwrap_or(field.len()));
+    let known = match name {
+        crate::model::field::TEXT => t!("error.field.text"),
+        crate::model::field::CC => t!("error.field.cc"),
+        crate::model::field::ATTACHMENTS => t!("error.field.attachments"),
+        crate::model::field::NEXT_ACTION => t!("error.field.next_action"),
+        crate::model::field::ASSIGNEE => t!("error.field.assignee"),
+        _ => return field.replace('_', " "),
+    };
+    format!("{known}{}", item.replace('_', " "))
 }

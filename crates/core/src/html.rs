@@ -6,13 +6,18 @@
 //! styles) and drops everything script-capable, forms, `<base>`/`<meta>`/`<link>`, relative
 //! URLs (they would hit our own origin), url-bearing CSS and positioning that could escape the
 //! message's box. See shared/SECURITY-NOTES.md for why each rule is here.
+//!
+//! Author colours are kept only where they stay legible on the light paper email bodies are
+//! shown on (the `colour` module has the rule); [`SanitizedEmail::styled`] says whether any did.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use ammonia::{Builder, UrlRelative};
+
+use crate::colour::{self, Role, Syntax, Verdict};
 
 /// HTML that has passed the sanitizer. It can only be made by this module.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -70,6 +75,9 @@ pub struct SanitizedEmail {
     pub html: SafeHtml,
     /// How many remote images were removed because [`RemoteImages::Block`] was asked for.
     pub blocked_images: usize,
+    /// Whether an author's text or background colour is left in `html`: the app then shows
+    /// this body on light paper even in dark mode, where those colours are legible.
+    pub styled: bool,
 }
 
 /// Sanitizes untrusted HTML with the email policy, blocking remote images.
@@ -81,9 +89,12 @@ pub fn sanitize(html: &str) -> SafeHtml {
 /// resolution as `options` say.
 pub fn sanitize_email(html: &str, options: &EmailOptions) -> SanitizedEmail {
     let blocked = Arc::new(AtomicUsize::new(0));
+    // Each pass records whether an author colour survived it; the last pass's record holds.
+    let mut styled = Arc::new(AtomicBool::new(false));
     let filter = UrlFilter {
         options: Arc::new(options.clone()),
         blocked: Arc::clone(&blocked),
+        styled: Arc::clone(&styled),
     };
     let mut builder = policy();
     builder.attribute_filter(move |element, attribute, value| {
@@ -103,11 +114,10 @@ pub fn sanitize_email(html: &str, options: &EmailOptions) -> SanitizedEmail {
             break;
         }
         let mut again = policy();
-        again.attribute_filter(|_, attribute, value| {
-            Some(match attribute {
-                "style" => safe_declarations(value),
-                _ => Cow::Borrowed(value),
-            })
+        let pass_styled = Arc::new(AtomicBool::new(false));
+        let seen = Arc::clone(&pass_styled);
+        again.attribute_filter(move |element, attribute, value| {
+            presentation(element, attribute, value, &seen)
         });
         let next = again.clean(&out).to_string();
         passes += 1;
@@ -115,6 +125,7 @@ pub fn sanitize_email(html: &str, options: &EmailOptions) -> SanitizedEmail {
             break;
         }
         out = next;
+        styled = pass_styled;
     }
     if !stable {
         // Still moving: keep the words, drop the structure (only pathological input).
@@ -123,6 +134,7 @@ pub fn sanitize_email(html: &str, options: &EmailOptions) -> SanitizedEmail {
     SanitizedEmail {
         html: SafeHtml(out),
         blocked_images: blocked.load(Ordering::Relaxed),
+        styled: stable && styled.load(Ordering::Relaxed),
     }
 }
 
@@ -163,16 +175,18 @@ fn may_reparse_differently(html: &str) -> bool {
     false
 }
 
-/// The second pass over URL attributes that survived ammonia's scheme check.
+/// The second pass over URL attributes that survived ammonia's scheme check (and the first
+/// pass's [`presentation`] rules).
 struct UrlFilter {
     options: Arc<EmailOptions>,
     blocked: Arc<AtomicUsize>,
+    styled: Arc<AtomicBool>,
 }
 
 impl UrlFilter {
     fn filter<'u>(&self, element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
-        if attribute == "style" {
-            return Some(safe_declarations(value));
+        if matches!(attribute, "style" | "bgcolor" | "color") {
+            return presentation(element, attribute, value, &self.styled);
         }
         if !matches!(attribute, "href" | "src") {
             return Some(Cow::Borrowed(value));
@@ -220,6 +234,108 @@ impl UrlFilter {
             .iter()
             .find(|img| cid_matches(cid, img))
             .map(|img| img.url.clone())
+    }
+}
+
+/// The rules every cleaning pass applies to presentational attributes: the style filter
+/// ([`safe_declarations`]) and the colour rule ([`legible_style`], [`colour::verdict`]). Other
+/// attributes pass unchanged. Sets `styled` when an author colour is kept on an element that
+/// stays (ammonia also shows this filter the attributes of elements it then unwraps).
+fn presentation<'u>(
+    element: &str,
+    attribute: &str,
+    value: &'u str,
+    styled: &AtomicBool,
+) -> Option<Cow<'u, str>> {
+    let (kept, is_colour) = match attribute {
+        "style" => {
+            let safe = safe_declarations(value);
+            match legible_style(&safe) {
+                (Some(rewritten), is_colour) => (Some(Cow::Owned(rewritten)), is_colour),
+                (None, is_colour) => (Some(safe), is_colour),
+            }
+        }
+        "bgcolor" => legible_attribute(value, Role::Background),
+        "color" => legible_attribute(value, Role::Text),
+        _ => return Some(Cow::Borrowed(value)),
+    };
+    if is_colour && TAGS.contains(&element) {
+        styled.store(true, Ordering::Relaxed);
+    }
+    kept
+}
+
+/// A `bgcolor` or `<font color>` attribute under the colour rule, and whether it keeps a colour.
+fn legible_attribute(value: &str, role: Role) -> (Option<Cow<'_, str>>, bool) {
+    match colour::verdict(value, role, Syntax::Attribute) {
+        Verdict::Keep { is_colour } => (Some(Cow::Borrowed(value)), is_colour),
+        Verdict::Replace(hex) => (Some(Cow::Owned(hex)), true),
+        Verdict::Drop => (None, false),
+    }
+}
+
+/// `style` with the colour rule applied to its `color` and `background-color` declarations
+/// (`None` if that changed nothing), and whether an author colour is left in it.
+fn legible_style(style: &str) -> (Option<String>, bool) {
+    let (mut kept, mut changed, mut has_colour) = (Vec::new(), false, false);
+    for declaration in split_declarations(style) {
+        match legible_declaration(declaration) {
+            Verdict::Keep { is_colour } => {
+                has_colour |= is_colour;
+                kept.push(Cow::Borrowed(declaration));
+            }
+            Verdict::Replace(rewritten) => {
+                (changed, has_colour) = (true, true);
+                kept.push(Cow::Owned(rewritten));
+            }
+            Verdict::Drop => changed = true,
+        }
+    }
+    (changed.then(|| kept.join(";")), has_colour)
+}
+
+/// One declaration under the colour rule; a replacement is the whole declaration. Declarations
+/// of other properties are kept (as not a colour).
+fn legible_declaration(declaration: &str) -> Verdict {
+    let not_a_colour = Verdict::Keep { is_colour: false };
+    let Some((name, value)) = declaration.split_once(':') else {
+        return not_a_colour;
+    };
+    let name = name.trim_matches(|c: char| c.is_ascii_whitespace());
+    let role = if name.eq_ignore_ascii_case("color") {
+        Role::Text
+    } else if name.eq_ignore_ascii_case("background-color") {
+        Role::Background
+    } else {
+        return not_a_colour;
+    };
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        // ammonia's property filter is case-sensitive and would drop it; dropping it here
+        // keeps `styled` true to the output.
+        return Verdict::Drop;
+    }
+    let (value, priority) = split_priority(value);
+    match colour::verdict(value, role, Syntax::Css) {
+        Verdict::Replace(hex) => Verdict::Replace(format!("{name}:{hex}{priority}")),
+        verdict => verdict,
+    }
+}
+
+/// Splits `value !important` into the value and its priority (`""` or `" !important"`).
+/// ammonia writes the priority back as `! important`, which is read the same.
+fn split_priority(value: &str) -> (&str, &'static str) {
+    let trimmed = value.trim_end_matches(|c: char| c.is_ascii_whitespace());
+    let word_at = trimmed.len().saturating_sub("important".len());
+    let is_important = trimmed
+        .get(word_at..)
+        .is_some_and(|word| word.eq_ignore_ascii_case("important"));
+    let bang = trimmed
+        .get(..word_at)
+        .map(|rest| rest.trim_end_matches(|c: char| c.is_ascii_whitespace()))
+        .and_then(|rest| rest.strip_suffix('!'));
+    match bang {
+        Some(rest) if is_important => (rest, " !important"),
+        _ => (value, ""),
     }
 }
 
@@ -305,40 +421,54 @@ fn escapes_spell_only_non_ascii(css: &str) -> bool {
 }
 
 /// The characters of `css` that are outside quoted strings, with their byte offsets (quotes,
-/// string contents and escapes inside strings are skipped).
+/// string contents and escapes inside strings are skipped). As in CSS, an unescaped line break
+/// ends a string: otherwise `font-family:'a⏎;color:#fff` would hide from the colour rule a
+/// declaration that ammonia's CSS parser then keeps.
 fn outside_strings(css: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut quote = None::<char>;
     let mut escaped = false;
-    css.char_indices().filter(move |&(_, c)| match quote {
-        Some(_) if escaped => {
-            escaped = false;
-            false
-        }
-        Some(_) if c == '\\' => {
-            escaped = true;
-            false
-        }
-        Some(q) => {
-            if c == q {
-                quote = None;
+    // CSS reads `\r\n` as one line break, so an escaped `\r` continues over the `\n` too.
+    let mut escaped_cr = false;
+    css.char_indices().filter(move |&(_, c)| {
+        let continues_line = std::mem::take(&mut escaped_cr) && c == '\n';
+        match quote {
+            Some(_) if continues_line => false,
+            Some(_) if escaped => {
+                escaped = false;
+                escaped_cr = c == '\r';
+                false
             }
-            false
+            Some(_) if c == '\\' => {
+                escaped = true;
+                false
+            }
+            Some(_) if matches!(c, '\n' | '\r' | '\u{c}') => {
+                quote = None;
+                true
+            }
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+                false
+            }
+            None if c == '"' || c == '\'' => {
+                quote = Some(c);
+                false
+            }
+            None => true,
         }
-        None if c == '"' || c == '\'' => {
-            quote = Some(c);
-            false
-        }
-        None => true,
     })
 }
 
-/// Splits a style attribute on `;` outside strings and parentheses.
+/// Splits a style attribute on `;` outside strings, parentheses and brackets (CSS reads a `;`
+/// inside `[…]` as part of the block, so a colour there is no declaration).
 fn split_declarations(style: &str) -> Vec<&str> {
     let (mut parts, mut start, mut depth) = (Vec::new(), 0, 0usize);
     for (i, c) in outside_strings(style) {
         match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
             ';' if depth == 0 => {
                 parts.push(&style[start..i]);
                 start = i + 1;
@@ -760,9 +890,9 @@ mod tests {
     #[test]
     fn css_cannot_escape_the_message_or_load_urls() {
         let out = sanitize(
-            r#"<div style="position: fixed; top: 0; z-index: 9999; background-image: url(https://t.example/p.gif); color: red">x</div>"#,
+            r#"<div style="position: fixed; top: 0; z-index: 9999; background-image: url(https://t.example/p.gif); color: darkred">x</div>"#,
         );
-        assert_eq!(out.as_str(), r#"<div style="color:red">x</div>"#);
+        assert_eq!(out.as_str(), r#"<div style="color:darkred">x</div>"#);
     }
 
     #[test]
@@ -782,8 +912,9 @@ mod tests {
         let once = sanitize(input);
         assert_eq!(sanitize(once.as_str()).as_str(), once.as_str());
         assert!(!once.as_str().contains('{'), "{once:?}");
-        let out = sanitize(r#"<p style="color:red;margin:0 /* x */ 1px;font-family:'a{b'">x</p>"#);
-        assert!(out.as_str().contains("color:red"), "{out:?}");
+        let out =
+            sanitize(r#"<p style="color:darkred;margin:0 /* x */ 1px;font-family:'a{b'">x</p>"#);
+        assert!(out.as_str().contains("color:darkred"), "{out:?}");
         assert!(!out.as_str().contains("margin"), "{out:?}");
         assert!(
             out.as_str().contains("font-family"),
@@ -845,19 +976,19 @@ mod tests {
     fn expression_goes_even_without_its_parenthesis() {
         // Found by the sanitize fuzz target.
         let out =
-            sanitize(r#"<div style="width:expression &quot;XSS&quot; ) );color:red">x</div>"#);
+            sanitize(r#"<div style="width:expression &quot;XSS&quot; ) );color:darkred">x</div>"#);
         assert!(!out.as_str().contains("expression"), "{out:?}");
-        assert!(out.as_str().contains("color:red"), "{out:?}");
+        assert!(out.as_str().contains("color:darkred"), "{out:?}");
     }
 
     #[test]
     fn dangerous_declarations_go_and_the_rest_of_the_style_stays() {
         let out = sanitize(
-            r#"<div style="width:expression(alert(1));color:red;font-family:'a;b'">x</div>"#,
+            r#"<div style="width:expression(alert(1));color:darkred;font-family:'a;b'">x</div>"#,
         );
         assert_eq!(
             out.as_str(),
-            r#"<div style="color:red;font-family:&quot;a;b&quot;">x</div>"#
+            r#"<div style="color:darkred;font-family:&quot;a;b&quot;">x</div>"#
         );
         let out = sanitize(r#"<p style="color:\72 ed;font-family:\5FAE\8F6F\96C5\9ED1">x</p>"#);
         assert!(!out.as_str().contains("color"), "{out:?}");
@@ -893,6 +1024,124 @@ mod tests {
         let html = format!("{}x{}", "<div>".repeat(5000), "</div>".repeat(5000));
         let out = sanitize(&html);
         assert!(out.as_str().contains('x'));
+    }
+
+    #[test]
+    fn light_author_text_is_darkened_and_marks_the_body_styled() {
+        let out = sanitize_email(r##"<p style="color:#888">x</p>"##, &EmailOptions::default());
+        assert_eq!(out.html.as_str(), r##"<p style="color:#686868">x</p>"##);
+        assert!(out.styled);
+        let plain = sanitize_email("<p>x</p>", &EmailOptions::default());
+        assert!(!plain.styled);
+    }
+
+    #[test]
+    fn a_dark_cell_loses_its_background_and_its_white_text_turns_dark() {
+        let out = sanitize_email(
+            r##"<table><tr><td bgcolor="#000" style="color:#fff">x</td></tr></table>"##,
+            &EmailOptions::default(),
+        );
+        assert!(!out.html.as_str().contains("bgcolor"), "{:?}", out.html);
+        assert!(
+            out.html.as_str().contains(r#"<td style="color:#686868">"#),
+            "{:?}",
+            out.html
+        );
+        assert!(out.styled);
+    }
+
+    #[test]
+    fn colours_follow_the_rule_wherever_they_are_written() {
+        let cases = [
+            // (input, output)
+            (
+                r##"<p style="color: #333; background-color: #eee">x</p>"##,
+                r##"<p style="color:#333;background-color:#eee">x</p>"##,
+            ),
+            (
+                r##"<p style="background-color:#0b7a5a;border-color:#fff;color:inherit">x</p>"##,
+                r##"<p style="border-color:#fff;color:inherit">x</p>"##,
+            ),
+            (
+                r##"<p style="color:var(--x);text-decoration-color:#fff">x</p>"##,
+                r##"<p style="text-decoration-color:#fff">x</p>"##,
+            ),
+            (
+                r##"<p style="color:#fff !important;background-color:transparent">x</p>"##,
+                r##"<p style="color:#686868 ! important;background-color:transparent">x</p>"##,
+            ),
+            (
+                r##"<p style="color:rgba(51, 51, 51, 0.5)">x</p>"##,
+                r##"<p style="color:#333333">x</p>"##,
+            ),
+            (
+                r##"<font color="silver" face="Arial">x</font>"##,
+                r##"<font color="#686868" face="Arial">x</font>"##,
+            ),
+            (
+                r##"<font color="inherit">x</font><div bgcolor="rgb(255,255,255)">y</div>"##,
+                r##"<font>x</font><div bgcolor="#ffffff">y</div>"##,
+            ),
+            (
+                r##"<div bgcolor="#FFF6D6">x</div><p style="Color:#fff">y</p>"##,
+                r##"<div bgcolor="#FFF6D6">x</div><p style="">y</p>"##,
+            ),
+        ];
+        for (input, expected) in cases {
+            let once = sanitize(input);
+            assert_eq!(once.as_str(), expected, "{input}");
+            assert_eq!(
+                sanitize(once.as_str()),
+                once,
+                "a second pass changed {input}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_colour_after_a_broken_string_or_inside_brackets_is_seen_as_css_sees_it() {
+        // CSS ends a string at a line break, so ammonia keeps the `color` after it: the colour
+        // rule must see it too. Inside `[…]` CSS reads no declaration at all.
+        for input in [
+            "<p style=\"font-family:'a\n;color:#fff\">x</p>",
+            "<p style=\"font-family:'a\r\n;color:#fff;x:'\">x</p>",
+        ] {
+            let once = sanitize(input);
+            assert_eq!(
+                once.as_str(),
+                r#"<p style="color:#686868">x</p>"#,
+                "{input:?}"
+            );
+            assert_eq!(sanitize(once.as_str()), once);
+        }
+        let bracketed = sanitize_email(
+            r#"<p style="font-family:a[;color:#333]">x</p>"#,
+            &EmailOptions::default(),
+        );
+        assert!(
+            !bracketed.html.as_str().contains("color"),
+            "{:?}",
+            bracketed.html
+        );
+        assert!(!bracketed.styled);
+    }
+
+    #[test]
+    fn only_kept_colours_on_kept_elements_mark_the_body_styled() {
+        let options = EmailOptions::default();
+        for unstyled in [
+            r##"<p style="color:inherit;background-color:transparent;border-color:red">x</p>"##,
+            r##"<td bgcolor="#000" style="background-color:#222;color:hsl(0 0% 0%)">x</td>"##,
+            r##"<section style="color:#333" bgcolor="#fff">x</section>"##,
+        ] {
+            assert!(!sanitize_email(unstyled, &options).styled, "{unstyled}");
+        }
+        for styled in [
+            r##"<div bgcolor="#fff">x</div>"##,
+            r##"<font color="navy">x</font>"##,
+        ] {
+            assert!(sanitize_email(styled, &options).styled, "{styled}");
+        }
     }
 
     #[test]

@@ -11,11 +11,13 @@
 //! - [`email`]: address validation shared by the composer and the server.
 //! - [`error`]: the typed API error every dialect produces.
 //! - [`fold`]: where quoted history starts, folded only when it repeats the thread.
+//! - [`i18n`]: locales, plural rules and bidi isolation (the words are in `locales/`).
 //! - [`html`]: the one sanitizer, producing [`html::SafeHtml`].
 //! - [`time`]: timestamp parsing for ordering.
 //!
 //! This crate must never depend on leptos, web-sys, js-sys, gloo or wasm-bindgen.
 
+mod colour;
 pub mod compose;
 pub mod dialect;
 pub mod draft;
@@ -24,6 +26,7 @@ pub mod error;
 pub mod fold;
 pub mod html;
 pub mod http;
+pub mod i18n;
 mod linkify;
 pub mod model;
 pub mod outbox;
@@ -33,3 +36,9 @@ pub mod time;
 pub mod virtual_list;
 
 pub use error::ApiError;
+
+// This crate's message catalogue (locales/core.yml); the locale is set through [`i18n`].
+rust_i18n::i18n!("locales", fallback = "en");
+
+#[cfg(test)]
+mod catalogue_tests;

@@ -1,7 +1,10 @@
 //! Threadline's own model of a helpdesk conversation. Every dialect maps its wire types into
 //! these; the app renders only these.
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
+
+use crate::i18n::isolate;
 
 /// Who wrote a message, as the conversation shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -29,14 +32,15 @@ impl Role {
         }
     }
 
-    /// The label shown beside an author.
-    pub fn label(self) -> &'static str {
+    /// The label shown beside an author, in the current locale.
+    pub fn label(self) -> String {
         match self {
-            Role::Customer => "Customer",
-            Role::Cc => "CC",
-            Role::Associate => "Agent",
-            Role::System => "System",
+            Role::Customer => t!("model.role.customer"),
+            Role::Cc => t!("model.role.cc"),
+            Role::Associate => t!("model.role.agent"),
+            Role::System => t!("model.role.system"),
         }
+        .into_owned()
     }
 }
 
@@ -110,17 +114,18 @@ impl TicketStatus {
         TicketStatus::ALL.into_iter().find(|st| st.as_wire() == s)
     }
 
-    /// The label shown to agents.
-    pub fn label(self) -> &'static str {
+    /// The label shown to agents, in the current locale.
+    pub fn label(self) -> String {
         match self {
-            TicketStatus::WaitingAssociate => "Waiting on agent",
-            TicketStatus::WaitingCustomer => "Waiting on customer",
-            TicketStatus::ClosedResolved => "Closed: resolved",
-            TicketStatus::ClosedInvalid => "Closed: invalid",
-            TicketStatus::ClosedCustomerInactivity => "Closed: customer inactive",
-            TicketStatus::ClosedOther => "Closed: other",
-            TicketStatus::Spam => "Spam",
+            TicketStatus::WaitingAssociate => t!("model.status.waiting_agent"),
+            TicketStatus::WaitingCustomer => t!("model.status.waiting_customer"),
+            TicketStatus::ClosedResolved => t!("model.status.closed_resolved"),
+            TicketStatus::ClosedInvalid => t!("model.status.closed_invalid"),
+            TicketStatus::ClosedCustomerInactivity => t!("model.status.closed_inactive"),
+            TicketStatus::ClosedOther => t!("model.status.closed_other"),
+            TicketStatus::Spam => t!("model.status.spam"),
         }
+        .into_owned()
     }
 
     /// Whether the ticket is closed (any reason).
@@ -186,19 +191,20 @@ impl NextAction {
         NextAction::ALL.into_iter().find(|a| a.as_wire() == s)
     }
 
-    /// The documented label.
-    pub fn label(self) -> &'static str {
+    /// The documented label (English), in the current locale.
+    pub fn label(self) -> String {
         match self {
-            NextAction::None => "(none)",
-            NextAction::CloseAndMarkResolved => "Close and Mark Resolved",
-            NextAction::CloseAndMarkInvalid => "Close and Mark Invalid",
-            NextAction::CloseAndMarkCustomerInactivity => "Close and Mark Customer Inactivity",
-            NextAction::ReopenWaitingCustomer => "Reopen Waiting Customer",
-            NextAction::ReopenWaitingAssociate => "Reopen Waiting Associate",
-            NextAction::CloseAndMarkOther => "Close and Mark Other",
-            NextAction::ReportSpam => "Report Spam",
-            NextAction::RemoveFromSpam => "Remove from Spam",
+            NextAction::None => t!("model.next_action.none"),
+            NextAction::CloseAndMarkResolved => t!("model.next_action.close_resolved"),
+            NextAction::CloseAndMarkInvalid => t!("model.next_action.close_invalid"),
+            NextAction::CloseAndMarkCustomerInactivity => t!("model.next_action.close_inactive"),
+            NextAction::ReopenWaitingCustomer => t!("model.next_action.reopen_customer"),
+            NextAction::ReopenWaitingAssociate => t!("model.next_action.reopen_agent"),
+            NextAction::CloseAndMarkOther => t!("model.next_action.close_other"),
+            NextAction::ReportSpam => t!("model.next_action.report_spam"),
+            NextAction::RemoveFromSpam => t!("model.next_action.remove_spam"),
         }
+        .into_owned()
     }
 
     /// The status the ticket gets, or `None` when the status is left alone.
@@ -256,28 +262,32 @@ impl Attachment {
         }
     }
 
-    /// A short label for the file type ("PDF", "PNG image").
+    /// A short label for the file type ("PDF", "PNG image"), in the current locale.
     pub fn type_label(&self) -> String {
         let ext = self
             .name
             .rsplit_once('.')
             .map(|(_, e)| e.to_ascii_uppercase());
         match (self.content_type.as_deref(), ext) {
-            (Some(t), Some(ext)) if t.starts_with("image/") => format!("{ext} image"),
+            (Some(t), Some(ext)) if t.starts_with("image/") => {
+                t!("model.attachment.image", ext = ext).into_owned()
+            }
             (_, Some(ext)) if ext.len() <= 5 => ext,
             (Some(t), _) => t.to_owned(),
-            (None, _) => "File".to_owned(),
+            (None, _) => t!("model.attachment.file").into_owned(),
         }
     }
 }
 
-/// A human size: `1234` → "1.2 KB".
+/// A human size in the current locale: `1234` → "1.2 KB".
 pub fn format_size(bytes: u64) -> String {
+    let one_decimal = |x: f64| format!("{x:.1}").replace('.', &t!("model.size.decimal_separator"));
     match bytes {
-        b if b < 1_000 => format!("{b} B"),
-        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1e3),
-        b => format!("{:.1} MB", b as f64 / 1e6),
+        b if b < 1_000 => t!("model.size.bytes", size = b),
+        b if b < 1_000_000 => t!("model.size.kilobytes", size = one_decimal(b as f64 / 1e3)),
+        b => t!("model.size.megabytes", size = one_decimal(b as f64 / 1e6)),
     }
+    .into_owned()
 }
 
 /// A helpdesk ticket, as much of it as the backend reports.
@@ -309,9 +319,10 @@ pub struct Ticket {
 pub struct TicketField {
     /// The name in [`NewMessage::ticket_fields`].
     pub key: &'static str,
-    pub label: &'static str,
-    /// (value, label) pairs.
-    pub options: Vec<(&'static str, &'static str)>,
+    /// In the current locale when the field was made.
+    pub label: String,
+    /// (value, label) pairs, the labels in the current locale when the field was made.
+    pub options: Vec<(&'static str, String)>,
 }
 
 /// One message of a conversation.
@@ -351,18 +362,18 @@ pub enum DataProblem {
 }
 
 impl DataProblem {
-    /// What the agent reads beside the message.
+    /// What the agent reads beside the message, in the current locale.
     pub fn describe(&self) -> String {
         match self {
-            DataProblem::Unreadable(why) => format!("This message could not be read ({why})."),
-            DataProblem::BadDate => "The time of this message is unknown.".to_owned(),
+            DataProblem::Unreadable(why) => {
+                t!("model.problem.unreadable", reason = isolate(why))
+            }
+            DataProblem::BadDate => t!("model.problem.bad_date"),
             DataProblem::TooLarge { bytes } => {
-                format!(
-                    "This message is very large ({}); only its beginning is shown.",
-                    format_size(*bytes as u64)
-                )
+                t!("model.problem.too_large", size = format_size(*bytes as u64))
             }
         }
+        .into_owned()
     }
 }
 

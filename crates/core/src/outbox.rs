@@ -5,10 +5,12 @@
 
 use std::collections::BTreeMap;
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 
 use crate::draft::Draft;
 use crate::error::ApiError;
+use crate::i18n::{isolate, LOCALES};
 use crate::model::{field, Message, NewMessage, Visibility};
 use crate::recipients::mark_refused;
 
@@ -24,8 +26,6 @@ pub const LEASE_MS: f64 = 10_000.0;
 const AUTO_ATTEMPTS: u32 = 5;
 /// A request taking longer than this is shown as slow.
 const SLOW_MS: f64 = 5_000.0;
-/// Why a message waits after a connection was lost (see [`Outgoing::nudge`]).
-const LOST_NOT_STORED: &str = "The connection was lost before the message was stored.";
 
 /// One outgoing message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,7 +187,7 @@ impl Outgoing {
             OutState::Waiting {
                 retry_at_ms,
                 reason,
-            } if reason == LOST_NOT_STORED => *retry_at_ms = retry_at_ms.min(now_ms),
+            } if is_lost_not_stored(reason) => *retry_at_ms = retry_at_ms.min(now_ms),
             _ => {}
         }
     }
@@ -214,13 +214,13 @@ impl Outgoing {
             ApiError::RateLimited { retry_after } => OutState::Waiting {
                 retry_at_ms: now_ms
                     + retry_after.map_or_else(|| backoff_ms(self.attempts), |s| s as f64 * 1000.0),
-                reason: "The helpdesk is busy (too many requests).".to_owned(),
+                reason: t!("outbox.busy").into_owned(),
             },
             // The request may have been stored before the connection or the response broke.
             ApiError::Transport(_) | ApiError::InvalidResponse(_) => {
                 self.check_first = true;
                 OutState::Unknown {
-                    reason: "The connection was lost before the helpdesk answered.".to_owned(),
+                    reason: t!("outbox.lost_before_answer").into_owned(),
                     check_at_ms: now_ms,
                 }
             }
@@ -232,41 +232,28 @@ impl Outgoing {
                 self.check_first = true;
                 OutState::Waiting {
                     retry_at_ms: now_ms + backoff_ms(self.attempts),
-                    reason: format!("The helpdesk cannot be reached for a moment (HTTP {status})."),
+                    reason: t!("outbox.gateway", status = status).into_owned(),
                 }
             }
             ApiError::Server { status, .. } => {
                 self.check_first = true;
                 fail(
                     FailureKind::Server,
-                    format!("The helpdesk had a problem (HTTP {status}). Your message is kept."),
+                    t!("outbox.server", status = status).into_owned(),
                 )
             }
             ApiError::Unauthorized(_) => fail(
                 FailureKind::SessionExpired,
-                "Your session expired. Sign in again, then retry: your message is kept.".into(),
+                t!("outbox.session_expired").into_owned(),
             ),
             // The helpdesk's reason matters here (a read-only key, a closed ticket): keep it.
-            ApiError::Forbidden(why) => fail(
-                FailureKind::Forbidden,
-                match why.trim().trim_end_matches('.') {
-                    "" => "You are not allowed to answer this ticket (it may belong to another \
-                           team). Your message is kept."
-                        .into(),
-                    why => format!(
-                        "You are not allowed to answer this ticket: {why}. Your message is kept."
-                    ),
-                },
-            ),
-            ApiError::NotFound(_) => fail(
-                FailureKind::NotFound,
-                "This ticket no longer exists. Your message is kept; copy it if you need it."
-                    .into(),
-            ),
-            ApiError::PayloadTooLarge(_) => fail(
-                FailureKind::TooLarge,
-                "The message is too large for the helpdesk.".into(),
-            ),
+            ApiError::Forbidden(why) => fail(FailureKind::Forbidden, forbidden_reason(why)),
+            ApiError::NotFound(_) => {
+                fail(FailureKind::NotFound, t!("outbox.not_found").into_owned())
+            }
+            ApiError::PayloadTooLarge(_) => {
+                fail(FailureKind::TooLarge, t!("outbox.too_large").into_owned())
+            }
             ApiError::Validation(errors) => OutState::Failed(Failure {
                 kind: FailureKind::Invalid,
                 reason: error.user_message(),
@@ -297,10 +284,7 @@ impl Outgoing {
             Err(reason) => {
                 self.checks += 1;
                 self.state = OutState::Unknown {
-                    reason: format!(
-                        "The connection was lost, and whether the message was stored cannot be \
-                         checked yet ({reason})."
-                    ),
+                    reason: t!("outbox.check_failed", reason = reason).into_owned(),
                     check_at_ms: now_ms + backoff_ms(self.checks),
                 };
                 return;
@@ -324,14 +308,12 @@ impl Outgoing {
                     {
                         OutState::Waiting {
                             retry_at_ms: now_ms + backoff_ms(self.attempts),
-                            reason: LOST_NOT_STORED.to_owned(),
+                            reason: lost_not_stored(),
                         }
                     }
                     OutState::Unknown { .. } | OutState::Sending => OutState::Failed(Failure {
                         kind: FailureKind::Connection,
-                        reason: "The connection was lost and the message was not stored. \
-                                     Your message is kept."
-                            .into(),
+                        reason: t!("outbox.not_stored").into_owned(),
                         fields: BTreeMap::new(),
                     }),
                     // Checked before a due post: post now.
@@ -374,6 +356,28 @@ impl Outgoing {
 /// Exponential back-off for a 429 without Retry-After: 2 s, 4 s, 8 s … up to a minute.
 pub fn backoff_ms(attempts: u32) -> f64 {
     (1000.0 * 2f64.powi(attempts.clamp(1, 16) as i32)).min(MAX_BACKOFF_MS)
+}
+
+/// Why a message waits after a connection was lost (see [`Outgoing::nudge`]).
+fn lost_not_stored() -> String {
+    t!("outbox.lost_not_stored").into_owned()
+}
+
+/// Whether `reason` is [`lost_not_stored`] in any locale: a message may have been queued
+/// before the locale changed (it is stored with its words).
+fn is_lost_not_stored(reason: &str) -> bool {
+    LOCALES
+        .iter()
+        .any(|l| t!("outbox.lost_not_stored", locale = l.code) == reason)
+}
+
+/// Why the helpdesk refused an answer: its own reason (a read-only key, a closed ticket)
+/// when it gives one.
+fn forbidden_reason(why: &str) -> String {
+    match why.trim().trim_end_matches('.') {
+        "" => t!("outbox.forbidden").into_owned(),
+        why => t!("outbox.forbidden_because", reason = isolate(why)).into_owned(),
+    }
 }
 
 /// Text compared ignoring line-ending and edge whitespace differences a server may introduce.

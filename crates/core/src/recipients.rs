@@ -4,9 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 
 use crate::email::{validate_email, EmailProblem};
+use crate::i18n::{isolate, plural_key};
 use crate::model::{Message, Role, Ticket};
 
 /// One recipient chip.
@@ -51,11 +53,13 @@ impl From<EmailProblem> for InvalidAddress {
 }
 
 impl RecipientProblem {
-    /// In words for the agent.
+    /// In words for the agent (in the current locale).
     pub fn reason(&self) -> String {
         let p = match self {
             RecipientProblem::Invalid(p) => p,
-            RecipientProblem::Refused(why) => return format!("The helpdesk refused it: {why}"),
+            RecipientProblem::Refused(why) => {
+                return t!("recipients.refused", reason = isolate(why)).into_owned()
+            }
         };
         match p {
             InvalidAddress::Empty => EmailProblem::Empty.reason(),
@@ -63,9 +67,8 @@ impl RecipientProblem {
             InvalidAddress::MissingAt => EmailProblem::MissingAt.reason(),
             InvalidAddress::BadLocalPart => EmailProblem::BadLocalPart.reason(),
             InvalidAddress::BadDomain => EmailProblem::BadDomain.reason(),
-            InvalidAddress::Malformed => "A bracket or quote is not closed.",
+            InvalidAddress::Malformed => t!("recipients.malformed").into_owned(),
         }
-        .to_owned()
     }
 }
 
@@ -228,22 +231,31 @@ impl CcChange {
         self.adding.is_empty() && self.removing.is_empty()
     }
 
-    /// "Adding: a@x.com; removing: c@z.io", or `None` when nothing changed.
+    /// "Adding: a@x.com; removing: c@z.io" (in the current locale), or `None` when nothing
+    /// changed.
     pub fn summary(&self) -> Option<String> {
         let mut parts = Vec::new();
         if !self.adding.is_empty() {
-            parts.push(format!("Adding: {}", self.adding.join(", ")));
+            parts.push(t!("recipients.adding", list = address_list(&self.adding)).into_owned());
         }
         if !self.removing.is_empty() {
-            let verb = if parts.is_empty() {
-                "Removing"
+            let list = address_list(&self.removing);
+            parts.push(if parts.is_empty() {
+                t!("recipients.removing", list = list).into_owned()
             } else {
-                "removing"
-            };
-            parts.push(format!("{verb}: {}", self.removing.join(", ")));
+                t!("recipients.removing_after_adding", list = list).into_owned()
+            });
         }
-        (!parts.is_empty()).then(|| parts.join("; "))
+        (!parts.is_empty()).then(|| parts.join(&t!("recipients.change_separator")))
     }
+}
+
+/// Addresses (or entries) as a list in a sentence, each isolated for right-to-left text.
+fn address_list(list: &[String]) -> String {
+    list.iter()
+        .map(|a| isolate(a))
+        .collect::<Vec<_>>()
+        .join(&t!("recipients.list_separator"))
 }
 
 /// The lower-cased address in a list entry (`ann@x.com` or `Ann <ann@x.com>`).
@@ -328,24 +340,29 @@ fn item_index(key: &str, field: &str) -> Option<usize> {
         .ok()
 }
 
-/// Why sending is blocked, if a chip is invalid.
+/// Why sending is blocked, if a chip is invalid (in the current locale).
 pub fn blocking_problem(chips: &[Recipient]) -> Option<String> {
     let bad: Vec<&Recipient> = chips.iter().filter(|c| !c.is_valid()).collect();
     match bad.as_slice() {
         [] => None,
-        [one] => Some(format!(
-            "Fix or remove the CC recipient \"{}\": {}",
-            one.address,
-            one.problem.as_ref().map(|p| p.reason()).unwrap_or_default()
-        )),
-        many => Some(format!(
-            "Fix or remove {} invalid CC recipients: {}.",
-            many.len(),
-            many.iter()
-                .map(|c| format!("\"{}\"", c.address))
+        [one] => Some(
+            t!(
+                "recipients.fix_one",
+                address = isolate(&one.address),
+                reason = one.problem.as_ref().map(|p| p.reason()).unwrap_or_default()
+            )
+            .into_owned(),
+        ),
+        many => {
+            let n = many.len() as u64;
+            let list = many
+                .iter()
+                .map(|c| t!("recipients.quoted", address = isolate(&c.address)).into_owned())
                 .collect::<Vec<_>>()
-                .join(", ")
-        )),
+                .join(&t!("recipients.list_separator"));
+            let key = plural_key("recipients.fix_many", n);
+            Some(t!(&key, count = n, list = list).into_owned())
+        }
     }
 }
 

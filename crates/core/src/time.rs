@@ -123,35 +123,3 @@ mod tests {
         }
     }
 }
-
-/// "just now", "5 min ago", "3 h ago", "2 days ago", or "in the future" for clock skew beyond a
-/// minute; `then_ms`/`now_ms` are milliseconds since the epoch.
-pub fn relative(then_ms: i64, now_ms: i64) -> String {
-    let secs = (now_ms - then_ms) / 1000;
-    match secs {
-        s if s < -60 => "in the future".to_owned(),
-        s if s < 60 => "just now".to_owned(),
-        s if s < 3600 => format!("{} min ago", s / 60),
-        s if s < 86_400 => format!("{} h ago", s / 3600),
-        s if s < 2 * 86_400 => "yesterday".to_owned(),
-        s if s < 30 * 86_400 => format!("{} days ago", s / 86_400),
-        s if s < 365 * 86_400 => format!("{} months ago", (s / (30 * 86_400)).max(1)),
-        s => format!("{} years ago", s / (365 * 86_400)),
-    }
-}
-
-#[cfg(test)]
-mod relative_tests {
-    use super::relative;
-
-    #[test]
-    fn relative_times_read_naturally() {
-        let now = 1_700_000_000_000;
-        assert_eq!(relative(now - 5_000, now), "just now");
-        assert_eq!(relative(now - 5 * 60_000, now), "5 min ago");
-        assert_eq!(relative(now - 3 * 3_600_000, now), "3 h ago");
-        assert_eq!(relative(now - 30 * 3_600_000, now), "yesterday");
-        assert_eq!(relative(now - 4 * 86_400_000, now), "4 days ago");
-        assert_eq!(relative(now + 3_600_000, now), "in the future");
-    }
-}

@@ -31,5 +31,7 @@ pub fn SafeHtmlView(
             }
         }
     });
-    view! { <div node_ref=node class=class inner_html=html.as_str().to_owned()></div> }
+    // A message keeps its own writing direction whatever the page's (an English email in an
+    // Arabic interface reads left to right).
+    view! { <div node_ref=node class=class dir="auto" inner_html=html.as_str().to_owned()></div> }
 }

@@ -1,7 +1,11 @@
-//! A timestamp shown relative to now ("5 min ago"), with the exact local time on hover.
+//! A timestamp shown relative to now ("5 minutes ago"), with the exact date and time on hover
+//! and focus, both in the user's locale and time zone.
 
 use leptos::prelude::*;
-use threadline_core::time::{parse_rfc3339_millis, relative};
+use rust_i18n::t;
+use threadline_core::time::parse_rfc3339_millis;
+
+use crate::i18n::{exact_time, relative_time};
 
 /// A `<time>` element for an RFC 3339 timestamp.
 #[component]
@@ -9,18 +13,14 @@ pub fn RelativeTime(
     /// The timestamp as the API gave it.
     timestamp: String,
 ) -> impl IntoView {
-    let millis = parse_rfc3339_millis(&timestamp);
-    let (text, exact) = match millis {
-        Some(ms) => {
-            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-            (
-                relative(ms, js_sys::Date::now() as i64),
-                String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)),
-            )
-        }
+    let (text, exact) = match parse_rfc3339_millis(&timestamp) {
+        Some(ms) => (
+            relative_time(ms, js_sys::Date::now() as i64),
+            exact_time(ms),
+        ),
         None => (
-            "unknown time".to_owned(),
-            format!("Unknown time ({timestamp:?})"),
+            t!("time.unknown").into_owned(),
+            t!("time.unknown_exact", value = format!("{timestamp:?}")).into_owned(),
         ),
     };
     view! {

@@ -4,13 +4,16 @@
 
 use leptos::html::Input;
 use leptos::prelude::*;
+use rust_i18n::t;
+use threadline_core::i18n::isolate;
 use threadline_core::recipients::{merge, parse_recipients, suggestions, Recipient};
 
 /// The To and CC rows (or a BCC row). `chips` is what the agent sees; editing it is what
 /// "changed CC" means to the caller.
 #[component]
 pub fn CcField(
-    /// The field's name, "Cc" or "Bcc": its label, and the name of its chip list.
+    /// The field's kind, "Cc" or "Bcc": it names the field's ids, and picks its label and the
+    /// name of its chip list (in the locale's words).
     #[prop(default = "Cc")]
     kind: &'static str,
     /// The requester (the fixed To chip), if known; no To row when absent.
@@ -30,6 +33,11 @@ pub fn CcField(
     server_error: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let id = kind.to_lowercase();
+    let (field_label, list_label) = if kind == "Bcc" {
+        (t!("cc_field.bcc"), t!("cc_field.bcc_recipients"))
+    } else {
+        (t!("cc_field.cc"), t!("cc_field.cc_recipients"))
+    };
     let input_id = format!("tl-{id}-input");
     let list_id = format!("tl-{id}-suggestions");
     // Each closure below owns its copy of the option id prefix.
@@ -74,15 +82,15 @@ pub fn CcField(
         <div class="tl-recipients">
             {to.map(|to| view! {
                 <div class="tl-recipients__row">
-                    <span class="tl-recipients__label" id="tl-to-label">"To"</span>
+                    <span class="tl-recipients__label" id="tl-to-label">{t!("cc_field.to")}</span>
                     {move || to.get().map(|address| view! {
                         <span class="tl-chip tl-chip--fixed" aria-labelledby="tl-to-label">{address}</span>
                     })}
                 </div>
             })}
             <div class="tl-recipients__row">
-                <label class="tl-recipients__label" for=input_id.clone()>{kind}</label>
-                <ul class="tl-chips" aria-label=format!("{kind} recipients")>
+                <label class="tl-recipients__label" for=input_id.clone()>{field_label}</label>
+                <ul class="tl-chips" aria-label=list_label>
                     <For each=move || chips.get() key=|c| (c.key(), c.is_valid()) let:chip>
                         {
                             let key = chip.key();
@@ -97,7 +105,7 @@ pub fn CcField(
                                     <button
                                         type="button"
                                         class="tl-chip__remove"
-                                        aria-label=format!("Remove {label}")
+                                        aria-label=t!("cc_field.remove", name = isolate(&label))
                                         on:click=move |_| remove(key.clone())
                                     >"×"</button>
                                 </li>
@@ -116,7 +124,7 @@ pub fn CcField(
                     aria-controls=list_id.clone()
                     aria-expanded=move || (!offers.with(Vec::is_empty)).to_string()
                     aria-activedescendant=move || active.get().map(|i| format!("{active_prefix}{i}"))
-                    placeholder="Add people…"
+                    placeholder=t!("cc_field.add_people")
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
                         // A pasted list or a typed separator commits at once.
@@ -165,19 +173,25 @@ pub fn CcField(
                     on:blur=move |_| commit("")
                 />
             </div>
-            <ul id=list_id class="tl-suggestions" role="listbox" aria-label="Suggestions" hidden=move || offers.with(Vec::is_empty)>
+            <ul id=list_id class="tl-suggestions" role="listbox" aria-label=t!("cc_field.suggestions") hidden=move || offers.with(Vec::is_empty)>
                 {move || offers.get().into_iter().enumerate().map(|(i, (name, address))| {
                     let text = suggestion_text(name.as_deref(), &address);
                     let pick = text.clone();
                     view! {
-                        <li id=format!("{option_prefix}{i}") role="option" aria-selected=move || (active.get() == Some(i)).to_string()>
-                            // mousedown, not click: the input's blur would commit the typed text first.
-                            <button type="button" class="tl-suggestion" tabindex="-1" on:mousedown=move |ev| {
+                        // The option itself takes the pointer (a button inside an option would be
+                        // a control nested in a control); the keyboard stays in the combobox.
+                        // mousedown, not click: the input's blur would commit the typed text first.
+                        <li
+                            id=format!("{option_prefix}{i}")
+                            class="tl-suggestion"
+                            role="option"
+                            aria-selected=move || (active.get() == Some(i)).to_string()
+                            on:mousedown=move |ev| {
                                 ev.prevent_default();
                                 typed.set(pick.clone());
                                 commit("");
-                            }>{text}</button>
-                        </li>
+                            }
+                        >{text}</li>
                     }
                 }).collect_view()}
             </ul>

@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rust_i18n::t;
 use threadline_core::compose::{render_markdown, send_label};
 use threadline_core::draft::{storage_key, take_back_into, written_since, Draft, StoredDraft};
+use threadline_core::i18n::isolate;
 use threadline_core::model::{
     field, AssigneeChange, Capabilities, Message, NewMessage, NextAction, Ticket, User, Visibility,
 };
@@ -167,10 +169,9 @@ pub fn Composer(
             match drafts::save(&ticket_id, draft.visibility, base.get_value(), draft) {
                 drafts::Saved::Revision(r) => base.set_value(r),
                 drafts::Saved::Conflict(theirs) => conflict.set(Some(*theirs)),
-                drafts::Saved::NotStored => notice.set(Some(
-                    "This browser is not saving drafts (storage is full or blocked): keep this tab open until you send."
-                        .into(),
-                )),
+                drafts::Saved::NotStored => {
+                    notice.set(Some(t!("composer.drafts_not_saved").into_owned()))
+                }
             }
         }
     };
@@ -279,7 +280,7 @@ pub fn Composer(
                 )
             });
             if !outbox.queue(item) {
-                notice.set(Some("The message could not be saved in this browser before sending (storage is full or blocked), so it was not sent.".into()));
+                notice.set(Some(t!("composer.not_queued").into_owned()));
                 return;
             }
             just_sent.set_value(true);
@@ -287,6 +288,11 @@ pub fn Composer(
             apply(Draft::new(mode));
             fields.set(FieldMessages::new());
             stale.set(Vec::new());
+            // Back to the (now empty) text: the Send button is busy or gone, and the focus
+            // must not fall to the page's start.
+            if let Some(el) = area.get_untracked() {
+                let _ = el.focus();
+            }
         }
     };
     let submit = {
@@ -296,7 +302,7 @@ pub fn Composer(
         move |force: bool| {
             notice.set(None);
             if text.get_untracked().trim().is_empty() && uploads.attachments().is_empty() {
-                notice.set(Some("Write a message or attach a file first.".into()));
+                notice.set(Some(t!("composer.empty").into_owned()));
                 return;
             }
             let problem = chips
@@ -307,9 +313,7 @@ pub fn Composer(
                 return;
             }
             if uploads.any_failed() {
-                notice.set(Some(
-                    "A file did not upload: retry or remove it first.".into(),
-                ));
+                notice.set(Some(t!("composer.upload_failed").into_owned()));
                 return;
             }
             if uploads.in_progress() > 0 {
@@ -388,9 +392,7 @@ pub fn Composer(
             apply(draft);
             fields.set(errors);
             if combined {
-                notice.set(Some(
-                    "Your message is back above what you were writing since.".into(),
-                ));
+                notice.set(Some(t!("composer.taken_back").into_owned()));
             }
             if let Some(el) = area.get_untracked() {
                 let _ = el.focus();
@@ -469,7 +471,7 @@ pub fn Composer(
                 .flat_map(|(_, v)| v.clone())
                 .collect();
             (!list.is_empty())
-                .then(|| format!("The helpdesk refused the CC list: {}", list.join(" ")))
+                .then(|| t!("composer.cc_refused", reasons = list.join(" ")).into_owned())
         })
     });
     let other_errors = Signal::derive(move || {
@@ -483,15 +485,11 @@ pub fn Composer(
 
     let button_label = move || {
         if checking.get() {
-            return "Checking for new messages…".to_owned();
+            return t!("composer.checking").into_owned();
         }
         let waiting = uploads.in_progress();
         if send_when_uploaded.get() && waiting > 0 {
-            return if waiting == 1 {
-                "Sending when the upload finishes…".to_owned()
-            } else {
-                format!("Sending when {waiting} uploads finish…")
-            };
+            return crate::i18n::plural("composer.sending_after_uploads", waiting);
         }
         send_label(visibility.get(), next_action.get())
     };
@@ -522,7 +520,7 @@ pub fn Composer(
                 if dragging.get() { c.push_str(" tl-composer--dragging"); }
                 c
             }
-            aria-label=if customer { "Reply to this conversation" } else { "Answer this ticket" }
+            aria-label=if customer { t!("composer.form_customer") } else { t!("composer.form_agent") }
             on:submit=move |ev| {
                 ev.prevent_default();
                 submit_click(false);
@@ -540,7 +538,7 @@ pub fn Composer(
         >
             {(!customer).then(|| view! {
             <fieldset class="tl-composer__mode">
-                <legend class="tl-visually-hidden">"Message type"</legend>
+                <legend class="tl-visually-hidden">{t!("composer.message_type")}</legend>
                 {caps.can_reply.then(|| view! {
                     <label>
                         <input
@@ -550,7 +548,7 @@ pub fn Composer(
                             prop:checked=move || !is_note()
                             on:change=move |_| switch_reply(Visibility::Reply)
                         />
-                        "Reply"
+                        {t!("composer.reply")}
                     </label>
                 })}
                 {caps.can_note.then(|| view! {
@@ -562,13 +560,13 @@ pub fn Composer(
                             prop:checked=is_note
                             on:change=move |_| switch_note(Visibility::Note)
                         />
-                        "🔒 Internal note"
+                        {t!("composer.internal_note")}
                     </label>
                 })}
-                <span class="tl-composer__hint">{move || if is_note() { "Only agents see notes." } else { "The customer receives this reply." }}</span>
+                <span class="tl-composer__hint">{move || if is_note() { t!("composer.note_hint") } else { t!("composer.reply_hint") }}</span>
                 {(!caps.can_reply).then(|| view! {
                     <p class="tl-composer__hint tl-composer__no-reply">
-                        "Replies to the customer cannot be sent through this helpdesk's API, so only internal notes can be added here."
+                        {t!("composer.notes_only")}
                     </p>
                 })}
             </fieldset>
@@ -578,17 +576,17 @@ pub fn Composer(
                 let revision = theirs.revision;
                 view! {
                     <div class="tl-composer__conflict" role="alert">
-                        <p>"This draft was changed in another tab."</p>
+                        <p>{t!("composer.conflict")}</p>
                         <button type="button" class="tl-button" on:click=move |_| {
                             base.set_value(theirs.revision);
                             apply(theirs.draft.clone());
                             conflict.set(None);
-                        }>"Use the other tab's version"</button>
+                        }>{t!("composer.use_theirs")}</button>
                         <button type="button" class="tl-button" on:click=move |_| {
                             base.set_value(revision);
                             conflict.set(None);
                             keep_mine(draft_untracked());
-                        }>"Keep this version"</button>
+                        }>{t!("composer.keep_mine")}</button>
                     </div>
                 }
             })}
@@ -600,11 +598,11 @@ pub fn Composer(
                             prop:checked=move || send_email.get().unwrap_or(true)
                             on:change=move |ev| send_email.set(Some(event_target_checked(&ev)))
                         />
-                        "Send as email"
+                        {t!("composer.send_as_email")}
                     </label>
                     {move || (emailing() && mailboxes.with_value(|m| !m.is_empty())).then(|| view! {
                         <label class="tl-composer__option">
-                            "From"
+                            {t!("composer.from")}
                             <select on:change=move |ev| from_mailbox.set(Some(event_target_value(&ev)))>
                                 {mailboxes.get_value().into_iter().enumerate().map(|(i, m)| {
                                     let (value, label) = (m.clone(), m.clone());
@@ -616,7 +614,7 @@ pub fn Composer(
                         </label>
                     })}
                     {move || (!emailing()).then(|| view! {
-                        <span class="tl-composer__hint">"Posted on the ticket; no email goes out."</span>
+                        <span class="tl-composer__hint">{t!("composer.no_email")}</span>
                     })}
                 </div>
             })}
@@ -646,8 +644,14 @@ pub fn Composer(
             }>
             <MarkdownEditor
                 text=text
-                label=Signal::derive(move || if is_note() { "Internal note text".to_owned() } else { "Reply text".to_owned() })
-                placeholder=Signal::derive(move || if is_note() { "Write an internal note (only agents see it)…".to_owned() } else if customer { "Write your reply…".to_owned() } else { "Write a reply to the customer…".to_owned() })
+                label=Signal::derive(move || if is_note() { t!("composer.note_text") } else { t!("composer.reply_text") }.into_owned())
+                placeholder=Signal::derive(move || if is_note() {
+                    t!("composer.note_placeholder")
+                } else if customer {
+                    t!("composer.customer_placeholder")
+                } else {
+                    t!("composer.reply_placeholder")
+                }.into_owned())
                 on_key=on_key
                 area=area
                 on_paste_files=paste_files
@@ -656,17 +660,17 @@ pub fn Composer(
             {caps.has_attachments.then(|| view! {
                 <div class="tl-composer__files">
                     <label class="tl-button tl-composer__attach">
-                        "Attach files"
+                        {t!("composer.attach_files")}
                         <input type="file" multiple class="tl-visually-hidden" on:change=pick_files/>
                     </label>
-                    <span class="tl-composer__hint">"or drop or paste them here"</span>
+                    <span class="tl-composer__hint">{t!("composer.drop_hint")}</span>
                     <UploadList uploads=uploads/>
                 </div>
             })}
             <div class="tl-composer__options">
                 {caps.has_next_action.then(|| view! {
                     <label class="tl-composer__option">
-                        "Next action"
+                        {t!("composer.next_action")}
                         <select on:change=move |ev| {
                             let i: usize = event_target_value(&ev).parse().unwrap_or(0);
                             next_action.set(actions.with_value(|all| all.get(i).copied()).unwrap_or(NextAction::None));
@@ -693,7 +697,7 @@ pub fn Composer(
                                     }
                                 });
                             }>
-                                <option value="" prop:selected=move || chosen().is_none()>"Keep current"</option>
+                                <option value="" prop:selected=move || chosen().is_none()>{t!("composer.keep_current")}</option>
                                 {f.options.into_iter().map(|(value, label)| view! {
                                     <option value=value prop:selected=move || chosen().as_deref() == Some(value)>{label}</option>
                                 }).collect_view()}
@@ -703,7 +707,7 @@ pub fn Composer(
                 }).collect_view()}
                 {caps.has_assignee.then(|| view! {
                     <label class="tl-composer__option">
-                        "Next assignee"
+                        {t!("composer.next_assignee")}
                         <select on:change=move |ev| {
                             let v = event_target_value(&ev);
                             assignee.set(match v.as_str() {
@@ -712,8 +716,8 @@ pub fn Composer(
                                 id => AssigneeChange::Set(id.trim_start_matches("user:").to_owned()),
                             });
                         }>
-                            <option value="keep" prop:selected=move || assignee.get() == AssigneeChange::Keep>"Keep current"</option>
-                            <option value="none" prop:selected=move || assignee.get() == AssigneeChange::Unassign>"Unassigned"</option>
+                            <option value="keep" prop:selected=move || assignee.get() == AssigneeChange::Keep>{t!("composer.keep_current")}</option>
+                            <option value="none" prop:selected=move || assignee.get() == AssigneeChange::Unassign>{t!("composer.unassigned")}</option>
                             {move || assignable.get().into_iter().map(|u| {
                                 let id = u.id.clone();
                                 let label = if u.name.is_empty() { u.email.clone() } else { u.name.clone() };
@@ -740,22 +744,22 @@ pub fn Composer(
                     let first = since.first().map(|m| m.id.clone());
                     view! {
                         <div class="tl-composer__stale" role="alert">
-                            <p>{format!("{} new message{} arrived since you started writing:", since.len(), if since.len() == 1 { "" } else { "s" })}</p>
+                            <p>{crate::i18n::plural("composer.stale", since.len())}</p>
                             <ul>
                                 {since.iter().map(|m| {
-                                    let who = m.author.as_ref().map_or("Someone".to_owned(), |a| a.display_name().to_owned());
+                                    let who = m.author.as_ref().map_or_else(|| t!("composer.someone").into_owned(), |a| isolate(a.display_name()));
                                     let excerpt: String = m.text.clone().unwrap_or_default().chars().take(140).collect();
                                     view! { <li><strong>{who}</strong>": "{excerpt}</li> }
                                 }).collect_view()}
                             </ul>
-                            <button type="button" class="tl-button tl-button--primary" on:click=move |_| submit_force(true)>"Send anyway"</button>
+                            <button type="button" class="tl-button tl-button--primary" on:click=move |_| submit_force(true)>{t!("composer.send_anyway")}</button>
                             <button type="button" class="tl-button" on:click=move |_| {
                                 stale.set(Vec::new());
                                 seen_up_to.set(thread.with_untracked(|t| t.last().map(|m| m.id.clone())));
                                 if let Some(id) = first.clone() {
                                     crate::pages::reveal_message(id);
                                 }
-                            }>"Review them first"</button>
+                            }>{t!("composer.review_first")}</button>
                         </div>
                     }
                 })
@@ -787,10 +791,10 @@ fn is_cc(key: &str) -> bool {
 fn field_label(key: &str) -> String {
     let name = key.split('[').next().unwrap_or(key);
     match name {
-        field::TEXT => "Message".to_owned(),
-        field::ATTACHMENTS => "Attachments".to_owned(),
-        field::NEXT_ACTION => "Next action".to_owned(),
-        field::ASSIGNEE => "Next assignee".to_owned(),
+        field::TEXT => t!("composer.message").into_owned(),
+        field::ATTACHMENTS => t!("composer.attachments").into_owned(),
+        field::NEXT_ACTION => t!("composer.next_action").into_owned(),
+        field::ASSIGNEE => t!("composer.next_assignee").into_owned(),
         other => other.replace('_', " "),
     }
 }

@@ -3,6 +3,7 @@
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
+use rust_i18n::t;
 use threadline_core::compose::{
     apply_format, byte_to_utf16, render_markdown, utf16_to_byte, Format,
 };
@@ -52,16 +53,21 @@ pub fn MarkdownEditor(
     let rendered = Memo::new(move |_| preview.get().then(|| render_markdown(&text.get())));
     view! {
         <div class="tl-editor">
-            <div class="tl-editor__toolbar" role="toolbar" aria-label="Formatting">
+            <div class="tl-editor__toolbar" role="toolbar" aria-label=t!("editor.formatting")>
                 {Format::ALL.into_iter().map(|f| {
                     let title = match f.shortcut() {
-                        Some(k) => format!("{} (Ctrl+{})", f.label(), k.to_ascii_uppercase()),
+                        Some(k) => format!(
+                            "{} ({}+{})",
+                            f.label(),
+                            t!("shortcuts.key.ctrl"),
+                            k.to_ascii_uppercase()
+                        ),
                         None => f.label().to_owned(),
                     };
                     view! {
                         <button
                             type="button"
-                            class=format!("tl-editor__tool tl-editor__tool--{}", f.label().to_lowercase().replace(' ', "-"))
+                            class=format!("tl-editor__tool tl-editor__tool--{}", f.slug())
                             title=title
                             disabled=move || preview.get()
                             on:click=move |_| format(f)
@@ -79,7 +85,7 @@ pub fn MarkdownEditor(
                     aria-pressed=move || preview.get().to_string()
                     on:click=move |_| preview.update(|p| *p = !*p)
                 >
-                    "Preview"
+                    {t!("editor.preview")}
                 </button>
             </div>
             <textarea
@@ -112,7 +118,7 @@ pub fn MarkdownEditor(
                 }
             ></textarea>
             {move || rendered.get().map(|html| view! {
-                <div class="tl-editor__preview" role="region" aria-label="Preview">
+                <div class="tl-editor__preview" role="region" aria-label=t!("editor.preview")>
                     <SafeHtmlView html=html/>
                 </div>
             })}

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rust_i18n::t;
 use threadline_core::draft::Draft;
 use threadline_core::model::{Message, Visibility};
 use threadline_core::outbox::{OutState, Outgoing, Step};
@@ -235,8 +236,8 @@ pub fn OutgoingList(state: OutboxState) -> impl IntoView {
         });
         if let Some((_, visibility)) = sent.last() {
             announcement.set(match visibility {
-                Visibility::Note => "Internal note added.".to_owned(),
-                Visibility::Reply => "Reply sent.".to_owned(),
+                Visibility::Note => t!("outgoing.note_added").into_owned(),
+                Visibility::Reply => t!("outgoing.reply_sent").into_owned(),
             });
         }
         for (id, _) in sent {
@@ -245,7 +246,7 @@ pub fn OutgoingList(state: OutboxState) -> impl IntoView {
     });
     view! {
         <p class="tl-visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
-        <ol class="tl-outgoing" aria-label="Messages being sent">
+        <ol class="tl-outgoing" aria-label=t!("outgoing.list")>
             <For each=pending key=|o| (o.local_id.clone(), format!("{:?}", o.state)) let:item>
                 <OutgoingItem item=item state=state/>
             </For>
@@ -257,33 +258,34 @@ pub fn OutgoingList(state: OutboxState) -> impl IntoView {
 fn OutgoingItem(item: Outgoing, state: OutboxState) -> impl IntoView {
     let id = item.local_id.clone();
     let is_note = item.message.visibility == Visibility::Note;
-    let kind = if is_note { "Internal note" } else { "Reply" };
+    let (kind, label) = if is_note {
+        (t!("outgoing.note"), t!("outgoing.note_being_sent"))
+    } else {
+        (t!("outgoing.reply"), t!("outgoing.reply_being_sent"))
+    };
     let text = item.message.text.clone();
     let status = {
         let item = item.clone();
         move || match &item.state {
             OutState::Holding { send_at_ms } => {
                 let left = ((send_at_ms - state.now.get()) / 1000.0).ceil().max(0.0);
-                format!("Sending in {left} s…")
+                t!("outgoing.sending_in", seconds = left).into_owned()
             }
-            OutState::Sending if item.is_slow(state.now.get()) => {
-                "Still sending: the helpdesk is slow to answer. Your message is kept.".to_owned()
-            }
-            OutState::Sending => "Sending…".to_owned(),
-            OutState::Unknown { .. } if !state.online.get() => {
-                "You are offline. Your message is kept and goes out when the connection is back."
-                    .to_owned()
-            }
+            OutState::Sending if item.is_slow(state.now.get()) => t!("outgoing.slow").into_owned(),
+            OutState::Sending => t!("outgoing.sending").into_owned(),
+            OutState::Unknown { .. } if !state.online.get() => t!("outgoing.offline").into_owned(),
             OutState::Waiting {
                 retry_at_ms,
                 reason,
             } => {
                 let left = ((retry_at_ms - state.now.get()) / 1000.0).ceil().max(0.0);
-                format!("{reason} Retrying in {left} s…")
+                t!("outgoing.retrying_in", reason = reason, seconds = left).into_owned()
             }
-            OutState::Unknown { reason, .. } => format!("{reason} Checking whether it was stored…"),
-            OutState::Failed(f) => format!("Not sent. {}", f.reason),
-            OutState::Sent { .. } => "Sent".to_owned(),
+            OutState::Unknown { reason, .. } => {
+                t!("outgoing.checking", reason = reason).into_owned()
+            }
+            OutState::Failed(f) => t!("outgoing.not_sent", reason = f.reason).into_owned(),
+            OutState::Sent { .. } => t!("outgoing.sent").into_owned(),
         }
     };
     let can_undo = item.can_undo();
@@ -297,13 +299,13 @@ fn OutgoingItem(item: Outgoing, state: OutboxState) -> impl IntoView {
     let (undo_id, retry_id, edit_id) = (id.clone(), id.clone(), id);
     view! {
         <li class=class>
-            <article aria-label=format!("{kind} being sent")>
+            <article aria-label=label>
                 <p class="tl-outgoing__kind">{kind}</p>
                 <p class="tl-outgoing__text">{text}</p>
                 <p class="tl-outgoing__status" role=role>{status}</p>
                 <div class="tl-outgoing__actions">
                     {can_undo.then(|| view! {
-                        <button type="button" class="tl-button" on:click=move |_| state.take_back(&undo_id)>"Undo"</button>
+                        <button type="button" class="tl-button" on:click=move |_| state.take_back(&undo_id)>{t!("outgoing.undo")}</button>
                     })}
                     {failed.then(|| view! {
                         <button type="button" class="tl-button tl-button--primary" on:click=move |_| {
@@ -311,8 +313,8 @@ fn OutgoingItem(item: Outgoing, state: OutboxState) -> impl IntoView {
                                 item.retry(now_ms());
                                 state.replace(&item);
                             }
-                        }>"Retry"</button>
-                        <button type="button" class="tl-button" on:click=move |_| state.take_back(&edit_id)>"Edit"</button>
+                        }>{t!("outgoing.retry")}</button>
+                        <button type="button" class="tl-button" on:click=move |_| state.take_back(&edit_id)>{t!("outgoing.edit")}</button>
                     })}
                 </div>
             </article>

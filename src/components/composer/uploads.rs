@@ -5,11 +5,14 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+use rust_i18n::t;
 use threadline_core::compose::check_file;
-use threadline_core::model::{format_size, Attachment};
+use threadline_core::i18n::isolate;
+use threadline_core::model::Attachment;
 
 use crate::api::upload::Upload;
 use crate::api::{Client, UploadError};
+use crate::i18n::format_size;
 
 /// Where one file is.
 #[derive(Debug, Clone, PartialEq)]
@@ -215,13 +218,13 @@ pub fn UploadList(uploads: Uploads) -> impl IntoView {
                 </ul>
             })
         }}
-        <ul class="tl-uploads" aria-label="Files to send">
+        <ul class="tl-uploads" aria-label=t!("uploads.list")>
             <For each=move || uploads.items.get() key=|i| (i.key, format!("{:?}", i.state)) let:item>
                 {
                     let client = client.clone();
                     let key = item.key;
-                    let name = item.name.clone();
-                    let label = format!("{} ({})", item.name, format_size(item.size));
+                    let name = isolate(&item.name);
+                    let label = format!("{name} ({})", format_size(item.size));
                     match item.state {
                         UploadState::Uploading(fraction) => {
                             let percent = (fraction * 100.0).round();
@@ -231,24 +234,24 @@ pub fn UploadList(uploads: Uploads) -> impl IntoView {
                                     <progress
                                         max="100"
                                         value=percent.to_string()
-                                        aria-label=format!("Uploading {name}")
+                                        aria-label=t!("uploads.uploading", name = name)
                                     ></progress>
-                                    <button type="button" class="tl-link-button" aria-label=format!("Cancel upload of {name}") on:click=move |_| uploads.remove(key)>"Cancel"</button>
+                                    <button type="button" class="tl-link-button" aria-label=t!("uploads.cancel_upload", name = name) on:click=move |_| uploads.remove(key)>{t!("uploads.cancel")}</button>
                                 </li>
                             }.into_any()
                         }
                         UploadState::Done(_) => view! {
                             <li class="tl-upload tl-upload--done">
                                 <span class="tl-upload__name">{label}</span>
-                                <button type="button" class="tl-link-button" aria-label=format!("Remove {name}") on:click=move |_| uploads.remove(key)>"Remove"</button>
+                                <button type="button" class="tl-link-button" aria-label=t!("uploads.remove_file", name = name) on:click=move |_| uploads.remove(key)>{t!("uploads.remove")}</button>
                             </li>
                         }.into_any(),
                         UploadState::Failed(reason) => view! {
                             <li class="tl-upload tl-upload--failed">
                                 <span class="tl-upload__name">{label}</span>
                                 <span class="tl-upload__error" role="alert">{reason}</span>
-                                <button type="button" class="tl-link-button" aria-label=format!("Retry upload of {name}") on:click=move |_| uploads.retry(&client, key)>"Retry"</button>
-                                <button type="button" class="tl-link-button" aria-label=format!("Remove {name}") on:click=move |_| uploads.remove(key)>"Remove"</button>
+                                <button type="button" class="tl-link-button" aria-label=t!("uploads.retry_upload", name = name) on:click=move |_| uploads.retry(&client, key)>{t!("uploads.retry")}</button>
+                                <button type="button" class="tl-link-button" aria-label=t!("uploads.remove_file", name = name) on:click=move |_| uploads.remove(key)>{t!("uploads.remove")}</button>
                             </li>
                         }.into_any(),
                     }

@@ -4,12 +4,15 @@
 use leptos::html::Li;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use threadline_core::model::{format_size, Attachment};
+use rust_i18n::t;
+use threadline_core::i18n::isolate;
+use threadline_core::model::Attachment;
 use threadline_core::ApiError;
 use wasm_bindgen::JsCast;
 
 use crate::api::{transport, Client};
 use crate::components::common::{when_near_viewport, ErrorNotice};
+use crate::i18n::format_size;
 
 /// The attachments of one message.
 #[component]
@@ -18,7 +21,7 @@ pub fn AttachmentList(
     attachments: Vec<Attachment>,
 ) -> impl IntoView {
     view! {
-        <ul class="tl-attachments" aria-label="Attachments">
+        <ul class="tl-attachments" aria-label=t!("attachments.list")>
             {attachments.into_iter().map(|a| view! { <AttachmentItem attachment=a/> }).collect_view()}
         </ul>
     }
@@ -72,7 +75,7 @@ fn AttachmentItem(attachment: Attachment) -> impl IntoView {
             });
         }
     };
-    let name = attachment.name.clone();
+    let name = isolate(&attachment.name);
     view! {
         <li class="tl-attachment" node_ref=node>
             {move || thumbnail.get().map(|src| view! {
@@ -80,8 +83,8 @@ fn AttachmentItem(attachment: Attachment) -> impl IntoView {
             })}
             <span class="tl-attachment__name">{attachment.name.clone()}</span>
             <span class="tl-attachment__size">{details}</span>
-            <button type="button" class="tl-link-button" aria-label=format!("Download {name}") on:click=download>
-                "Download"
+            <button type="button" class="tl-link-button" aria-label=t!("attachments.download_file", name = name) on:click=download>
+                {t!("attachments.download")}
             </button>
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
         </li>

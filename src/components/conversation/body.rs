@@ -6,10 +6,12 @@ use std::sync::{Arc, Mutex};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rust_i18n::t;
 use threadline_core::fold::QuoteSplit;
 use threadline_core::html::{
     sanitize_email, shown_part, EmailOptions, InlineImage, RemoteImages, SafeHtml, SanitizedEmail,
 };
+use threadline_core::i18n::isolate;
 use threadline_core::model::Message;
 
 use crate::api::{transport, Client};
@@ -62,6 +64,7 @@ pub fn MessageBody(
             Part::Text(text) => SanitizedEmail {
                 html: SafeHtml::from_plain_text(text),
                 blocked_images: 0,
+                styled: false,
             },
         };
         if let Some(c) = cache.filter(|_| cacheable) {
@@ -115,16 +118,15 @@ pub fn MessageBody(
             let blocked = blocked_total();
             (blocked > 0).then(|| {
                 let show_always = show_always.clone();
-                let noun = if blocked == 1 { "image" } else { "images" };
                 view! {
                     <div class="tl-images-bar" role="note">
-                        <span>{format!("{blocked} remote {noun} blocked to protect your privacy.")}</span>
+                        <span>{crate::i18n::plural("body.images_blocked", blocked)}</span>
                         <button type="button" class="tl-link-button" on:click=move |_| show_images.set(true)>
-                            "Show images"
+                            {t!("body.show_images")}
                         </button>
                         {(!sender.is_empty()).then(|| view! {
                             <button type="button" class="tl-link-button" on:click=show_always>
-                                {format!("Always show images from {sender}")}
+                                {t!("body.always_show", sender = isolate(&sender))}
                             </button>
                         })}
                     </div>
@@ -135,7 +137,14 @@ pub fn MessageBody(
             node_ref=clip
             class=move || if expanded.get() { "tl-msg__clip" } else { "tl-msg__clip tl-msg__clip--collapsed" }
         >
-            {move || view! { <SafeHtmlView html=rendered.with(|r| r.html.clone()) class="tl-msg__body"/> }}
+            {move || {
+                // An email with its author's colours is shown on light paper, whatever the
+                // theme: the sanitizer made those colours legible on light, not on dark.
+                let (html, class) = rendered.with(|r| {
+                    (r.html.clone(), if r.styled { "tl-msg__body tl-msg__body--styled" } else { "tl-msg__body" })
+                });
+                view! { <SafeHtmlView html=html class=class/> }
+            }}
         </div>
         {move || (overflows.get() || expanded.get()).then(|| view! {
             <button
@@ -144,20 +153,23 @@ pub fn MessageBody(
                 aria-expanded=move || expanded.get().to_string()
                 on:click=move |_| expanded.update(|e| *e = !*e)
             >
-                {move || if expanded.get() { "Show less" } else { "Show more" }}
+                {move || if expanded.get() { t!("body.show_less") } else { t!("body.show_more") }}
             </button>
         })}
-        {move || rendered_quote.with(|q| q.as_ref().map(|q| q.html.clone())).map(|html| view! {
+        {move || rendered_quote.with(|q| q.as_ref().map(|q| (q.html.clone(), q.styled))).map(|(html, styled)| view! {
             <button
                 type="button"
                 class="tl-quote-toggle"
                 aria-expanded=move || quote_open.get().to_string()
                 on:click=move |_| quote_open.update(|open| *open = !*open)
             >
-                {move || if quote_open.get() { "Hide quoted text" } else { "Show quoted text" }}
+                {move || if quote_open.get() { t!("body.hide_quote") } else { t!("body.show_quote") }}
             </button>
             <Show when=move || quote_open.get()>
-                <SafeHtmlView html=html.clone() class="tl-msg__body tl-msg__quote"/>
+                <SafeHtmlView
+                    html=html.clone()
+                    class=if styled { "tl-msg__body tl-msg__quote tl-msg__body--styled" } else { "tl-msg__body tl-msg__quote" }
+                />
             </Show>
         })}
     }

@@ -2,7 +2,9 @@
 //! are tinted, labelled and announced as such.
 
 use leptos::prelude::*;
+use rust_i18n::t;
 use threadline_core::fold::QuoteSplit;
+use threadline_core::i18n::isolate;
 use threadline_core::model::{Message, Role};
 
 use super::{AttachmentList, MessageBody};
@@ -24,13 +26,8 @@ pub fn MessageItem(
 ) -> impl IntoView {
     let author = message.author.clone().unwrap_or_default();
     let name = match message.role {
-        Role::System => "System".to_owned(),
+        Role::System => t!("message.system").into_owned(),
         _ => author.display_name().to_owned(),
-    };
-    let kind = match (message.role, message.is_internal) {
-        (Role::System, _) => "System event",
-        (_, true) => "Internal note",
-        (_, false) => "Message",
     };
     let class = match (message.role, message.is_internal) {
         (Role::System, _) => "tl-msg tl-msg--system",
@@ -38,9 +35,14 @@ pub fn MessageItem(
         (Role::Associate, false) => "tl-msg tl-msg--agent",
         (_, false) => "tl-msg tl-msg--customer",
     };
-    let label = format!("{kind} from {name}");
+    let label = match (message.role, message.is_internal) {
+        (Role::System, _) => t!("message.system_event_from", name = isolate(&name)),
+        (_, true) => t!("message.note_from", name = isolate(&name)),
+        (_, false) => t!("message.message_from", name = isolate(&name)),
+    };
     let is_note = message.is_internal && message.role != Role::System;
-    let cc = (!message.cc.is_empty()).then(|| format!("Cc: {}", message.cc.join(", ")));
+    let cc = (!message.cc.is_empty())
+        .then(|| t!("message.cc", addresses = isolate(&message.cc.join(", "))));
     let attachments = message.attachments.clone();
     view! {
         <article
@@ -62,7 +64,7 @@ pub fn MessageItem(
                             <svg class="tl-icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
                                 <path d="M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7zm2 0h4V5a2 2 0 0 0-4 0z" fill="currentColor"/>
                             </svg>
-                            " Internal note"
+                            {format!(" {}", t!("message.internal_note"))}
                         </span>
                     })}
                     <RelativeTime timestamp=message.created_at.clone()/>

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use leptos::html::Div;
 use leptos::prelude::*;
+use rust_i18n::t;
 use threadline_core::fold::{quote_split, QuoteSplit};
 use threadline_core::model::Message;
 use threadline_core::virtual_list::visible_range;
@@ -144,7 +145,7 @@ pub fn Thread(
             node_ref=list
             role="feed"
             class="tl-thread"
-            aria-label="Conversation"
+            aria-label=t!("thread.label")
             on:keydown=move_between_articles
             style:padding-top=move || format!("{}px", range.get().pad_top)
             style:padding-bottom=move || format!("{}px", range.get().pad_bottom)

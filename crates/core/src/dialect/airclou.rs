@@ -10,6 +10,7 @@
 //! status, details}}`. A message's attachment is `{token, name, size, contentType?, url?}`.
 //! There is no users list, so the assignee is not offered.
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -20,6 +21,7 @@ use super::{
 use crate::error::{ApiError, FieldErrors};
 use crate::html::SafeHtml;
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
+use crate::i18n::isolate;
 use crate::model::{
     field, Attachment, Capabilities, Message, NewMessage, NextAction, Page, Person, Role, Ticket,
     TicketField, TicketStatus, UploadFile, Visibility,
@@ -84,38 +86,48 @@ impl Airclou {
     }
 }
 
-const PRIORITIES: [(&str, &str); 4] = [
-    ("low", "Low"),
-    ("normal", "Normal"),
-    ("high", "High"),
-    ("urgent", "Urgent"),
-];
-const TYPES: [(&str, &str); 4] = [
-    ("question", "Question"),
-    ("incident", "Incident"),
-    ("problem", "Problem"),
-    ("task", "Task"),
-];
+/// The documented priorities: (wire value, its label in the current locale).
+fn priorities() -> [(&'static str, String); 4] {
+    [
+        ("low", t!("airclou.priority.low").into_owned()),
+        ("normal", t!("airclou.priority.normal").into_owned()),
+        ("high", t!("airclou.priority.high").into_owned()),
+        ("urgent", t!("airclou.priority.urgent").into_owned()),
+    ]
+}
+
+/// The documented ticket types: (wire value, its label in the current locale).
+fn types() -> [(&'static str, String); 4] {
+    [
+        ("question", t!("airclou.type.question").into_owned()),
+        ("incident", t!("airclou.type.incident").into_owned()),
+        ("problem", t!("airclou.type.problem").into_owned()),
+        ("task", t!("airclou.type.task").into_owned()),
+    ]
+}
 
 /// The documented ticket properties a message can change.
 fn fields() -> Vec<TicketField> {
     vec![
         TicketField {
             key: "priority",
-            label: "Priority",
-            options: PRIORITIES.to_vec(),
+            label: t!("airclou.field.priority").into_owned(),
+            options: Vec::from(priorities()),
         },
         TicketField {
             key: "type",
-            label: "Type",
-            options: TYPES.to_vec(),
+            label: t!("airclou.field.type").into_owned(),
+            options: Vec::from(types()),
         },
     ]
 }
 
 /// The label of `value` among `options`.
-fn label_of(options: &[(&str, &'static str)], value: &str) -> Option<&'static str> {
-    options.iter().find(|(v, _)| *v == value).map(|(_, l)| *l)
+fn label_of(options: &[(&str, String)], value: &str) -> Option<String> {
+    options
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map(|(_, l)| l.clone())
 }
 
 /// The status a next action sets; `None` for actions Airclou cannot take.
@@ -232,10 +244,15 @@ impl Dialect for Airclou {
         let status = match message.next_action {
             NextAction::None => None,
             action => Some(status_for(action).ok_or_else(|| {
-                ApiError::InvalidRequest(format!(
-                    "Airclou cannot {}",
-                    action.label().to_lowercase()
-                ))
+                let label = action.label();
+                ApiError::InvalidRequest(
+                    t!(
+                        "airclou.cannot_do",
+                        action = label,
+                        action_lowercase = label.to_lowercase()
+                    )
+                    .into_owned(),
+                )
             })?),
         };
         let content = match &message.html {
@@ -333,12 +350,10 @@ fn error_of(response: &HttpResponse) -> ApiError {
     let code = text("code").unwrap_or_default();
     let message = text("message").unwrap_or_else(|| body_excerpt(&response.body));
     match (response.status, code.as_str()) {
-        (_, "TICKET_CLOSED") => ApiError::Forbidden(
-            "This ticket is closed, so no more messages can be added to it.".into(),
-        ),
-        (_, "CLOSED_STATUS_SYSTEM_ONLY") => ApiError::Forbidden(
-            "Only Airclou's automations can close a ticket; choose another next action.".into(),
-        ),
+        (_, "TICKET_CLOSED") => ApiError::Forbidden(t!("airclou.ticket_closed").into_owned()),
+        (_, "CLOSED_STATUS_SYSTEM_ONLY") => {
+            ApiError::Forbidden(t!("airclou.close_automation_only").into_owned())
+        }
         (_, "RATE_LIMIT_EXCEEDED") | (429, _) => ApiError::RateLimited {
             retry_after: retry_after_seconds(response),
         },
@@ -379,14 +394,13 @@ fn validation(error: Option<&Value>, message: String) -> FieldErrors {
                 .get("message")
                 .and_then(Value::as_str)
                 .or_else(|| p.as_str())
-                .unwrap_or("Invalid value.")
-                .to_owned();
+                .map_or_else(|| t!("dialect.invalid_value").into_owned(), str::to_owned);
             errors.fields.entry(ours.to_owned()).or_default().push(text);
         }
     }
     if errors.is_empty() {
         errors.general.push(if message.is_empty() {
-            "The request was not accepted.".to_owned()
+            t!("dialect.not_accepted").into_owned()
         } else {
             message
         });
@@ -448,19 +462,29 @@ fn ticket_update<'a>(
         kind: None,
     };
     for (key, value) in &message.ticket_fields {
-        let (slot, options) = match key.as_str() {
-            "priority" => (&mut update.priority, &PRIORITIES),
-            "type" => (&mut update.kind, &TYPES),
+        let (slot, options, label) = match key.as_str() {
+            "priority" => (
+                &mut update.priority,
+                priorities(),
+                t!("airclou.field.priority"),
+            ),
+            "type" => (&mut update.kind, types(), t!("airclou.field.type")),
             other => {
-                return Err(ApiError::InvalidRequest(format!(
-                    "Airclou tickets have no field {other:?}"
-                )))
+                return Err(ApiError::InvalidRequest(
+                    t!("airclou.no_field", field = isolate(&format!("{other:?}"))).into_owned(),
+                ))
             }
         };
-        if label_of(options, value).is_none() {
-            return Err(ApiError::InvalidRequest(format!(
-                "{value:?} is not a valid {key}"
-            )));
+        if label_of(&options, value).is_none() {
+            return Err(ApiError::InvalidRequest(
+                t!(
+                    "airclou.bad_field_value",
+                    value = isolate(&format!("{value:?}")),
+                    key = key,
+                    label = label
+                )
+                .into_owned(),
+            ));
         }
         *slot = Some(value.as_str());
     }
@@ -646,12 +670,16 @@ impl WireTicket {
             created_at: self.created_at,
             updated_at: self.updated_at,
             fields: [
-                ("Priority", self.priority.as_deref(), &PRIORITIES),
-                ("Type", self.kind.as_deref(), &TYPES),
+                (
+                    t!("airclou.field.priority"),
+                    self.priority.as_deref(),
+                    priorities(),
+                ),
+                (t!("airclou.field.type"), self.kind.as_deref(), types()),
             ]
             .into_iter()
             .filter_map(|(label, value, options)| {
-                Some((label.to_owned(), label_of(options, value?)?.to_owned()))
+                Some((label.into_owned(), label_of(&options, value?)?))
             })
             .collect(),
         }

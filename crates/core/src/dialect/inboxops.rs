@@ -11,6 +11,7 @@
 //! {total}}`. The public API has no users or attachment endpoints, so this dialect offers
 //! neither.
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -162,13 +163,12 @@ impl Dialect for InboxOps {
     ) -> Result<HttpRequest, ApiError> {
         if message.visibility != Visibility::Note {
             return Err(ApiError::InvalidRequest(
-                "InboxOps does not send replies through its API; add an internal note instead"
-                    .into(),
+                t!("inboxops.notes_only").into_owned(),
             ));
         }
         if !message.attachments.is_empty() {
             return Err(ApiError::InvalidRequest(
-                "InboxOps notes cannot carry attachments through its API".into(),
+                t!("inboxops.no_note_attachments").into_owned(),
             ));
         }
         let body = WireNote {
@@ -202,7 +202,7 @@ impl Dialect for InboxOps {
 
     fn upload_attachment_request(&self, _file: &UploadFile) -> Result<HttpRequest, ApiError> {
         Err(ApiError::InvalidRequest(
-            "InboxOps has no attachment upload in its public API".into(),
+            t!("inboxops.no_upload").into_owned(),
         ))
     }
 
@@ -251,9 +251,9 @@ fn error_of(response: &HttpResponse) -> ApiError {
     match response.status {
         400 | 422 => ApiError::Validation(validation(json.as_ref(), detail)),
         401 => ApiError::Unauthorized(detail),
-        403 if code == "insufficient_scope" => ApiError::Forbidden(
-            "this API key is read-only, so it cannot add notes (ask for a read+write key)".into(),
-        ),
+        403 if code == "insufficient_scope" => {
+            ApiError::Forbidden(t!("inboxops.read_only_key").into_owned())
+        }
         403 => ApiError::Forbidden(detail),
         404 => ApiError::NotFound(detail),
         413 => ApiError::PayloadTooLarge(detail),
@@ -280,8 +280,7 @@ fn validation(json: Option<&Value>, detail: String) -> FieldErrors {
         let message = d
             .get("message")
             .and_then(Value::as_str)
-            .unwrap_or("Invalid value.")
-            .to_owned();
+            .map_or_else(|| t!("dialect.invalid_value").into_owned(), str::to_owned);
         match d.get("field").and_then(Value::as_str) {
             Some("body_html" | "body_text") => errors
                 .fields

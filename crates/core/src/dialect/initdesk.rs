@@ -2,6 +2,7 @@
 //! authenticated with `X-Initdesk-Token`. Wire types are private and mapped into the model.
 //! See shared/api/CONTRACT.md for what the reference server and this client agree on.
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -10,6 +11,7 @@ use super::{
 };
 use crate::error::{ApiError, FieldErrors};
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
+use crate::i18n::isolate;
 use crate::model::{
     field, AssigneeChange, Attachment, Capabilities, Message, NewMessage, NextAction, Page, Person,
     Role, Ticket, TicketStatus, UploadFile, User, Visibility,
@@ -174,7 +176,9 @@ impl Dialect for Initdesk {
 
     fn upload_attachment_request(&self, file: &UploadFile) -> Result<HttpRequest, ApiError> {
         if file.name.trim().is_empty() {
-            return Err(ApiError::InvalidRequest("the file has no name".into()));
+            return Err(ApiError::InvalidRequest(
+                t!("initdesk.file_without_name").into_owned(),
+            ));
         }
         Ok(self.request(
             Method::Post,
@@ -238,7 +242,7 @@ fn check_status(response: &HttpResponse) -> Result<(), ApiError> {
             Some(Value::Object(map)) => field_errors(&map),
             _ => FieldErrors {
                 general: vec![if detail.is_empty() {
-                    "Bad request".to_owned()
+                    t!("dialect.bad_request").into_owned()
                 } else {
                     detail
                 }],
@@ -659,7 +663,8 @@ impl<'a> WireCreateMessage<'a> {
             AssigneeChange::Keep => None,
             AssigneeChange::Unassign => Some(None),
             AssigneeChange::Set(id) => Some(Some(id.parse::<u64>().map_err(|_| {
-                ApiError::InvalidRequest(format!("assignee id {id:?} is not a number"))
+                let id = isolate(&format!("{id:?}"));
+                ApiError::InvalidRequest(t!("initdesk.assignee_not_number", id = id).into_owned())
             })?)),
         };
         Ok(Self {

@@ -8,6 +8,7 @@ pub mod initdesk;
 pub mod portal;
 pub mod requestor;
 
+use rust_i18n::t;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -16,6 +17,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::html::MAX_BODY_BYTES;
 use crate::http::{Body, HttpRequest, HttpResponse, Method};
+use crate::i18n::isolate;
 use crate::model::{
     Attachment, Capabilities, DataProblem, Message, NewMessage, NextAction, Page, Ticket,
     TicketField, UploadFile, User,
@@ -206,8 +208,9 @@ impl Api {
         body: &impl serde::Serialize,
         idempotency_key: Option<&str>,
     ) -> Result<HttpRequest, ApiError> {
-        let json = serde_json::to_string(body)
-            .map_err(|e| ApiError::InvalidRequest(format!("cannot encode the message: {e}")))?;
+        let json = serde_json::to_string(body).map_err(|e| {
+            ApiError::InvalidRequest(t!("dialect.encode_failed", error = e).into_owned())
+        })?;
         let mut request = self.request(Method::Post, url, Body::Json(json));
         if let Some(key) = idempotency_key {
             request
@@ -278,22 +281,24 @@ pub fn sort_thread(messages: &mut [Message]) {
 
 /// Resolves an API base URL (absolute, or relative to the page) and checks it is http(s).
 pub(crate) fn resolve_base(base: &str, page_url: &str) -> Result<url::Url, ApiError> {
+    let quoted = isolate(&format!("{base:?}"));
+    let invalid = |e: url::ParseError| {
+        ApiError::InvalidRequest(
+            t!("dialect.base_url_invalid", url = quoted, error = e).into_owned(),
+        )
+    };
     let page = url::Url::parse(page_url).ok();
     let parsed = match (url::Url::parse(base), page) {
         (Ok(u), _) => u,
-        (Err(url::ParseError::RelativeUrlWithoutBase), Some(page)) => page
-            .join(base)
-            .map_err(|e| ApiError::InvalidRequest(format!("API base URL {base:?}: {e}")))?,
-        (Err(e), _) => {
-            return Err(ApiError::InvalidRequest(format!(
-                "API base URL {base:?}: {e}"
-            )))
+        (Err(url::ParseError::RelativeUrlWithoutBase), Some(page)) => {
+            page.join(base).map_err(invalid)?
         }
+        (Err(e), _) => return Err(invalid(e)),
     };
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(ApiError::InvalidRequest(format!(
-            "API base URL {base:?} is not http(s)"
-        )));
+        return Err(ApiError::InvalidRequest(
+            t!("dialect.base_url_not_http", url = quoted).into_owned(),
+        ));
     }
     Ok(parsed)
 }
@@ -318,9 +323,9 @@ pub(crate) fn path_segment(id: &str) -> Result<&str, ApiError> {
     if ok {
         Ok(id)
     } else {
-        Err(ApiError::InvalidRequest(format!(
-            "{id:?} is not a valid id"
-        )))
+        Err(ApiError::InvalidRequest(
+            t!("dialect.bad_id", id = isolate(&format!("{id:?}"))).into_owned(),
+        ))
     }
 }
 

@@ -4,6 +4,7 @@
 //! customer's reply; errors are `{"detail": …}` (403 an invalid link, 410 an expired one).
 //! The customer can reply, nothing else: no notes, CC, next action, assignee or uploads.
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -118,14 +119,10 @@ impl Dialect for Portal {
         message: &NewMessage,
     ) -> Result<HttpRequest, ApiError> {
         if message.visibility == Visibility::Note {
-            return Err(ApiError::InvalidRequest(
-                "internal notes are for the support team".into(),
-            ));
+            return Err(ApiError::InvalidRequest(t!("portal.no_notes").into_owned()));
         }
         if !message.attachments.is_empty() {
-            return Err(ApiError::InvalidRequest(
-                "files cannot be attached from this page".into(),
-            ));
+            return Err(ApiError::InvalidRequest(t!("portal.no_files").into_owned()));
         }
         let wire = WireReply {
             text: &message.text,
@@ -148,9 +145,7 @@ impl Dialect for Portal {
     }
 
     fn upload_attachment_request(&self, _file: &UploadFile) -> Result<HttpRequest, ApiError> {
-        Err(ApiError::InvalidRequest(
-            "files cannot be attached from this page".into(),
-        ))
+        Err(ApiError::InvalidRequest(t!("portal.no_files").into_owned()))
     }
 
     fn parse_uploaded_attachment(&self, response: &HttpResponse) -> Result<Attachment, ApiError> {

@@ -9,6 +9,7 @@
 //! AuthorName}`; `CreatedUTC` without an offset is UTC; errors are ASP.NET's `{"Message": …}`.
 //! There is no ticket list, users list, attachment upload or next action in the API.
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -18,6 +19,7 @@ use super::{
 };
 use crate::error::{ApiError, FieldErrors};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::i18n::isolate;
 use crate::model::{
     Attachment, Capabilities, Message, NewMessage, Page, Person, Role, Ticket, TicketStatus,
     UploadFile, User, Visibility,
@@ -82,9 +84,9 @@ fn ticket_ref(id: &str) -> Result<&str, ApiError> {
     if ok {
         Ok(id)
     } else {
-        Err(ApiError::InvalidRequest(format!(
-            "{id:?} is not a ticket id or reference"
-        )))
+        Err(ApiError::InvalidRequest(
+            t!("requestor.bad_ticket_ref", id = isolate(&format!("{id:?}"))).into_owned(),
+        ))
     }
 }
 
@@ -174,7 +176,7 @@ impl Dialect for Requestor {
                 Some(m) if !m.is_empty() => Some(m),
                 _ => {
                     return Err(ApiError::InvalidRequest(
-                        "choose the mailbox the email is sent from".into(),
+                        t!("requestor.choose_mailbox").into_owned(),
                     ))
                 }
             }
@@ -183,7 +185,7 @@ impl Dialect for Requestor {
         };
         if !message.attachments.is_empty() {
             return Err(ApiError::InvalidRequest(
-                "Requestor messages cannot carry attachments through its API".into(),
+                t!("requestor.no_attachments").into_owned(),
             ));
         }
         let (body, html) = match &message.html {
@@ -231,7 +233,7 @@ impl Dialect for Requestor {
 
     fn upload_attachment_request(&self, _file: &UploadFile) -> Result<HttpRequest, ApiError> {
         Err(ApiError::InvalidRequest(
-            "Requestor has no attachment upload in its API".into(),
+            t!("requestor.no_upload").into_owned(),
         ))
     }
 
@@ -277,7 +279,7 @@ fn error_of(response: &HttpResponse) -> ApiError {
             }
             if errors.general.is_empty() {
                 errors.general.push(if message.is_empty() {
-                    "Bad request".to_owned()
+                    t!("dialect.bad_request").into_owned()
                 } else {
                     message
                 });

@@ -1,0 +1,137 @@
+//! The app's words and formats: picks the locale at start (the page's `?lang=`, the
+//! configuration, the embedding page's language, the browser's languages), marks the
+//! document's language and direction, and formats dates, times and sizes with the browser's
+//! `Intl` for that locale in the user's time zone. Which locales exist, plural rules and bidi
+//! isolation are core's (`threadline_core::i18n`); the words are in `locales/app.yml`.
+
+use threadline_core::i18n::{self as core_i18n, Locale};
+use wasm_bindgen::JsValue;
+
+/// The message `key` in the plural form for `n`, with `%{count}` filled in.
+pub fn plural(key: &str, n: usize) -> String {
+    let n = n as u64;
+    let key = core_i18n::plural_key(key, n);
+    rust_i18n::t!(key.as_str(), count = n).into_owned()
+}
+
+/// Chooses and applies the locale. Asked first: the page's address (`?lang=de`), then the
+/// language of the element an embedding page put the conversation in (`element_lang`), the
+/// deployment's (`configured`, from `config.json`), and last the browser's languages.
+pub fn start(configured: Option<&str>, element_lang: Option<&str>) -> Locale {
+    let mut wanted: Vec<String> = Vec::new();
+    wanted.extend(query_lang());
+    wanted.extend(element_lang.map(str::to_owned));
+    wanted.extend(configured.map(str::to_owned));
+    if let Some(window) = web_sys::window() {
+        let languages = window.navigator().languages();
+        wanted.extend(languages.iter().filter_map(|l| l.as_string()));
+    }
+    let locale = core_i18n::negotiate(wanted.iter().map(String::as_str));
+    core_i18n::set_locale(locale);
+    locale
+}
+
+/// `?lang=de` in the page's address.
+fn query_lang() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get("lang").filter(|l| !l.is_empty())
+}
+
+/// The `dir` attribute for the current locale.
+pub fn dir() -> &'static str {
+    if core_i18n::current().rtl {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
+/// The current locale's code, for `lang` attributes and `Intl`.
+pub fn lang() -> &'static str {
+    core_i18n::current().code
+}
+
+/// Marks the whole document as written in the current locale (the app on its own page).
+pub fn mark_document() {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", lang());
+        let _ = root.set_attribute("dir", dir());
+    }
+}
+
+fn locales() -> js_sys::Array {
+    js_sys::Array::of1(&JsValue::from_str(lang()))
+}
+
+fn options(pairs: &[(&str, JsValue)]) -> js_sys::Object {
+    let object = js_sys::Object::new();
+    for (key, value) in pairs {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object
+}
+
+/// A byte count as the locale writes it ("1.2 MB", "1,2 MB", "١٫٢ م.ب").
+pub fn format_size(bytes: u64) -> String {
+    let (value, unit) = match bytes {
+        b if b < 1_000 => (b as f64, "byte"),
+        b if b < 1_000_000 => (b as f64 / 1e3, "kilobyte"),
+        b => (b as f64 / 1e6, "megabyte"),
+    };
+    let format = js_sys::Intl::NumberFormat::new(
+        &locales(),
+        &options(&[
+            ("style", "unit".into()),
+            ("unit", unit.into()),
+            ("maximumFractionDigits", 1.into()),
+        ]),
+    );
+    format
+        .format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(value))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| threadline_core::model::format_size(bytes))
+}
+
+/// A moment as date and time in the locale, in the browser's time zone.
+pub fn exact_time(millis: i64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(millis as f64));
+    let opts = options(&[
+        ("dateStyle", "medium".into()),
+        ("timeStyle", "short".into()),
+    ]);
+    String::from(date.to_locale_string(lang(), &opts))
+}
+
+/// How long ago (or ahead) `then` is from `now`, in the locale ("5 minutes ago", "vor
+/// 5 Minuten", "قبل ٥ دقائق"); "now" within a minute.
+pub fn relative_time(then_ms: i64, now_ms: i64) -> String {
+    let seconds = (then_ms - now_ms) as f64 / 1000.0;
+    let (value, unit) = relative_unit(seconds);
+    let format =
+        js_sys::Intl::RelativeTimeFormat::new(&locales(), &options(&[("numeric", "auto".into())]));
+    String::from(format.format(value, unit))
+}
+
+/// The largest whole unit for `seconds` (negative: past).
+fn relative_unit(seconds: f64) -> (f64, &'static str) {
+    const UNITS: [(f64, &str); 6] = [
+        (31_536_000.0, "year"),
+        (2_592_000.0, "month"),
+        (604_800.0, "week"),
+        (86_400.0, "day"),
+        (3_600.0, "hour"),
+        (60.0, "minute"),
+    ];
+    for (size, unit) in UNITS {
+        if seconds.abs() >= size {
+            return ((seconds / size).trunc(), unit);
+        }
+    }
+    (0.0, "second")
+}
