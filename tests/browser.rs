@@ -106,6 +106,18 @@ async fn until(mut check: impl FnMut() -> bool) -> bool {
     false
 }
 
+/// The text a screen reader reads: without what is `aria-hidden`.
+fn spoken_text(e: &web_sys::Element) -> String {
+    let hidden = e.query_selector_all("[aria-hidden=true]").unwrap();
+    let mut text = e.text_content().unwrap_or_default();
+    for i in 0..hidden.length() {
+        if let Some(t) = hidden.item(i).and_then(|n| n.text_content()) {
+            text = text.replacen(&t, "", 1);
+        }
+    }
+    text.trim().to_owned()
+}
+
 fn by_label<T: JsCast>(root: &web_sys::Element, selector: &str, label: &str) -> T {
     let all = root.query_selector_all(selector).unwrap();
     (0..all.length())
@@ -114,6 +126,7 @@ fn by_label<T: JsCast>(root: &web_sys::Element, selector: &str, label: &str) -> 
         .find(|e| {
             e.get_attribute("aria-label").as_deref() == Some(label)
                 || e.text_content().is_some_and(|t| t.trim() == label)
+                || spoken_text(e) == label
         })
         .unwrap_or_else(|| panic!("no {selector} named {label}"))
         .unchecked_into()
