@@ -137,7 +137,11 @@ test('dark colour scheme, reduced motion and forced colours', async ({ page }) =
   await noViolations(page, 'thread with forced colours');
 });
 
-test('German: the thread and composer, in German', async ({ page }) => {
+test('German: the ticket list, thread and composer, in German', async ({ page }) => {
+  await page.goto('/?lang=de');
+  await expect(page.getByRole('heading', { name: 'Tickets' })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+  await noViolations(page, 'German ticket list');
   await page.goto('/tickets/3?lang=de');
   const feed = page.getByRole('feed', { name: 'Unterhaltung' });
   await expect(feed.getByRole('article').first()).toBeVisible();
@@ -152,7 +156,14 @@ test('German: the thread and composer, in German', async ({ page }) => {
   await noViolations(page, 'German shortcut list');
 });
 
-test('Arabic: right to left, laid out as a mirror', async ({ page }) => {
+test('Arabic: right to left, laid out as a mirror', async ({ page, request }) => {
+  await page.goto('/?lang=ar');
+  await expect(page.getByRole('heading', { name: 'التذاكر' })).toBeVisible();
+  await noViolations(page, 'Arabic ticket list');
+  const { url } = await (await request.get('/__test/portal-link/2')).json();
+  await page.goto(`${url}?lang=ar`);
+  await expect(page.getByRole('feed', { name: 'المحادثة' }).getByRole('article').first()).toBeVisible();
+  await noViolations(page, 'Arabic customer view');
   await page.goto('/tickets/3?lang=ar');
   const feed = page.getByRole('feed', { name: 'المحادثة' });
   await expect(feed.getByRole('article').first()).toBeVisible();

@@ -31,7 +31,19 @@ test('a reply with CC, next action and an attachment, by keyboard alone', async 
   await tabTo(page, cc, { back: true });
   await page.keyboard.type('kim@x-corp.example');
   await page.keyboard.press('Enter');
-  await expect(form.getByRole('list', { name: 'Cc recipients' }).getByRole('listitem')).toHaveCount(1);
+  const chips = form.getByRole('list', { name: 'Cc recipients' }).getByRole('listitem');
+  await expect(chips).toHaveCount(1);
+  // A chip added by mistake: the arrow from the empty field reaches it, Delete removes it.
+  await page.keyboard.type('oops@x-corp.example,');
+  await expect(chips).toHaveCount(2);
+  await page.keyboard.press('ArrowLeft');
+  await expect(form.getByRole('button', { name: 'Remove oops@x-corp.example' })).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(form.getByRole('button', { name: 'Remove kim@x-corp.example' })).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Delete');
+  await expect(chips).toHaveCount(1);
+  await expect(cc).toBeFocused();
   // The file picker opens from the keyboard.
   const attach = form.getByLabel('Attach files');
   await tabTo(page, attach);

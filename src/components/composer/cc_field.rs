@@ -90,7 +90,7 @@ pub fn CcField(
             })}
             <div class="tl-recipients__row">
                 <label class="tl-recipients__label" for=input_id.clone()>{field_label}</label>
-                <ul class="tl-chips" aria-label=list_label>
+                <ul class="tl-chips" aria-label=list_label on:keydown=move |ev| chip_keys(&ev, input, remove)>
                     <For each=move || chips.get() key=|c| (c.key(), c.is_valid()) let:chip>
                         {
                             let key = chip.key();
@@ -105,6 +105,7 @@ pub fn CcField(
                                     <button
                                         type="button"
                                         class="tl-chip__remove"
+                                        data-chip-key=key.clone()
                                         aria-label=t!("cc_field.remove", name = isolate(&label))
                                         on:click=move |_| remove(key.clone())
                                     >"×"</button>
@@ -137,6 +138,13 @@ pub fn CcField(
                     }
                     on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                         match ev.key().as_str() {
+                            // From the start of an empty field, the arrow goes to the chips.
+                            "ArrowLeft" | "ArrowRight" if typed.get_untracked().is_empty() && ev.key() == backward_key() => {
+                                if let Some(last) = chip_buttons(input).pop() {
+                                    ev.prevent_default();
+                                    let _ = last.focus();
+                                }
+                            }
                             "ArrowDown" | "ArrowUp" if !offers.with_untracked(Vec::is_empty) => {
                                 ev.prevent_default();
                                 let n = offers.with_untracked(Vec::len);
@@ -204,5 +212,76 @@ fn suggestion_text(name: Option<&str>, address: &str) -> String {
     match name {
         Some(n) => format!("\"{n}\" <{address}>"),
         None => address.to_owned(),
+    }
+}
+
+/// The arrow key that points back towards the start of the line (left, or right when the page
+/// is written right to left).
+fn backward_key() -> &'static str {
+    if crate::i18n::dir() == "rtl" {
+        "ArrowRight"
+    } else {
+        "ArrowLeft"
+    }
+}
+
+/// The chips' Remove buttons, in order, of the field whose input is `input`.
+fn chip_buttons(input: NodeRef<Input>) -> Vec<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    let Some(row) = input.get_untracked().and_then(|i| i.parent_element()) else {
+        return Vec::new();
+    };
+    let Ok(all) = row.query_selector_all(".tl-chip__remove") else {
+        return Vec::new();
+    };
+    (0..all.length())
+        .filter_map(|i| all.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
+/// The chips as a keyboard list: arrows move between them (past the last one, back to the
+/// field), Delete or Backspace removes the focused one.
+fn chip_keys(
+    ev: &leptos::ev::KeyboardEvent,
+    input: NodeRef<Input>,
+    remove: impl Fn(String) + Copy,
+) {
+    use wasm_bindgen::JsCast;
+    let buttons = chip_buttons(input);
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let Some(at) = buttons.iter().position(|b| *b == target) else {
+        return;
+    };
+    let key = ev.key();
+    let next = match key.as_str() {
+        "Delete" | "Backspace" => {
+            ev.prevent_default();
+            if let Some(chip_key) = target.get_attribute("data-chip-key") {
+                remove(chip_key);
+            }
+            return;
+        }
+        k if k == backward_key() => at.checked_sub(1),
+        "ArrowLeft" | "ArrowRight" => Some(at + 1),
+        "Home" => Some(0),
+        "End" => Some(buttons.len()),
+        _ => return,
+    };
+    ev.prevent_default();
+    match next.and_then(|i| buttons.get(i)) {
+        Some(button) => {
+            let _ = button.focus();
+        }
+        None if next.is_some() => {
+            if let Some(field) = input.get_untracked() {
+                let _ = field.focus();
+            }
+        }
+        None => {}
     }
 }
