@@ -75,37 +75,87 @@ fn options(pairs: &[(&str, JsValue)]) -> js_sys::Object {
     object
 }
 
+/// `Intl` formatters for one locale. Making one costs far more than using it (it loads the
+/// locale's data), and a thread formats a time or two per message: they are made once.
+struct Formatters {
+    locale: &'static str,
+    exact: js_sys::Function,
+    relative: js_sys::Intl::RelativeTimeFormat,
+    /// Bytes, kilobytes, megabytes.
+    sizes: [js_sys::Function; 3],
+}
+
+impl Formatters {
+    fn new() -> Self {
+        let size = |unit: &str| {
+            js_sys::Intl::NumberFormat::new(
+                &locales(),
+                &options(&[
+                    ("style", "unit".into()),
+                    ("unit", unit.into()),
+                    ("maximumFractionDigits", 1.into()),
+                ]),
+            )
+            .format()
+        };
+        Self {
+            locale: lang(),
+            exact: js_sys::Intl::DateTimeFormat::new(
+                &locales(),
+                &options(&[
+                    ("dateStyle", "medium".into()),
+                    ("timeStyle", "short".into()),
+                ]),
+            )
+            .format(),
+            relative: js_sys::Intl::RelativeTimeFormat::new(
+                &locales(),
+                &options(&[("numeric", "auto".into())]),
+            ),
+            sizes: [size("byte"), size("kilobyte"), size("megabyte")],
+        }
+    }
+}
+
+thread_local! {
+    static FORMATTERS: std::cell::RefCell<Option<Formatters>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with the current locale's formatters (made again when the locale changed).
+fn with_formatters<T>(f: impl FnOnce(&Formatters) -> T) -> T {
+    FORMATTERS.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if cached.as_ref().is_none_or(|c| c.locale != lang()) {
+            *cached = Some(Formatters::new());
+        }
+        match cached.as_ref() {
+            Some(formatters) => f(formatters),
+            None => f(&Formatters::new()),
+        }
+    })
+}
+
+/// Calls a bound `Intl` format function with one argument.
+fn call_format(format: &js_sys::Function, value: &JsValue) -> Option<String> {
+    format.call1(&JsValue::NULL, value).ok()?.as_string()
+}
+
 /// A byte count as the locale writes it ("1.2 MB", "1,2 MB", "١٫٢ م.ب").
 pub fn format_size(bytes: u64) -> String {
     let (value, unit) = match bytes {
-        b if b < 1_000 => (b as f64, "byte"),
-        b if b < 1_000_000 => (b as f64 / 1e3, "kilobyte"),
-        b => (b as f64 / 1e6, "megabyte"),
+        b if b < 1_000 => (b as f64, 0),
+        b if b < 1_000_000 => (b as f64 / 1e3, 1),
+        b => (b as f64 / 1e6, 2),
     };
-    let format = js_sys::Intl::NumberFormat::new(
-        &locales(),
-        &options(&[
-            ("style", "unit".into()),
-            ("unit", unit.into()),
-            ("maximumFractionDigits", 1.into()),
-        ]),
-    );
-    format
-        .format()
-        .call1(&JsValue::NULL, &JsValue::from_f64(value))
-        .ok()
-        .and_then(|s| s.as_string())
+    with_formatters(|f| call_format(&f.sizes[unit], &JsValue::from_f64(value)))
         .unwrap_or_else(|| threadline_core::model::format_size(bytes))
 }
 
 /// A moment as date and time in the locale, in the browser's time zone.
 pub fn exact_time(millis: i64) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(millis as f64));
-    let opts = options(&[
-        ("dateStyle", "medium".into()),
-        ("timeStyle", "short".into()),
-    ]);
-    String::from(date.to_locale_string(lang(), &opts))
+    with_formatters(|f| call_format(&f.exact, &date))
+        .unwrap_or_else(|| String::from(date.to_iso_string()))
 }
 
 /// How long ago (or ahead) `then` is from `now`, in the locale ("5 minutes ago", "vor
@@ -113,9 +163,7 @@ pub fn exact_time(millis: i64) -> String {
 pub fn relative_time(then_ms: i64, now_ms: i64) -> String {
     let seconds = (then_ms - now_ms) as f64 / 1000.0;
     let (value, unit) = relative_unit(seconds);
-    let format =
-        js_sys::Intl::RelativeTimeFormat::new(&locales(), &options(&[("numeric", "auto".into())]));
-    String::from(format.format(value, unit))
+    with_formatters(|f| String::from(f.relative.format(value, unit)))
 }
 
 /// The largest whole unit for `seconds` (negative: past).

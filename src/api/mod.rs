@@ -1,9 +1,11 @@
 //! The typed API client: a dialect (sans-IO) plus the transport. Pages and stores call this,
 //! never the network directly.
 
+mod eager;
 pub mod transport;
 pub mod upload;
 
+pub use eager::start_now;
 use rust_i18n::t;
 use std::sync::Arc;
 use threadline_core::i18n::isolate;

@@ -10,7 +10,7 @@ use threadline_core::model::{Message, Ticket};
 use threadline_core::ApiError;
 
 use super::shortcuts::{self, ShortcutHelp};
-use crate::api::Client;
+use crate::api::{start_now, Client};
 use crate::components::common::{ErrorNotice, ScrollArea};
 use crate::components::composer::{drive_outbox, Composer, OutboxState, OutgoingList};
 use crate::components::conversation::{Thread, TicketHeader};
@@ -109,9 +109,13 @@ fn TicketView(ticket_id: String) -> impl IntoView {
     let load_ticket = {
         let (client, id) = (client.clone(), ticket_id.clone());
         move || {
-            let (client, id) = (client.clone(), id.clone());
+            let reading = {
+                let (client, id) = (client.clone(), id.clone());
+                start_now(async move { client.ticket(&id).await })
+            };
+            let id = id.clone();
             spawn_local(async move {
-                let result = client.ticket(&id).await;
+                let result = reading.await;
                 let before = ticket
                     .with_untracked(|t| t.as_ref().and_then(|t| t.as_ref().ok()).map(|t| t.status));
                 match &result {
@@ -170,9 +174,13 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                 },
                 std::time::Duration::from_millis(SLOW_MS),
             );
-            let (client, id) = (client.clone(), id.clone());
+            let opening = {
+                let (client, id) = (client.clone(), id.clone());
+                start_now(async move { client.open(&id).await })
+            };
+            let id = id.clone();
             spawn_local(async move {
-                let result = client.open(&id).await;
+                let result = opening.await;
                 in_flight.try_set_value(false);
                 slow.try_set(false);
                 match result {
@@ -200,8 +208,8 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             });
         }
     };
-    // The first read starts now, before the page below is built (an effect would wait for
-    // the whole view, composer included); tries after a failure follow `attempt`.
+    // The first read starts now, its request sent before the page below is built
+    // (`start_now`); tries after a failure follow `attempt`.
     load_thread(0);
     Effect::new(move |_| {
         let n = attempt.get();

@@ -13,19 +13,37 @@ pub fn RelativeTime(
     /// The timestamp as the API gave it.
     timestamp: String,
 ) -> impl IntoView {
-    let (text, exact) = match parse_rfc3339_millis(&timestamp) {
-        Some(ms) => (
-            relative_time(ms, js_sys::Date::now() as i64),
-            exact_time(ms),
-        ),
-        None => (
-            t!("time.unknown").into_owned(),
-            t!("time.unknown_exact", value = format!("{timestamp:?}")).into_owned(),
-        ),
+    let millis = parse_rfc3339_millis(&timestamp);
+    let text = match millis {
+        Some(ms) => relative_time(ms, js_sys::Date::now() as i64),
+        None => t!("time.unknown").into_owned(),
     };
+    // The exact time comes just after the first paint: a page's first date format loads the
+    // locale's data (about 20 ms here), which the first view need not wait for.
+    let exact = RwSignal::new(None::<String>);
+    let unknown = format!("{timestamp:?}");
+    request_animation_frame(move || {
+        // A task after the frame's callbacks, so after its paint.
+        set_timeout(
+            move || {
+                exact.try_set(Some(match millis {
+                    Some(ms) => exact_time(ms),
+                    None => t!("time.unknown_exact", value = unknown).into_owned(),
+                }));
+            },
+            std::time::Duration::ZERO,
+        );
+    });
     view! {
         // Focusable, so keyboard users get the exact time too (shown by CSS on focus).
-        <time class="tl-time" datetime=timestamp title=exact.clone() aria-label=exact.clone() data-exact=exact tabindex="0">
+        <time
+            class="tl-time"
+            datetime=timestamp
+            title=move || exact.get()
+            aria-label=move || exact.get()
+            data-exact=move || exact.get()
+            tabindex="0"
+        >
             {text}
         </time>
     }
