@@ -75,45 +75,64 @@ fn options(pairs: &[(&str, JsValue)]) -> js_sys::Object {
     object
 }
 
-/// `Intl` formatters for one locale. Making one costs far more than using it (it loads the
-/// locale's data), and a thread formats a time or two per message: they are made once.
+/// `Intl` formatters for one locale, each made on first use. Making one costs far more than
+/// using it (a page's first date format loads locale data: 17-30 ms here), and a thread
+/// formats a time or two per message.
 struct Formatters {
     locale: &'static str,
-    exact: js_sys::Function,
-    relative: js_sys::Intl::RelativeTimeFormat,
+    exact: std::cell::OnceCell<js_sys::Function>,
+    relative: std::cell::OnceCell<js_sys::Intl::RelativeTimeFormat>,
     /// Bytes, kilobytes, megabytes.
-    sizes: [js_sys::Function; 3],
+    sizes: [std::cell::OnceCell<js_sys::Function>; 3],
 }
 
 impl Formatters {
     fn new() -> Self {
-        let size = |unit: &str| {
-            js_sys::Intl::NumberFormat::new(
-                &locales(),
-                &options(&[
-                    ("style", "unit".into()),
-                    ("unit", unit.into()),
-                    ("maximumFractionDigits", 1.into()),
-                ]),
-            )
-            .format()
-        };
         Self {
             locale: lang(),
-            exact: js_sys::Intl::DateTimeFormat::new(
+            exact: std::cell::OnceCell::new(),
+            relative: std::cell::OnceCell::new(),
+            sizes: Default::default(),
+        }
+    }
+
+    fn exact(&self) -> &js_sys::Function {
+        self.exact.get_or_init(|| {
+            js_sys::Intl::DateTimeFormat::new(
                 &locales(),
                 &options(&[
                     ("dateStyle", "medium".into()),
                     ("timeStyle", "short".into()),
                 ]),
             )
-            .format(),
-            relative: js_sys::Intl::RelativeTimeFormat::new(
+            .format()
+        })
+    }
+
+    fn relative(&self) -> &js_sys::Intl::RelativeTimeFormat {
+        self.relative.get_or_init(|| {
+            js_sys::Intl::RelativeTimeFormat::new(
                 &locales(),
                 &options(&[("numeric", "auto".into())]),
-            ),
-            sizes: [size("byte"), size("kilobyte"), size("megabyte")],
-        }
+            )
+        })
+    }
+
+    /// `unit`: 0 bytes, 1 kilobytes, 2 megabytes.
+    fn size(&self, unit: usize) -> Option<&js_sys::Function> {
+        const UNITS: [&str; 3] = ["byte", "kilobyte", "megabyte"];
+        let cell = self.sizes.get(unit)?;
+        Some(cell.get_or_init(|| {
+            js_sys::Intl::NumberFormat::new(
+                &locales(),
+                &options(&[
+                    ("style", "unit".into()),
+                    ("unit", UNITS[unit].into()),
+                    ("maximumFractionDigits", 1.into()),
+                ]),
+            )
+            .format()
+        }))
     }
 }
 
@@ -147,14 +166,14 @@ pub fn format_size(bytes: u64) -> String {
         b if b < 1_000_000 => (b as f64 / 1e3, 1),
         b => (b as f64 / 1e6, 2),
     };
-    with_formatters(|f| call_format(&f.sizes[unit], &JsValue::from_f64(value)))
+    with_formatters(|f| call_format(f.size(unit)?, &JsValue::from_f64(value)))
         .unwrap_or_else(|| threadline_core::model::format_size(bytes))
 }
 
 /// A moment as date and time in the locale, in the browser's time zone.
 pub fn exact_time(millis: i64) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(millis as f64));
-    with_formatters(|f| call_format(&f.exact, &date))
+    with_formatters(|f| call_format(f.exact(), &date))
         .unwrap_or_else(|| String::from(date.to_iso_string()))
 }
 
@@ -163,7 +182,7 @@ pub fn exact_time(millis: i64) -> String {
 pub fn relative_time(then_ms: i64, now_ms: i64) -> String {
     let seconds = (then_ms - now_ms) as f64 / 1000.0;
     let (value, unit) = relative_unit(seconds);
-    with_formatters(|f| String::from(f.relative.format(value, unit)))
+    with_formatters(|f| String::from(f.relative().format(value, unit)))
 }
 
 /// The largest whole unit for `seconds` (negative: past).

@@ -60,7 +60,7 @@ async fn an_internal_note_is_labelled_and_hostile_html_stays_inert() {
     );
     let _mounted = leptos::mount::mount_to(
         el.clone(),
-        move || view! { <div role="feed"><MessageItem message=message.clone() position=1 set_size=1usize/></div> },
+        move || view! { <div role="feed"><MessageItem message=message.clone() position=1usize set_size=1i64/></div> },
     );
     leptos::task::tick().await;
     let article = el.query_selector("article").unwrap().expect("an article");
@@ -256,7 +256,7 @@ async fn a_body_is_sanitized_once_per_thread_and_reused_when_it_comes_back() {
     let cache = BodyCache::new();
     let _one = leptos::mount::mount_to(first.clone(), move || {
         provide_context(cache);
-        view! { <div role="feed"><MessageItem message=original.clone() position=1 set_size=1usize/></div> }
+        view! { <div role="feed"><MessageItem message=original.clone() position=1usize set_size=1i64/></div> }
     });
     leptos::task::tick().await;
     assert!(first
@@ -265,7 +265,7 @@ async fn a_body_is_sanitized_once_per_thread_and_reused_when_it_comes_back() {
         .contains("Sanitized the first time"));
     let _two = leptos::mount::mount_to(again.clone(), move || {
         provide_context(cache);
-        view! { <div role="feed"><MessageItem message=same_id.clone() position=1 set_size=1usize/></div> }
+        view! { <div role="feed"><MessageItem message=same_id.clone() position=1usize set_size=1i64/></div> }
     });
     leptos::task::tick().await;
     let text = again.text_content().unwrap();
@@ -276,7 +276,7 @@ async fn a_body_is_sanitized_once_per_thread_and_reused_when_it_comes_back() {
     let mut other = note("<p>No cache here</p>");
     other.id = "cache-1".into();
     let _three = leptos::mount::mount_to(fresh.clone(), move || {
-        view! { <div role="feed"><MessageItem message=other.clone() position=1 set_size=1usize/></div> }
+        view! { <div role="feed"><MessageItem message=other.clone() position=1usize set_size=1i64/></div> }
     });
     leptos::task::tick().await;
     assert!(fresh.text_content().unwrap().contains("No cache here"));

@@ -25,6 +25,8 @@ test('an admin portal embeds two conversations that live in their boxes and repo
 
   // A reply that resolves ticket 3 is reported to the page: sent, then the status change.
   const text = `Answered from the admin portal (e2e ${Date.now()})`;
+  const statusCode = page.evaluate(() => new Promise((resolve) => document.addEventListener(
+    'threadline:status-changed', (e) => resolve((e as CustomEvent).detail.statusCode), { once: true })));
   const form = login.getByRole('form', { name: 'Answer this ticket' });
   await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
   await form.getByLabel('Next action').selectOption({ label: 'Close and Mark Resolved' });
@@ -33,6 +35,7 @@ test('an admin portal embeds two conversations that live in their boxes and repo
   const events = page.getByRole('list', { name: 'Threadline events' });
   await expect(events).toContainText('threadline:sent ticket 3');
   await expect(events).toContainText('threadline:status-changed ticket 3 → Closed: resolved');
+  expect(await statusCode).toBe('closed_resolved');
   // Only that conversation changed, and the server has the reply once.
   await expect(billing.getByText(text)).toHaveCount(0);
   expect((await messagesOnServer(request, '3')).filter((m) => m.content.includes(text))).toHaveLength(1);

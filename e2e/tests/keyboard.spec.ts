@@ -83,9 +83,9 @@ test('shortcuts move between messages, switch to a note, and never take keys fro
   await expect(focused).toHaveCount(1);
   const start = await position();
   const size = Number(await focused.getAttribute('aria-setsize'));
-  expect(size).toBeGreaterThan(1);
+  expect(size === -1 || size > 1, `aria-setsize ${size}`).toBe(true);
   // Step away from whichever end the first message on screen is at, and back.
-  const step = start < size ? 1 : -1;
+  const step = (await focused.evaluate((e) => e.nextElementSibling !== null)) ? 1 : -1;
   const [away, back, pageAway, pageBack] = step === 1 ? ['j', 'k', 'PageDown', 'PageUp'] : ['k', 'j', 'PageUp', 'PageDown'];
   await page.keyboard.press(away);
   await expect(focused).toHaveAttribute('aria-posinset', String(start + step));

@@ -38,6 +38,8 @@ test('a long thread opens on its newest messages and loads older ones without ju
   const loadedAtFirst = await thread.getByRole('article').count();
   expect(loadedAtFirst).toBeLessThan(all.length);
   await expect(page.getByRole('button', { name: 'Load older messages' })).toBeAttached();
+  // Older pages still to load: the thread's size is unknown to the feed.
+  await expect(thread.getByRole('article').first()).toHaveAttribute('aria-setsize', '-1');
 
   // Scroll to the top: the older page loads above, and what was on screen stays put. The
   // message heading the list sits at the list's top there; measured in the same task as the
@@ -60,6 +62,11 @@ test('a long thread opens on its newest messages and loads older ones without ju
     await expect(thread.getByText('Please cancel my subscription')).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
   await expect(page.getByText('Beginning of the conversation')).toBeVisible();
+  // All loaded: positions count from the oldest, over the whole thread (articles that were on
+  // screen before the older pages came are numbered anew).
+  const oldest = thread.getByRole('article').filter({ hasText: 'Please cancel my subscription' });
+  await expect(oldest).toHaveAttribute('aria-posinset', '1');
+  await expect(oldest).toHaveAttribute('aria-setsize', String(all.length));
 });
 
 test('a new message appears on its own, announced rather than scrolled to', async ({ page, request }) => {

@@ -18,13 +18,18 @@ use crate::components::conversation::neighbour_article;
 pub fn listen_on_page(root: NodeRef<Main>, help: NodeRef<Dialog>, area: ScrollArea) {
     if area.is_page() {
         let listener =
-            window_event_listener(leptos::ev::keydown, move |ev| on_key(&ev, root, help));
+            window_event_listener(leptos::ev::keydown, move |ev| on_key(&ev, root, help, area));
         on_cleanup(move || listener.remove());
     }
 }
 
 /// Acts on a key press meant for the conversation in `root`.
-pub fn on_key(ev: &web_sys::KeyboardEvent, root: NodeRef<Main>, help: NodeRef<Dialog>) {
+pub fn on_key(
+    ev: &web_sys::KeyboardEvent,
+    root: NodeRef<Main>,
+    help: NodeRef<Dialog>,
+    area: ScrollArea,
+) {
     if ev.default_prevented() {
         return;
     }
@@ -33,6 +38,7 @@ pub fn on_key(ev: &web_sys::KeyboardEvent, root: NodeRef<Main>, help: NodeRef<Di
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
     let press = KeyPress {
         key: &ev.key(),
+        code: &ev.code(),
         ctrl: ev.ctrl_key(),
         alt: ev.alt_key(),
         meta: ev.meta_key(),
@@ -47,11 +53,11 @@ pub fn on_key(ev: &web_sys::KeyboardEvent, root: NodeRef<Main>, help: NodeRef<Di
         return;
     }
     let done = match shortcut {
-        Shortcut::NextMessage => step_message(&main, target.as_ref(), true),
-        Shortcut::PreviousMessage => step_message(&main, target.as_ref(), false),
-        Shortcut::Reply => to_composer(&main, 0),
-        Shortcut::Note => to_composer(&main, 1),
-        Shortcut::ShowImages => show_images(&main, target.as_ref()),
+        Shortcut::NextMessage => step_message(&main, target.as_ref(), area, true),
+        Shortcut::PreviousMessage => step_message(&main, target.as_ref(), area, false),
+        Shortcut::Reply => to_composer(&main, "reply"),
+        Shortcut::Note => to_composer(&main, "note"),
+        Shortcut::ShowImages => show_images(&main, target.as_ref(), area),
         Shortcut::Help => help.get_untracked().is_some_and(|d| d.show_modal().is_ok()),
     };
     if done {
@@ -81,39 +87,52 @@ fn is_typing_target(el: &web_sys::Element) -> bool {
 fn step_message(
     main: &web_sys::HtmlElement,
     target: Option<&web_sys::Element>,
+    area: ScrollArea,
     forward: bool,
 ) -> bool {
-    let current = target
-        .and_then(|t| t.closest("article[data-message-id]").ok().flatten())
-        .filter(|a| main.contains(Some(a)));
-    let next = match current {
+    let next = match focused_article(main, target) {
         Some(article) => neighbour_article(&article, forward),
-        None => first_on_screen(main),
+        None => first_on_screen(main, area),
     };
     next.is_some_and(|n| n.focus().is_ok())
 }
 
-/// The first rendered message whose bottom is below the window's top.
-fn first_on_screen(main: &web_sys::HtmlElement) -> Option<web_sys::HtmlElement> {
-    let all = main.query_selector_all(".tl-thread > article").ok()?;
-    (0..all.length())
-        .filter_map(|i| all.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
-        .find(|a| a.get_bounding_client_rect().bottom() > 0.0)
+/// The message holding the focus, if it is in this conversation.
+fn focused_article(
+    main: &web_sys::HtmlElement,
+    target: Option<&web_sys::Element>,
+) -> Option<web_sys::Element> {
+    target
+        .and_then(|t| t.closest("article[data-message-id]").ok().flatten())
+        .filter(|a| main.contains(Some(a)))
 }
 
-/// Switches the composer to mode `index` (0 reply, 1 note) where it has that mode, and puts
-/// the focus in its text.
-fn to_composer(main: &web_sys::HtmlElement, index: u32) -> bool {
-    let radio = main
-        .query_selector_all("input[name=tl-mode]")
+/// The first rendered message whose bottom is below the top of the conversation's viewport.
+fn first_on_screen(main: &web_sys::HtmlElement, area: ScrollArea) -> Option<web_sys::HtmlElement> {
+    let all = main.query_selector_all(".tl-thread > article").ok()?;
+    let top = area.viewport_top();
+    (0..all.length())
+        .filter_map(|i| all.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|a| a.get_bounding_client_rect().bottom() > top)
+}
+
+/// Switches the composer to `mode` ("reply" or "note") where it offers that mode, and puts the
+/// focus in its text. A composer without the switch (a customer's) only replies.
+fn to_composer(main: &web_sys::HtmlElement, mode: &str) -> bool {
+    let has_switch = main
+        .query_selector("input[name=tl-mode]")
         .ok()
-        .and_then(|modes| modes.item(index))
+        .flatten()
+        .is_some();
+    let radio = main
+        .query_selector(&format!("input[name=tl-mode][value={mode}]"))
+        .ok()
+        .flatten()
         .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok());
     match radio {
         Some(radio) if !radio.checked() => radio.click(),
         Some(_) => {}
-        // Notes only where the composer offers them (never to a customer).
-        None if index > 0 => return false,
+        None if has_switch || mode != "reply" => return false,
         None => {}
     }
     main.query_selector(".tl-composer__text")
@@ -123,13 +142,17 @@ fn to_composer(main: &web_sys::HtmlElement, index: u32) -> bool {
         .is_some_and(|t| t.focus().is_ok())
 }
 
-/// Presses "Show images" of the focused message, else of the first message that has it.
-fn show_images(main: &web_sys::HtmlElement, target: Option<&web_sys::Element>) -> bool {
+/// Presses "Show images" of the focused message, else of the first message on screen: never
+/// of one the agent is not looking at (remote images may be trackers).
+fn show_images(
+    main: &web_sys::HtmlElement,
+    target: Option<&web_sys::Element>,
+    area: ScrollArea,
+) -> bool {
     const BUTTON: &str = ".tl-images-bar .tl-link-button";
-    let within = target
-        .and_then(|t| t.closest("article[data-message-id]").ok().flatten())
-        .and_then(|a| a.query_selector(BUTTON).ok().flatten());
-    let button = within.or_else(|| main.query_selector(BUTTON).ok().flatten());
+    let article = focused_article(main, target)
+        .or_else(|| first_on_screen(main, area).map(web_sys::Element::from));
+    let button = article.and_then(|a| a.query_selector(BUTTON).ok().flatten());
     match button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
         Some(b) => {
             b.click();

@@ -124,6 +124,8 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                         serde_json::json!({
                             "ticketId": id,
                             "status": now.status.map(|s| s.label()),
+                            // The label is in the reader's language; this never changes.
+                            "statusCode": now.status.map(|s| s.as_wire()),
                         }),
                     ),
                     Err(e) => {
@@ -308,7 +310,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             node_ref=root
             on:keydown=move |ev| {
                 if !area.is_page() {
-                    shortcuts::on_key(&ev, root, help);
+                    shortcuts::on_key(&ev, root, help, area);
                 }
             }
         >
@@ -361,7 +363,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                     </p>
                 }.into_any(),
                 Load::Failed(e) => view! { <LoadFailed error=e attempt=attempt slow=slow/> }.into_any(),
-                Load::Ready => view! { <Thread messages=messages/> }.into_any(),
+                Load::Ready => view! { <Thread messages=messages complete=Signal::derive(move || older_page.get().is_none())/> }.into_any(),
             }}
             <div class="tl-new-messages" role="status" aria-live="polite">
                 {move || {

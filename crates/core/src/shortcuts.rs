@@ -23,6 +23,8 @@ pub enum Shortcut {
 pub struct KeyPress<'k> {
     /// `KeyboardEvent.key`.
     pub key: &'k str,
+    /// `KeyboardEvent.code`: the physical key, for layouts whose letters are not Latin.
+    pub code: &'k str,
     pub ctrl: bool,
     pub alt: bool,
     pub meta: bool,
@@ -38,7 +40,23 @@ pub fn shortcut_for(press: KeyPress<'_>) -> Option<Shortcut> {
     if press.typing || press.composing || press.ctrl || press.alt || press.meta {
         return None;
     }
-    Some(match press.key {
+    // On an Arabic or Cyrillic layout the J key types another letter: the physical key then
+    // stands for the Latin one printed beside it.
+    let key = if press.key.is_ascii() {
+        press.key
+    } else {
+        match press.code {
+            "KeyJ" => "j",
+            "KeyK" => "k",
+            "KeyR" => "r",
+            "KeyN" => "n",
+            "KeyI" => "i",
+            // The Arabic question mark.
+            _ if press.key == "\u{61f}" => "?",
+            _ => return None,
+        }
+    };
+    Some(match key {
         "j" => Shortcut::NextMessage,
         "k" => Shortcut::PreviousMessage,
         "r" => Shortcut::Reply,
@@ -102,6 +120,30 @@ mod tests {
         assert_eq!(shortcut_for(key("?")), Some(Shortcut::Help));
         assert_eq!(shortcut_for(key("x")), None);
         assert_eq!(shortcut_for(key("J")), None, "Shift+J is not J");
+    }
+
+    #[test]
+    fn other_layouts_use_the_physical_keys() {
+        let arabic = |key, code| KeyPress {
+            key,
+            code,
+            ..KeyPress::default()
+        };
+        assert_eq!(
+            shortcut_for(arabic("ت", "KeyJ")),
+            Some(Shortcut::NextMessage)
+        );
+        assert_eq!(shortcut_for(arabic("ى", "KeyN")), Some(Shortcut::Note));
+        assert_eq!(
+            shortcut_for(arabic("\u{61f}", "Slash")),
+            Some(Shortcut::Help)
+        );
+        assert_eq!(shortcut_for(arabic("ض", "KeyQ")), None);
+        // A Latin layout's own letter wins over its physical key (Dvorak's J is on KeyC).
+        assert_eq!(
+            shortcut_for(arabic("j", "KeyC")),
+            Some(Shortcut::NextMessage)
+        );
     }
 
     #[test]

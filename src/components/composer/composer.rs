@@ -544,6 +544,7 @@ pub fn Composer(
                         <input
                             type="radio"
                             name="tl-mode"
+                            value="reply"
                             aria-keyshortcuts="Control+Alt+N"
                             prop:checked=move || !is_note()
                             on:change=move |_| switch_reply(Visibility::Reply)
@@ -556,6 +557,7 @@ pub fn Composer(
                         <input
                             type="radio"
                             name="tl-mode"
+                            value="note"
                             aria-keyshortcuts="Control+Alt+N"
                             prop:checked=is_note
                             on:change=move |_| switch_note(Visibility::Note)

@@ -235,10 +235,19 @@ pub fn OutgoingList(state: OutboxState) -> impl IntoView {
                 .collect()
         });
         if let Some((_, visibility)) = sent.last() {
-            announcement.set(match visibility {
+            let words = match visibility {
                 Visibility::Note => t!("outgoing.note_added").into_owned(),
                 Visibility::Reply => t!("outgoing.reply_sent").into_owned(),
-            });
+            };
+            // Emptied first and filled a moment later: a screen reader skips a live region
+            // whose text did not change, and the second send says what the first did.
+            announcement.set(String::new());
+            set_timeout(
+                move || {
+                    announcement.try_set(words);
+                },
+                std::time::Duration::from_millis(100),
+            );
         }
         for (id, _) in sent {
             state.forget(&id);

@@ -19,10 +19,11 @@ pub fn MessageItem(
     #[prop(optional_no_strip)]
     quote: Option<QuoteSplit>,
     /// Its place in the whole thread, from 1.
-    position: usize,
+    #[prop(into)]
+    position: Signal<usize>,
     /// How many messages the thread has.
     #[prop(into)]
-    set_size: Signal<usize>,
+    set_size: Signal<i64>,
 ) -> impl IntoView {
     let author = message.author.clone().unwrap_or_default();
     let name = match message.role {
@@ -49,7 +50,7 @@ pub fn MessageItem(
             class=class
             data-message-id=message.id.clone()
             aria-label=label
-            aria-posinset=position
+            aria-posinset=move || position.get()
             aria-setsize=move || set_size.get()
             tabindex="0"
         >

@@ -29,6 +29,10 @@ pub fn Thread(
     /// The messages, oldest first.
     #[prop(into)]
     messages: Signal<Vec<Message>>,
+    /// Whether these are all of the thread's messages (else older pages are still to load,
+    /// and the thread's size is unknown).
+    #[prop(optional, into)]
+    complete: Option<Signal<bool>>,
 ) -> impl IntoView {
     provide_context(BodyCache::new());
     let area = ScrollArea::current();
@@ -48,17 +52,19 @@ pub fn Thread(
         let (offset, viewport) = view_box.get();
         visible_range(&sizes, offset, viewport, OVERSCAN)
     });
+    // -1 (unknown, in ARIA's words) while older pages are still to load.
+    let set_size = Signal::derive(move || {
+        if complete.is_none_or(|c| c.get()) {
+            items.with(Vec::len) as i64
+        } else {
+            -1
+        }
+    });
     let visible = Memo::new(move |_| {
         let r = range.get();
         items.with(|all| {
             all.get(r.start..r.end)
-                .map(|window| {
-                    window
-                        .iter()
-                        .cloned()
-                        .zip(r.start + 1..)
-                        .collect::<Vec<_>>()
-                })
+                .map(<[_]>::to_vec)
                 .unwrap_or_default()
         })
     });
@@ -150,13 +156,17 @@ pub fn Thread(
             style:padding-top=move || format!("{}px", range.get().pad_top)
             style:padding-bottom=move || format!("{}px", range.get().pad_bottom)
         >
-            <For each=move || visible.get() key=|((m, _), _)| m.id.clone() let:item>
-                <MessageItem
-                    message=item.0.0
-                    quote=item.0.1
-                    position=item.1
-                    set_size=Signal::derive(move || items.with(Vec::len))
-                />
+            <For each=move || visible.get() key=|(m, _)| m.id.clone() let:item>
+                {
+                    // Reused as older messages arrive above it: its place is read again.
+                    let id = item.0.id.clone();
+                    let position = Signal::derive(move || {
+                        items.with(|all| all.iter().position(|(m, _)| m.id == id).map_or(0, |i| i + 1))
+                    });
+                    view! {
+                        <MessageItem message=item.0 quote=item.1 position=position set_size=set_size/>
+                    }
+                }
             </For>
         </div>
     }
