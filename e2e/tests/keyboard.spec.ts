@@ -19,6 +19,9 @@ async function openTicket(page: Page, id: string) {
 
 test('a reply with CC, next action and an attachment, by keyboard alone', async ({ page, request }) => {
   const text = `Keyboard-only reply (e2e ${Date.now()})`;
+  // Listening for the file chooser from the start: Playwright intercepts the browser's
+  // chooser only once a listener exists, and turning that on takes a round trip.
+  const chooser = page.waitForEvent('filechooser', { timeout: 30_000 });
   await openTicket(page, '6');
   const form = page.getByRole('form', { name: 'Answer this ticket' });
   // "r" jumps to the composer's text, in reply mode.
@@ -47,7 +50,6 @@ test('a reply with CC, next action and an attachment, by keyboard alone', async 
   // The file picker opens from the keyboard.
   const attach = form.getByLabel('Attach files');
   await tabTo(page, attach);
-  const chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Enter');
   await (await chooser).setFiles([{ name: 'keys.txt', mimeType: 'text/plain', buffer: Buffer.from('typed, not clicked') }]);
   await expect(form.getByRole('list', { name: 'Files to send' }).getByRole('button', { name: 'Remove keys.txt' })).toBeVisible();
@@ -140,4 +142,21 @@ test('dates, times and sizes follow the locale; the browser language is the defa
   await expect(time).toHaveAttribute('aria-label', tokyo);
   await expect(time).toHaveText(/vor|gestern|heute|jetzt|morgen|in /);
   await context.close();
+});
+
+test("the customer's shortcut list has no internal notes, a read-only one no composer", async ({ page, request }) => {
+  const { url } = await (await request.get('/__test/portal-link/2')).json();
+  await page.goto(url);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  await page.keyboard.press('Shift+?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help.getByRole('row')).toHaveCount(10);
+  await expect(help).not.toContainText('internal note');
+  await expect(help).toContainText('Write a reply');
+  await page.goto('/embed/3?mode=readonly');
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  await page.keyboard.press('Shift+?');
+  await expect(help.getByRole('row')).toHaveCount(8);
+  await expect(help).not.toContainText('Write a reply');
 });

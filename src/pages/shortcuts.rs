@@ -6,11 +6,12 @@ use std::borrow::Cow;
 use leptos::html::{Dialog, Main};
 use leptos::prelude::*;
 use rust_i18n::t;
-use threadline_core::shortcuts::{shortcut_for, KeyPress, Shortcut, Topic, DOCUMENTED};
+use threadline_core::shortcuts::{applies, shortcut_for, KeyPress, Shortcut, Topic, DOCUMENTED};
 use wasm_bindgen::JsCast;
 
 use crate::components::common::ScrollArea;
 use crate::components::conversation::neighbour_article;
+use crate::config::{AppConfig, Mode};
 
 /// Listens for shortcuts on the whole window while the conversation is the page; an embedded
 /// one (an embedding page may hold several) hears only keys pressed inside it, through
@@ -201,6 +202,16 @@ fn key_caps(keys: &'static str) -> impl IntoView {
 /// when it closes (the browser's dialog does that).
 #[component]
 pub fn ShortcutHelp(dialog: NodeRef<Dialog>) -> impl IntoView {
+    // Only the shortcuts this view has: none of the composer's when it is read-only, no notes
+    // for a customer.
+    let mode = use_context::<AppConfig>()
+        .map(|c| c.mode)
+        .unwrap_or_default();
+    let (can_write, can_note) = match mode {
+        Mode::Agent => (true, true),
+        Mode::Customer => (true, false),
+        Mode::Readonly => (false, false),
+    };
     let close = move |_| {
         if let Some(d) = dialog.get_untracked() {
             d.close();
@@ -215,7 +226,7 @@ pub fn ShortcutHelp(dialog: NodeRef<Dialog>) -> impl IntoView {
                     <tr><th scope="col">{t!("shortcuts.column_keys")}</th><th scope="col">{t!("shortcuts.column_action")}</th></tr>
                 </thead>
                 <tbody>
-                    {DOCUMENTED.iter().map(|(keys, topic)| view! {
+                    {DOCUMENTED.iter().filter(|(_, topic)| applies(*topic, can_write, can_note)).map(|(keys, topic)| view! {
                         <tr><td>{key_caps(keys)}</td><td>{describe(*topic)}</td></tr>
                     }).collect_view()}
                 </tbody>

@@ -99,6 +99,16 @@ pub enum Topic {
     Close,
 }
 
+/// Whether the help overlay lists `topic` for a view that can write messages (`can_write`)
+/// and internal notes (`can_note`): a read-only view has no composer, a customer no notes.
+pub fn applies(topic: Topic, can_write: bool, can_note: bool) -> bool {
+    match topic {
+        Topic::Reply | Topic::Send => can_write,
+        Topic::Note | Topic::SwitchMode => can_write && can_note,
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +183,22 @@ mod tests {
                 assert_eq!(shortcut_for(press), None, "{press:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_list_fits_the_view() {
+        let listed = |write, note| {
+            DOCUMENTED
+                .iter()
+                .filter(|(_, t)| applies(*t, write, note))
+                .count()
+        };
+        assert_eq!(listed(true, true), DOCUMENTED.len());
+        assert!(!applies(Topic::Note, true, false));
+        assert!(!applies(Topic::SwitchMode, true, false));
+        assert!(applies(Topic::Reply, true, false));
+        assert!(!applies(Topic::Send, false, false));
+        assert_eq!(listed(false, false), DOCUMENTED.len() - 4);
     }
 
     #[test]
