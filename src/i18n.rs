@@ -144,13 +144,10 @@ thread_local! {
 fn with_formatters<T>(f: impl FnOnce(&Formatters) -> T) -> T {
     FORMATTERS.with(|cell| {
         let mut cached = cell.borrow_mut();
-        if cached.as_ref().is_none_or(|c| c.locale != lang()) {
-            *cached = Some(Formatters::new());
+        if cached.as_ref().is_some_and(|c| c.locale != lang()) {
+            *cached = None;
         }
-        match cached.as_ref() {
-            Some(formatters) => f(formatters),
-            None => f(&Formatters::new()),
-        }
+        f(cached.get_or_insert_with(Formatters::new))
     })
 }
 

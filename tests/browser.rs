@@ -338,14 +338,8 @@ async fn after_a_panic_the_words_in_the_box_are_kept_and_come_back() {
 
 #[wasm_bindgen_test]
 fn every_app_message_is_translated() {
-    let messages = |locale: &str| -> Vec<String> {
-        threadline::_rust_i18n_backend()
-            .messages_for_locale(locale)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, _)| k.into_owned())
-            .collect()
-    };
+    let messages =
+        |locale: &str| threadline_core::i18n::keys_of(threadline::_rust_i18n_backend(), locale);
     assert!(messages("en").len() > 100, "the catalogue is loaded");
     assert_eq!(
         threadline_core::i18n::missing_translations(messages),

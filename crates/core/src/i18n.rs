@@ -93,6 +93,16 @@ pub fn isolate(value: &str) -> String {
     }
 }
 
+/// Every key a catalogue has for `locale` (for [`missing_translations`]).
+pub fn keys_of(backend: &dyn rust_i18n::Backend, locale: &str) -> Vec<String> {
+    backend
+        .messages_for_locale(locale)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, _)| k.into_owned())
+        .collect()
+}
+
 /// Catalogue checks shared by this crate's and the app's tests: every key of the fallback
 /// locale exists in every other locale, in every plural form that locale needs.
 pub fn missing_translations(messages: impl Fn(&str) -> Vec<String>) -> Vec<String> {
@@ -166,14 +176,7 @@ mod tests {
 
     #[test]
     fn every_core_message_is_translated() {
-        let messages = |locale: &str| -> Vec<String> {
-            crate::_rust_i18n_backend()
-                .messages_for_locale(locale)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(k, _)| k.into_owned())
-                .collect()
-        };
+        let messages = |locale: &str| keys_of(crate::_rust_i18n_backend(), locale);
         assert!(!messages("en").is_empty());
         assert_eq!(missing_translations(messages), Vec::<String>::new());
     }
