@@ -1,5 +1,5 @@
 // The composer against the reference server, each outcome read back through the server's API.
-import { test, expect, messagesOnServer } from './fixtures';
+import { test, expect, messagesOnServer, outboxHolds, savedDraft } from './fixtures';
 import type { APIRequestContext, Page } from '@playwright/test';
 
 type Config = { api_base: string; organization_id: string; token: string; undo_seconds: number };
@@ -140,7 +140,10 @@ test('a draft survives a reload', async ({ page }) => {
   await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
   await form.getByRole('combobox', { name: 'Cc' }).fill('keep@me.example;');
   await form.getByLabel('Next action').selectOption({ label: 'Reopen Waiting Customer' });
-  await page.waitForTimeout(1000); // the draft is saved 400 ms after the last change
+  // Saved 400 ms after the last change: the reload comes once it is in storage.
+  await expect
+    .poll(() => savedDraft(page, '4', 'reply'))
+    .toMatchObject({ text, next_action: 'reopen_waiting_customer', cc: [{ address: 'keep@me.example' }] });
   await page.reload();
   await expect(form.getByRole('textbox', { name: 'Reply text' })).toHaveValue(text);
   await expect(form.getByRole('list', { name: 'Cc recipients' }).getByText('keep@me.example')).toBeVisible();
@@ -168,8 +171,8 @@ test('undo restores the whole draft and nothing is sent', async ({ page, request
   await expect(form.getByLabel('Next assignee')).toHaveValue('none');
   await expect(form.getByRole('button', { name: 'Remove undo.txt' })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Messages being sent' }).getByRole('article')).toHaveCount(0);
-  // Past the undo window, still nothing on the server.
-  await page.waitForTimeout((server.config.undo_seconds + 1) * 1000);
+  // Gone from the outbox, so nothing can send it later; and nothing reached the server.
+  await expect.poll(() => outboxHolds(page, text)).toBe(false);
   expect((await server.messages('2')).filter((m) => m.content === text)).toHaveLength(0);
 });
 
@@ -312,7 +315,7 @@ test('two tabs on one ticket never silently overwrite each other\'s draft', asyn
   await openTicket(page, '4');
   const mine = composer(page).getByRole('textbox', { name: 'Reply text' });
   await mine.fill('Written in the first tab');
-  await page.waitForTimeout(1000); // saved 400 ms after the last change
+  await expect.poll(async () => (await savedDraft(page, '4', 'reply'))?.text).toBe('Written in the first tab');
   const other = await context.newPage();
   await openTicket(other, '4');
   const theirs = composer(other).getByRole('textbox', { name: 'Reply text' });
@@ -327,7 +330,7 @@ test('two tabs on one ticket never silently overwrite each other\'s draft', asyn
   await expect(conflict).toHaveCount(0);
   // Both tabs now agree; the second tab's next edit is not a conflict for it.
   await theirs.fill('Rewritten in the second tab, then finished');
-  await other.waitForTimeout(1000);
+  await expect.poll(async () => (await savedDraft(other, '4', 'reply'))?.text).toBe('Rewritten in the second tab, then finished');
   await expect(composer(other).getByText('This draft was changed in another tab.')).toHaveCount(0);
   await other.close();
 });
@@ -396,7 +399,7 @@ test('undo while writing the next message keeps both, the undone one first', asy
   await page.getByRole('list', { name: 'Messages being sent' }).getByRole('button', { name: 'Undo' }).click();
   await expect(area).toHaveValue(`${text}\n\nSecond thoughts`);
   await expect(form.getByText('Your message is back above what you were writing since.')).toBeVisible();
-  await page.waitForTimeout((server.config.undo_seconds + 1) * 1000);
+  await expect.poll(() => outboxHolds(page, text)).toBe(false);
   expect((await server.messages('5')).filter((m) => m.content.startsWith(text))).toHaveLength(0);
 });
 
@@ -407,10 +410,15 @@ test('a sent message does not move the page: the agent stays where they were', a
   await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
   const before = await page.evaluate(() => window.scrollY);
   expect(before).toBeGreaterThan(0); // a long ticket opens scrolled to its newest message
+  // The header is read again after a send; it used to vanish meanwhile and reset the scroll.
+  const headerRead = page.waitForResponse(
+    (r) => r.request().method() === 'GET' && /\/tickets\/2\/$/.test(new URL(r.url()).pathname),
+  );
   await form.getByRole('button', { name: 'Send reply' }).click();
   await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
-  // The header is read again after a send; it used to vanish meanwhile and reset the scroll.
+  await headerRead;
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  await page.waitForTimeout(1500);
+  // Two frames after the header's answer: it has been rendered and laid out.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(before - 100);
 });

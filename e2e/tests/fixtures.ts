@@ -1,14 +1,46 @@
-// Shared test setup: every page fails its test on an uncaught error (a broken wasm build can
-// load with HTTP 200 and never mount), and API helpers read the server the app talks to.
-import { test as base, expect, type APIRequestContext } from '@playwright/test';
+// Shared test setup. Every page of every test fails its test on an uncaught error or a Rust
+// panic (a panic in wasm kills every conversation on the page, and a broken build can load
+// with HTTP 200 and never mount), and API helpers read the server the app talks to.
+import { test as base, expect, type APIRequestContext, type APIResponse, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
-export const test = base.extend<{ pageErrors: Error[]; cspViolations: string[] }>({
+/** Records what goes wrong in `page`: uncaught errors and panics reported on the console. */
+function watchPage(page: Page, problems: string[]) {
+  page.on('pageerror', (e) => problems.push(`uncaught ${e.name}: ${e.message} (on ${page.url()})`));
+  page.on('console', (message) => {
+    if (message.text().includes('panicked at')) {
+      problems.push(`panic: ${message.text()} (on ${page.url()})`);
+    }
+  });
+}
+
+/** Watches every page of `context`, those open now and those opened later. */
+function watchContext(context: BrowserContext, problems: string[]) {
+  context.pages().forEach((page) => watchPage(page, problems));
+  context.on('page', (page) => watchPage(page, problems));
+}
+
+/** Contexts a test makes itself (`browser.newContext`) are watched too, for that test. */
+function watchNewContexts(browser: Browser, problems: string[]): () => void {
+  const original = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+    const context = await original(...args);
+    watchContext(context, problems);
+    return context;
+  };
+  return () => {
+    browser.newContext = original;
+  };
+}
+
+export const test = base.extend<{ pageErrors: string[]; cspViolations: string[] }>({
   pageErrors: [
-    async ({ page }, use) => {
-      const errors: Error[] = [];
-      page.on('pageerror', (e) => errors.push(e));
-      await use(errors);
-      expect(errors, 'uncaught errors in the page').toEqual([]);
+    async ({ browser, context }, use) => {
+      const problems: string[] = [];
+      watchContext(context, problems);
+      const restore = watchNewContexts(browser, problems);
+      await use(problems);
+      restore();
+      expect(problems, 'page errors or panics in the test\'s pages').toEqual([]);
     },
     { auto: true },
   ],
@@ -41,11 +73,27 @@ export async function messagesOnServer(request: APIRequestContext, ticketId: str
   let url: string | null = `${config.api_base}/organizations/${config.organization_id}/tickets/${ticketId}/messages/?page_size=100`;
   const all: Array<{ id: number; content: string; is_visible_to_customer: boolean }> = [];
   while (url) {
-    const response = await request.get(url, { headers });
+    const response: APIResponse = await request.get(url, { headers });
     expect(response.status()).toBe(200);
-    const page = await response.json();
+    const page = (await response.json()) as { results: typeof all; next: string | null };
     all.push(...page.results);
     url = page.next;
   }
   return all;
+}
+
+/** The stored draft of `ticketId` for `mode` (what the composer autosaved), or null. */
+export async function savedDraft(page: Page, ticketId: string, mode: 'reply' | 'note') {
+  const raw = await page.evaluate((key) => localStorage.getItem(key), `threadline.draft.v1.${ticketId}.${mode}`);
+  if (!raw) {
+    return null;
+  }
+  const stored = JSON.parse(raw) as { draft: { text: string; next_action: string; cc: Array<{ address: string }> | null } };
+  return stored.draft;
+}
+
+/** Whether the browser's outbox (kept in localStorage) still holds a message with `text`. */
+export async function outboxHolds(page: Page, text: string) {
+  const raw = await page.evaluate(() => localStorage.getItem('threadline.outbox.v1'));
+  return (raw ?? '').includes(JSON.stringify(text).slice(1, -1));
 }

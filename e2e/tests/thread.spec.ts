@@ -97,6 +97,6 @@ test('a new message appears on its own, announced rather than scrolled to', asyn
   const arrived = thread.getByRole('article').filter({ hasText: text });
   expect(await page.evaluate(() => window.scrollY)).toBe(0);
   await pill.click();
-  await expect(thread.getByRole('article').filter({ hasText: text })).toBeInViewport();
+  await expect(arrived).toBeInViewport();
   await expect(page.getByRole('button', { name: /new message/ })).toHaveCount(0);
 });

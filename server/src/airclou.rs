@@ -1,6 +1,6 @@
-//! The Airclou Helpdesk surface of the reference server (apis-as-documented.md §2,
-//! CONTRACT.md): `GET/POST messages`, `GET messages/{id}`, `POST attachments` (and the file's
-//! download), `GET v1/tickets` and `v1/tickets/{id}`, over the same SQLite store.
+//! The Airclou Helpdesk surface of the reference server (docs/api/airclou.md,
+//! docs/api/CONTRACT.md): `GET/POST messages`, `GET messages/{id}`, `POST attachments` (and the
+//! file's download), `GET v1/tickets` and `v1/tickets/{id}`, over the same SQLite store.
 //!
 //! Auth: `Authorization: Bearer <session token>`; viewers read, agents also write. The ticket
 //! endpoints also need `X-Workspace-Id: ws_<organisation>`. Errors are `{"error": {code,

@@ -1,6 +1,6 @@
-//! The InboxOps API surface of the reference server (shared/api/apis-as-documented.md §3 and
-//! CONTRACT.md): `Authorization: Bearer ixk_…` keys with read or read+write scope, `{data}`
-//! envelopes, RFC 7807 problem+json errors with a `code`, and only internal notes posted to a
+//! The InboxOps API surface of the reference server (docs/api/inboxops.md and
+//! docs/api/CONTRACT.md): `Authorization: Bearer ixk_…` keys with read or read+write scope,
+//! `{data}` envelopes, RFC 7807 problem+json errors with a `code`, and only internal notes posted to a
 //! ticket. It reads and writes the same SQLite store as the Initdesk surface.
 
 use std::collections::HashMap;

@@ -70,7 +70,7 @@ pub struct Options {
     pub dist: Option<PathBuf>,
     /// Drop everything and load the demo data again.
     pub reset_demo: bool,
-    /// Requests per minute per token (CONTRACT.md: 60).
+    /// Requests per minute per token (docs/api/CONTRACT.md: 60).
     pub rate_limit_per_minute: u32,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: u64,

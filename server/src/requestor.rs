@@ -1,4 +1,4 @@
-//! The Requestor API surface of the reference server (apis-as-documented.md §4, CONTRACT.md):
+//! The Requestor API surface of the reference server (docs/api/requestor.md, docs/api/CONTRACT.md):
 //! `GET Tickets/GetTicket/{id}` with the ticket's `Messages`, and `POST Tickets/NewMessage`
 //! for comments, private messages and emailed replies (From an existing mailbox, CC, BCC).
 //! ASP.NET's error shape, `{"Message": "…"}`. Auth: `X-Requestor-Key` (the documentation

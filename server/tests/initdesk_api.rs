@@ -1,5 +1,5 @@
 //! The reference server's Initdesk surface over real HTTP with a real SQLite file, one test
-//! per rule of shared/api/CONTRACT.md.
+//! per rule of docs/api/CONTRACT.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 

@@ -1,7 +1,9 @@
 //! `cargo xtask <dev|test|e2e|bench|setup>`: the project's only entry points. Every tool the
 //! project needs is installed here, idempotently: a second run skips what is present.
 
+mod faultmatrix;
 mod fuzz;
+mod selfcontained;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -30,6 +32,8 @@ const USAGE: &str = "usage: cargo xtask <command>
           core's outbox and dialect, with random injected faults; prints p50/p99 latency and
           proves every acknowledged message is stored exactly once (`--clients N`,
           `--messages N`, `--fault-percent P`, `--seed S`)
+  standalone  only the first step of `test`: no tracked file refers to a path outside the
+          repository, and the files the suite reads are there
   setup   only install the tools (add --test for the test tools too)";
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -41,11 +45,12 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("e2e") => Tools::ensure(&root(), Level::Test).and_then(|tools| {
             build_app(&root(), &tools)?;
-            e2e(&root(), &tools, &args[1..])
+            e2e(&root(), &tools, &args[1..], Scope::Narrowed)
         }),
         Some("bench") => bench(),
         Some("fuzz") => fuzz::command(&root(), &args[1..]),
         Some("load") => load(&root(), &args[1..]),
+        Some("standalone") => selfcontained::check(&root()),
         Some("setup") => {
             let level = if args.iter().any(|a| a == "--test") {
                 Level::Test
@@ -195,6 +200,9 @@ fn dev(args: &[String]) -> Result {
     Ok(())
 }
 
+/// The fuzz targets' own workspace (libFuzzer's instrumentation stays out of the app's build).
+const FUZZ_MANIFEST: &str = "fuzz/Cargo.toml";
+
 struct Steps {
     done: Vec<(String, f64)>,
 }
@@ -213,11 +221,29 @@ impl Steps {
 fn test() -> Result {
     let root = root();
     let started = Instant::now();
-    let tools = Tools::ensure(&root, Level::Test)?;
     let mut steps = Steps { done: Vec::new() };
+    // First and cheap: a clone with nothing beside it must be able to run everything below.
+    steps.step("the repository stands alone", || {
+        selfcontained::check(&root)
+    })?;
+    let tools = Tools::ensure(&root, Level::Test)?;
     let wasm = "wasm32-unknown-unknown";
     steps.step("format", || {
-        run(cargo(&root).args(["fmt", "--all", "--", "--check"]))
+        run(cargo(&root).args(["fmt", "--all", "--", "--check"]))?;
+        // The fuzz targets are their own workspace: checked like the rest.
+        run(cargo(&root).args([
+            "fmt",
+            "--manifest-path",
+            FUZZ_MANIFEST,
+            "--all",
+            "--",
+            "--check",
+        ]))
+    })?;
+    steps.step("type-check the end-to-end tests (tsc --noEmit)", || {
+        run(Command::new(&tools.npx)
+            .current_dir(root.join("e2e"))
+            .args(["tsc", "--noEmit", "-p", "."]))
     })?;
     steps.step("clippy (host)", || {
         run(cargo(&root).args([
@@ -243,6 +269,20 @@ fn test() -> Result {
             "--target",
             wasm,
             "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    steps.step("clippy (fuzz targets)", || {
+        run(cargo(&root).args([
+            "clippy",
+            "--locked",
+            "--manifest-path",
+            FUZZ_MANIFEST,
+            "--all-targets",
+            "--target-dir",
+            "target",
             "--",
             "-D",
             "warnings",
@@ -277,7 +317,7 @@ fn test() -> Result {
         build_app(&root, &tools)
     })?;
     steps.step("end-to-end tests (Playwright, headless Chromium)", || {
-        e2e(&root, &tools, &[])
+        e2e(&root, &tools, &[], Scope::Whole)
     })?;
     println!(
         "\nAll checks passed in {:.0} s:",
@@ -321,11 +361,19 @@ fn start_gateway(
     )
 }
 
+/// Whether an e2e run is the whole suite (`cargo xtask test`: nothing may be left out) or
+/// narrowed by the developer (`cargo xtask e2e -g …`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Whole,
+    Narrowed,
+}
+
 /// Runs Playwright against fresh servers on free ports with throw-away databases: one whose
 /// app speaks Initdesk (`BASE_URL`) and one per other dialect (`BASE_URL_AIRCLOU`,
 /// `BASE_URL_INBOXOPS`, `BASE_URL_REQUESTOR`).
 /// `playwright_args` narrow the run (`-g <pattern>`, a spec file).
-fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
+fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> Result {
     // The fault switch (`/__test/faults`) lets the tests inject errors and lost answers.
     let server = build_server(root, &["--features", "fault-switch"])?;
     let scratch = std::env::temp_dir().join(format!("threadline-e2e-{}", std::process::id()));
@@ -368,6 +416,10 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
             .env("CHROMIUM", &tools.chromium)
             .args(["playwright", "test"])
             .args(playwright_args);
+        if scope == Scope::Whole {
+            // The config then refuses `test.only` and any missing server URL.
+            cmd.env("THREADLINE_WHOLE_SUITE", "1");
+        }
         let vars = [
             "BASE_URL",
             "BASE_URL_AIRCLOU",
@@ -381,7 +433,7 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String]) -> Result {
         let matrix = scratch.join("fault-matrix.jsonl");
         cmd.env("FAULT_MATRIX_OUT", &matrix);
         outcome = run(&mut cmd);
-        let table = fault_matrix(&matrix);
+        let table = faultmatrix::check(&matrix, &root.join(faultmatrix::SPEC), scope);
         if outcome.is_ok() {
             outcome = table;
         }
@@ -417,51 +469,6 @@ fn load(root: &Path, args: &[String]) -> Result {
     });
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
-}
-
-/// Prints the fault matrix the e2e run wrote (one JSON object a line: scenario, expected,
-/// found), if it ran; fails if a message was lost or duplicated.
-fn fault_matrix(path: &Path) -> Result {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Ok(());
-    };
-    let field = |line: &str, name: &str| -> Option<String> {
-        let start = line.find(&format!("\"{name}\":"))? + name.len() + 3;
-        let rest = &line[start..];
-        let value = match rest.strip_prefix('"') {
-            Some(quoted) => quoted.split('"').next()?,
-            None => rest.split([',', '}']).next()?,
-        };
-        Some(value.to_owned())
-    };
-    let number = |line: &str, name: &str| field(line, name).and_then(|v| v.parse::<i64>().ok());
-    println!("\nfault matrix (each scenario's message counted on the server):");
-    println!(
-        "  {:<46} {:>8} {:>6} {:>5} {:>11}",
-        "scenario", "expected", "found", "lost", "duplicated"
-    );
-    let (mut lost, mut duplicated, mut rows) = (0, 0, 0);
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let (Some(name), Some(expected), Some(found)) = (
-            field(line, "scenario"),
-            number(line, "expected"),
-            number(line, "found"),
-        ) else {
-            return Err(format!("unreadable fault matrix row: {line}"));
-        };
-        let (l, d) = ((expected - found).max(0), (found - expected).max(0));
-        println!("  {name:<46} {expected:>8} {found:>6} {l:>5} {d:>11}");
-        lost += l;
-        duplicated += d;
-        rows += 1;
-    }
-    println!("  {rows} scenarios: {lost} lost, {duplicated} duplicated");
-    if lost + duplicated > 0 {
-        return Err(format!(
-            "the fault matrix lost {lost} and duplicated {duplicated} messages"
-        ));
-    }
-    Ok(())
 }
 
 /// Prints the release bundle's sizes: raw, gzip -9 and brotli -q 11.

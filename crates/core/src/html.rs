@@ -5,7 +5,7 @@
 //! The policy keeps what makes email readable (tables, images, lists, quotes, safe inline
 //! styles) and drops everything script-capable, forms, `<base>`/`<meta>`/`<link>`, relative
 //! URLs (they would hit our own origin), url-bearing CSS and positioning that could escape the
-//! message's box. See shared/SECURITY-NOTES.md for why each rule is here.
+//! message's box. See docs/SECURITY.md for why each rule is here.
 //!
 //! Author colours are kept only where they stay legible on the light paper email bodies are
 //! shown on (the `colour` module has the rule); [`SanitizedEmail::styled`] says whether any did.

@@ -1,5 +1,5 @@
 //! The Airclou Helpdesk dialect against bodies shaped as its documentation shows them (and
-//! CONTRACT.md where it is silent).
+//! docs/api/CONTRACT.md where it is silent).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 

@@ -1,4 +1,5 @@
-//! The Initdesk dialect against recorded bodies: requests it builds and responses it parses.
+//! The Initdesk dialect against API bodies written from its documentation
+//! (docs/api/initdesk.md): requests it builds and responses it parses.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 

@@ -1,4 +1,4 @@
-//! The sanitizer against the public attack corpus (shared/fixtures/xss-public.jsonl: DOMPurify's
+//! The sanitizer against the public attack corpus (tests/fixtures/xss-public.jsonl: DOMPurify's
 //! fixtures, OWASP's cheat sheet, html5sec, the mXSS cheat sheet, ammonia's own tests). Each
 //! output is parsed again with html5ever, independently of the sanitizer, and walked: nothing
 //! script-capable may survive. Fidelity fixtures check that real email keeps its meaning.
@@ -11,29 +11,69 @@ mod script_free;
 use script_free::{canonical, findings};
 use threadline_core::html::{sanitize, sanitize_email, EmailOptions, RemoteImages};
 
-const CORPUS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/xss-public.jsonl"
-);
-
 struct Vector {
     id: String,
     html: String,
 }
 
-fn corpus() -> Vec<Vector> {
-    let text = std::fs::read_to_string(CORPUS)
-        .unwrap_or_else(|e| panic!("{CORPUS}: {e} (shared/ must sit beside the project)"));
+/// The corpus, inside the repository (see the README beside it).
+const CORPUS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/xss-public.jsonl"
+);
+
+/// Reads a corpus file; a missing or unreadable one is an error that says what the file is and
+/// how to get it back, and a line that is not a vector names its line number.
+fn load_corpus(path: &str) -> Result<Vec<Vector>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "the public attack corpus is missing ({path}: {e}). It is part of the repository \
+             (crates/core/tests/fixtures/xss-public.jsonl, described in the README beside it); \
+             restore it with `git checkout -- crates/core/tests/fixtures/xss-public.jsonl`"
+        )
+    })?;
     text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            Vector {
-                id: v["id"].as_str().unwrap().to_owned(),
-                html: v["html"].as_str().unwrap().to_owned(),
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| {
+            let v: serde_json::Value = serde_json::from_str(l)
+                .map_err(|e| format!("{path}:{}: not a JSON vector: {e}", n + 1))?;
+            match (v["id"].as_str(), v["html"].as_str()) {
+                (Some(id), Some(html)) => Ok(Vector {
+                    id: id.to_owned(),
+                    html: html.to_owned(),
+                }),
+                _ => Err(format!(
+                    "{path}:{}: a vector needs \"id\" and \"html\"",
+                    n + 1
+                )),
             }
         })
         .collect()
+}
+
+fn corpus() -> Vec<Vector> {
+    load_corpus(CORPUS).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_renamed_corpus_fails_with_a_clear_message() {
+    let dir = std::env::temp_dir().join(format!("threadline-corpus-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let kept = dir.join("xss-public.jsonl");
+    std::fs::copy(CORPUS, &kept).unwrap();
+    let renamed = dir.join("xss-public.jsonl.old");
+    std::fs::rename(&kept, &renamed).unwrap();
+    let error = load_corpus(kept.to_str().unwrap()).err().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        error.starts_with("the public attack corpus is missing"),
+        "{error}"
+    );
+    assert!(
+        error.contains("git checkout -- crates/core/tests/fixtures/xss-public.jsonl"),
+        "{error}"
+    );
 }
 
 #[test]

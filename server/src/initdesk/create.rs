@@ -1,7 +1,7 @@
 //! `POST …/tickets/{id}/messages/`: validation in DRF's style, then the message, its
 //! attachments and the ticket's changes (next action, assignee) in one transaction.
 //!
-//! CC rules (CONTRACT.md): a customer-visible message with a list (even empty) stores that
+//! CC rules (docs/api/CONTRACT.md): a customer-visible message with a list (even empty) stores that
 //! list as its snapshot and leaves the ticket alone; with the field omitted or `null` it copies
 //! the last customer-visible message's snapshot, else the ticket's creation-time list. The
 //! requester is always the reply's primary recipient, so their own address is never stored as

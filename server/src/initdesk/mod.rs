@@ -1,4 +1,4 @@
-//! The Initdesk API surface of the reference server, exactly as shared/api/CONTRACT.md
+//! The Initdesk API surface of the reference server, exactly as docs/api/CONTRACT.md
 //! describes it: token auth, organisation scoping, DRF pagination and errors, the message
 //! endpoint's next-action, assignee and CC rules, attachments, users and rate limiting.
 

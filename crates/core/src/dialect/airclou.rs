@@ -4,8 +4,8 @@
 //! reply, emailed unless `send_email` is false) or a `note`. Statuses are new, open, pending,
 //! resolved and closed; `closed` is set only by automations, so no next action leads there.
 //!
-//! Decided where the documentation is silent (CONTRACT.md): the message list is `{messages,
-//! meta: {page, limit, total, hasMore}}`; uploads go to `POST /helpdesk/api/attachments`
+//! Decided where the documentation is silent (docs/api/CONTRACT.md): the message list is
+//! `{messages, meta: {page, limit, total, hasMore}}`; uploads go to `POST /helpdesk/api/attachments`
 //! (multipart `file`) and answer `{token, name, size}`; errors are `{"error": {code, message,
 //! status, details}}`. A message's attachment is `{token, name, size, contentType?, url?}`.
 //! There is no users list, so the assignee is not offered.

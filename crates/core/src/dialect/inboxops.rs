@@ -4,7 +4,7 @@
 //! RFC 7807 problem+json, and the message page also shows `{error, message, code, details,
 //! retryAfter}`, so both are read.
 //!
-//! Decided where the documentation is cut off (see shared/api/apis-as-documented.md §3): a
+//! Decided where the documentation is cut off (see docs/api/inboxops.md): a
 //! message carries `body_html`, `body_text`, `from_name` and `created_at` beside the documented
 //! `id`, `direction`, `type`, `from_address`, `to_addresses` and `cc_addresses`; a created note
 //! answers `{data: Message}` or the bare message; the ticket list is `{data: [...], meta:

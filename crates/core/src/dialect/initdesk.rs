@@ -1,6 +1,6 @@
 //! The Initdesk dialect (the primary API): DRF-style JSON under `/organizations/{org}/`,
 //! authenticated with `X-Initdesk-Token`. Wire types are private and mapped into the model.
-//! See shared/api/CONTRACT.md for what the reference server and this client agree on.
+//! See docs/api/CONTRACT.md for what the reference server and this client agree on.
 
 use rust_i18n::t;
 use serde::{Deserialize, Serialize};

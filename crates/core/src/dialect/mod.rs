@@ -1,6 +1,7 @@
 //! Helpdesk dialects: one module per API, each sans-IO. A dialect turns our model into
 //! [`HttpRequest`]s and [`HttpResponse`]s back into our model or an [`ApiError`]; it never
-//! performs I/O, so every dialect is tested on the host against recorded bodies.
+//! performs I/O, so every dialect is tested on the host against API bodies written from the
+//! vendors' documentation (docs/api/).
 
 pub mod airclou;
 pub mod inboxops;

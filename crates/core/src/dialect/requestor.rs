@@ -4,7 +4,7 @@
 //! also go out as an email (`SendViaOutboundEmail`), which needs an existing mailbox in
 //! `SendViaOutboundEmailFrom` and may carry CC and BCC.
 //!
-//! Decided where the documentation is silent (CONTRACT.md; apis-as-documented.md §4): a
+//! Decided where the documentation is silent (docs/api/CONTRACT.md; docs/api/requestor.md): a
 //! message in `Messages` is `{TicketMessageId, Message, Html, IsPrivate, CreatedUTC,
 //! AuthorName}`; `CreatedUTC` without an offset is UTC; errors are ASP.NET's `{"Message": …}`.
 //! There is no ticket list, users list, attachment upload or next action in the API.
