@@ -6,9 +6,10 @@ use leptos_router::path;
 use rust_i18n::t;
 
 use crate::api::Client;
-use crate::components::common::ScrollArea;
+use crate::components::common::{ScrollArea, SendingIndicator};
 use crate::config::{self, AppConfig};
 use crate::pages::{FramedPage, PortalPage, TicketListPage, TicketPage};
+use crate::state::delivery::{Delivery, Serves};
 
 /// The whole app.
 #[component]
@@ -36,15 +37,18 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The app once configured: the client is provided to every page.
+/// The app once configured: the client is provided to every page, and the outbox driver
+/// delivers every ticket's messages whatever page is shown.
 #[component]
 fn Ready(config: AppConfig, client: Client) -> impl IntoView {
     provide_context(ScrollArea::page());
+    Delivery::start(client.clone(), Serves::All);
     provide_context(client);
     provide_context(config);
     view! {
         <Router>
             <div class="tl-app" data-ready="true">
+                <SendingIndicator/>
                 <Routes fallback=|| view! { <main class="tl-page"><h1>{t!("app.page_not_found")}</h1></main> }>
                     <Route path=path!("/") view=TicketListPage/>
                     <Route path=path!("/tickets/:id") view=TicketPage/>

@@ -17,6 +17,7 @@ use wasm_bindgen::prelude::*;
 use crate::components::common::ScrollArea;
 use crate::config::{self, Mode};
 use crate::pages::ConversationView;
+use crate::state::delivery::{Delivery, Serves};
 
 /// Whom an embedded conversation tells what happened.
 enum Listener {
@@ -197,6 +198,8 @@ fn EmbeddedConversation(
                         if let Some(mode) = mode {
                             config.mode = narrower(config.mode, mode);
                         }
+                        // This conversation's own driver: its configuration and client.
+                        Delivery::start(client.clone(), Serves::Ticket(ticket_id.clone()));
                         provide_context(client);
                         provide_context(config);
                         view! { <ConversationView ticket_id=ticket_id.clone()/> }.into_any()

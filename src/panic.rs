@@ -80,12 +80,15 @@ fn explain(document: &web_sys::Document) {
     let reload = document.create_element("a").ok();
     if let (Some(title), Some(text), Some(reload)) = (title, text, reload) {
         title.set_id("tl-crash-title");
-        title.set_text_content(Some(&t!("crash.title")));
+        title.set_text_content(Some(&words("crash.title", "Something went wrong")));
         text.set_id("tl-crash-text");
-        text.set_text_content(Some(&t!("crash.text")));
+        text.set_text_content(Some(&words(
+            "crash.text",
+            "Your draft is saved. Reload the page to carry on where you were.",
+        )));
         reload.set_class_name("tl-button tl-button--primary");
         let _ = reload.set_attribute("href", &here);
-        reload.set_text_content(Some(&t!("crash.reload")));
+        reload.set_text_content(Some(&words("crash.reload", "Reload")));
         let _ = dialog.append_child(&title);
         let _ = dialog.append_child(&text);
         let _ = dialog.append_child(&reload);
@@ -93,5 +96,16 @@ fn explain(document: &web_sys::Document) {
         if let Ok(link) = reload.dyn_into::<web_sys::HtmlElement>() {
             let _ = link.focus();
         }
+    }
+}
+
+/// The catalogue's words for `key`, or the built-in English when the catalogue cannot give
+/// them (the crash box is the last thing the app shows: it must never be unlabelled).
+fn words(key: &str, english: &str) -> String {
+    let text = t!(key).into_owned();
+    if text.trim().is_empty() || text.ends_with(key) {
+        english.to_owned()
+    } else {
+        text
     }
 }

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use threadline::api::Client;
 use threadline::components::composer::{Composer, OutboxState};
 use threadline::components::conversation::{BodyCache, MessageItem, Thread};
+use threadline::state::delivery::{Delivery, Serves};
 use threadline_core::dialect::initdesk::{Initdesk, InitdeskConfig};
 use threadline_core::model::{DataProblem, Message, Person, Role};
 use wasm_bindgen::JsCast;
@@ -136,8 +137,10 @@ fn by_label<T: JsCast>(root: &web_sys::Element, selector: &str, label: &str) -> 
 async fn the_composer_formats_markdown_previews_it_and_says_what_send_will_do() {
     let el = container();
     let _mounted = leptos::mount::mount_to(el.clone(), move || {
-        provide_context(unreachable_client());
-        let outbox = OutboxState::load("browser-test");
+        let client = unreachable_client();
+        let delivery = Delivery::start(client.clone(), Serves::Ticket("browser-test".to_owned()));
+        provide_context(client);
+        let outbox = OutboxState::for_ticket(delivery, "browser-test");
         view! {
             <Composer
                 ticket_id="browser-test".to_owned()
@@ -287,8 +290,11 @@ async fn after_a_panic_the_words_in_the_box_are_kept_and_come_back() {
     let mount = || {
         let el = container();
         let mounted = leptos::mount::mount_to(el.clone(), move || {
-            provide_context(unreachable_client());
-            let outbox = OutboxState::load("rescue-test");
+            let client = unreachable_client();
+            let delivery =
+                Delivery::start(client.clone(), Serves::Ticket("rescue-test".to_owned()));
+            provide_context(client);
+            let outbox = OutboxState::for_ticket(delivery, "rescue-test");
             view! {
                 <Composer
                     ticket_id="rescue-test".to_owned()

@@ -4,13 +4,8 @@
 // scenario writes its row (expected, found) to FAULT_MATRIX_OUT; `cargo xtask test` prints
 // the table and fails on anything lost or duplicated.
 import { appendFileSync } from 'node:fs';
-import { test, expect, messagesOnServer, outboxHolds } from './fixtures';
+import { test, expect, arm, composer, conversation, messagesOnServer, outboxHolds } from './fixtures';
 import type { APIRequestContext, Page } from '@playwright/test';
-
-async function arm(request: APIRequestContext, fault: Record<string, unknown>) {
-  const r = await request.post('/__test/faults', { data: fault });
-  expect(r.status(), await r.text()).toBe(201);
-}
 
 /** How many uses the armed faults have left (each request they answer takes one). */
 async function faultsLeft(request: APIRequestContext) {
@@ -50,14 +45,6 @@ async function scenario(
     }
     expect(found, 'messages on the server').toBe(expected);
   });
-}
-
-function composer(page: Page) {
-  return page.getByRole('form', { name: 'Answer this ticket' });
-}
-
-function conversation(page: Page) {
-  return page.getByRole('feed', { name: 'Conversation' });
 }
 
 function outgoing(page: Page) {
@@ -179,12 +166,13 @@ test.describe('fault matrix', () => {
 
   scenario('connection dropped before storing', '2', 1, async (page, request, text) => {
     await openTicket(page, '2');
-    // Chromium repeats a POST whose connection closed unanswered (a few times) before the
-    // page hears of it: enough faults for the page to see the failure.
-    await arm(request, { kind: 'drop_before_store', count: 4, method: 'POST', path_contains: '/messages/' });
+    // Chromium repeats a POST whose connection closed unanswered (once for each idle
+    // keep-alive connection it may try) before the page hears of it: enough faults for the
+    // page to see the failure whatever its connection pool holds.
+    await arm(request, { kind: 'drop_before_store', count: 6, method: 'POST', path_contains: '/messages/' });
     await write(page, text);
-    await expect(outgoing(page).getByText(/The connection was lost before the message was stored\. Retrying in \d s/)).toBeVisible({ timeout: 20_000 });
-    await expectInThread(page, text, 20_000);
+    await expect(outgoing(page).getByText(/The connection was lost before the message was stored\. Retrying in \d s/)).toBeVisible({ timeout: 30_000 });
+    await expectInThread(page, text, 40_000);
   });
 
   scenario('connection dropped after storing', '3', 1, async (page, request, text) => {

@@ -97,3 +97,19 @@ export async function outboxHolds(page: Page, text: string) {
   const raw = await page.evaluate(() => localStorage.getItem('threadline.outbox.v1'));
   return (raw ?? '').includes(JSON.stringify(text).slice(1, -1));
 }
+
+/** Arms a fault on the reference server (test builds only; cleared after each test that arms). */
+export async function arm(request: APIRequestContext, fault: Record<string, unknown>) {
+  const r = await request.post('/__test/faults', { data: fault });
+  expect(r.status(), await r.text()).toBe(201);
+}
+
+/** The ticket page's answer form. */
+export function composer(page: Page) {
+  return page.getByRole('form', { name: 'Answer this ticket' });
+}
+
+/** The ticket page's thread. */
+export function conversation(page: Page) {
+  return page.getByRole('feed', { name: 'Conversation' });
+}

@@ -2,7 +2,6 @@
 //! demand), messages on their way, and the composer.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use rust_i18n::t;
@@ -12,10 +11,12 @@ use threadline_core::ApiError;
 use super::shortcuts::{self, ShortcutHelp};
 use crate::api::{start_now, Client};
 use crate::components::common::{ErrorNotice, ScrollArea};
-use crate::components::composer::{drive_outbox, Composer, OutboxState, OutgoingList};
+use crate::components::composer::{add_to_thread, Composer, OutboxState, OutgoingList};
 use crate::components::conversation::{Thread, TicketHeader};
 use crate::config::{AppConfig, Mode};
 use crate::embed::Embedded;
+use crate::state::delivery::{Delivery, Serves};
+use crate::state::tasks::Tasks;
 
 /// Start loading older messages when the page is scrolled this close to its top.
 const LOAD_OLDER_WITHIN_PX: f64 = 400.0;
@@ -80,6 +81,9 @@ pub fn ConversationView(ticket_id: String) -> impl IntoView {
 #[component]
 fn TicketView(ticket_id: String) -> impl IntoView {
     let client = expect_context::<Client>();
+    // Every request, timer and poll of this view stops when it goes: nothing after an
+    // `.await` or in a timer touches its signals once they are disposed.
+    let tasks = Tasks::new();
     let mode = use_context::<AppConfig>()
         .map(|c| c.mode)
         .unwrap_or_default();
@@ -101,20 +105,22 @@ fn TicketView(ticket_id: String) -> impl IntoView {
     // browser is back online, or when the agent asks: the page recovers without a reload.
     let attempt = RwSignal::new(0u32);
     let slow = RwSignal::new(false);
-    let retry_later = move |error: &ApiError| {
-        if error.is_retryable() {
-            retry_after_backoff(attempt);
+    let retry_later = {
+        move |error: &ApiError| {
+            if error.is_retryable() {
+                retry_after_backoff(&tasks, attempt);
+            }
         }
     };
     let load_ticket = {
-        let (client, id) = (client.clone(), ticket_id.clone());
+        let (client, id, tasks) = (client.clone(), ticket_id.clone(), tasks);
         move || {
             let reading = {
                 let (client, id) = (client.clone(), id.clone());
                 start_now(async move { client.ticket(&id).await })
             };
             let id = id.clone();
-            spawn_local(async move {
+            tasks.spawn(async move {
                 let result = reading.await;
                 let before = ticket
                     .with_untracked(|t| t.as_ref().and_then(|t| t.as_ref().ok()).map(|t| t.status));
@@ -140,7 +146,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                 // A failed re-read (after a send) keeps the header that was there.
                 let shown = ticket.with_untracked(|t| matches!(t, Some(Ok(_))));
                 if result.is_ok() || !shown {
-                    ticket.try_set(Some(result));
+                    ticket.set(Some(result));
                 }
             });
         }
@@ -157,7 +163,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
 
     let in_flight = StoredValue::new(false);
     let load_thread = {
-        let (client, id) = (client.clone(), ticket_id.clone());
+        let (client, id, tasks) = (client.clone(), ticket_id.clone(), tasks);
         let load_ticket = load_ticket.clone();
         move |n: u32| {
             if n > 0 && ticket.with_untracked(|t| matches!(t, Some(Err(_)))) {
@@ -168,35 +174,32 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             }
             in_flight.set_value(true);
             slow.set(false);
-            set_timeout(
-                move || {
-                    if attempt.get_untracked() == n && in_flight.get_value() {
-                        slow.try_set(true);
-                    }
-                },
-                std::time::Duration::from_millis(SLOW_MS),
-            );
+            tasks.after(std::time::Duration::from_millis(SLOW_MS), move || {
+                if attempt.get_untracked() == n && in_flight.get_value() {
+                    slow.set(true);
+                }
+            });
             let opening = {
                 let (client, id) = (client.clone(), id.clone());
                 start_now(async move { client.open(&id).await })
             };
             let id = id.clone();
-            spawn_local(async move {
+            tasks.spawn(async move {
                 let result = opening.await;
-                in_flight.try_set_value(false);
-                slow.try_set(false);
+                in_flight.set_value(false);
+                slow.set(false);
                 match result {
                     Ok(chunk) => {
                         let newest = chunk.messages.last().map(|m| m.id.clone());
-                        messages.try_set(chunk.messages);
-                        older_page.try_set(chunk.older_page);
-                        status.try_set(Load::Ready);
+                        messages.set(chunk.messages);
+                        older_page.set(chunk.older_page);
+                        status.set(Load::Ready);
                         // A thread taller than the window opens on its newest message, next
                         // to the composer, once the messages are in the DOM.
                         if let Some(newest) = newest {
                             settle_at_bottom(area, &newest).await;
                         }
-                        settled.try_set(true);
+                        settled.set(true);
                     }
                     Err(e) => {
                         notify(
@@ -204,7 +207,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                             serde_json::json!({ "ticketId": id, "message": e.user_message() }),
                         );
                         retry_later(&e);
-                        status.try_set(Load::Failed(e));
+                        status.set(Load::Failed(e));
                     }
                 }
             });
@@ -229,7 +232,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
     on_cleanup(move || back_online.remove());
 
     let load_older = Callback::new({
-        let (client, id) = (client.clone(), ticket_id.clone());
+        let (client, id, tasks) = (client.clone(), ticket_id.clone(), tasks);
         move |()| {
             let Some(page) = older_page.get_untracked() else {
                 return;
@@ -240,18 +243,18 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             loading_older.set(true);
             older_error.set(None);
             let (client, id) = (client.clone(), id.clone());
-            spawn_local(async move {
+            tasks.spawn(async move {
                 match client.older(&id, page).await {
                     Ok(chunk) => {
                         // The thread keeps what the agent was reading in place.
-                        messages.try_update(|current| *current = prepend(chunk.messages, current));
-                        older_page.try_set(chunk.older_page);
+                        messages.update(|current| *current = prepend(chunk.messages, current));
+                        older_page.set(chunk.older_page);
                     }
                     Err(e) => {
-                        older_error.try_set(Some(e));
+                        older_error.set(Some(e));
                     }
                 }
-                loading_older.try_set(false);
+                loading_older.set(false);
             });
         }
     });
@@ -260,6 +263,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
     let poll_seconds = use_context::<AppConfig>().map_or(0, |c| c.poll_seconds);
     if poll_seconds > 0 {
         poll_for_new_messages(
+            &tasks,
             client.clone(),
             ticket_id.clone(),
             poll_seconds,
@@ -268,22 +272,21 @@ fn TicketView(ticket_id: String) -> impl IntoView {
             status,
         );
     }
-    // Messages on their way: saved in the browser, sent exactly once, shown under the thread.
-    let outbox = OutboxState::load(&ticket_id);
-    drive_outbox(
-        client.clone(),
-        ticket_id.clone(),
-        outbox,
-        messages,
-        // A message can change the ticket (next action, assignee, fields): show it as it is now.
-        Callback::new({
-            let id = ticket_id.clone();
-            move |()| {
-                notify("sent", serde_json::json!({ "ticketId": id }));
-                load_ticket();
-            }
-        }),
-    );
+    // Messages on their way: saved in the browser and sent exactly once by the app's outbox
+    // driver (which goes on when this view goes), shown under the thread while on their way.
+    let delivery = use_context::<Delivery>()
+        .unwrap_or_else(|| Delivery::start(client.clone(), Serves::Ticket(ticket_id.clone())));
+    let outbox = OutboxState::for_ticket(delivery, &ticket_id);
+    outbox.on_delivered({
+        let id = ticket_id.clone();
+        move |d| {
+            add_to_thread(messages, &d.message);
+            notify("sent", serde_json::json!({ "ticketId": id }));
+            // A message can change the ticket (next action, assignee, fields): show it as
+            // it is now.
+            load_ticket();
+        }
+    });
     let ticket_now = Signal::derive(move || ticket.get().and_then(Result::ok));
     Effect::new(move |_| {
         area.track();
@@ -373,7 +376,7 @@ fn TicketView(ticket_id: String) -> impl IntoView {
                             let first = unseen.with_untracked(|u| u.first().cloned());
                             unseen.set(Vec::new());
                             if let Some(first) = first {
-                                spawn_local(async move { reveal(area, &first).await });
+                                tasks.spawn(async move { reveal(area, &first).await });
                             }
                         }>
                             {crate::i18n::plural("ticket_page.new_messages", count)}
@@ -392,19 +395,16 @@ fn TicketView(ticket_id: String) -> impl IntoView {
 
 /// Counts `attempt` up after a back-off (2 s, 4 s … 30 s), unless something else has tried
 /// meanwhile.
-fn retry_after_backoff(attempt: RwSignal<u32>) {
+fn retry_after_backoff(tasks: &Tasks, attempt: RwSignal<u32>) {
     let n = attempt.get_untracked();
     let wait = (2_000u64 << n.min(4)).min(30_000);
-    set_timeout(
-        move || {
-            attempt.try_update(|a| {
-                if *a == n {
-                    *a += 1;
-                }
-            });
-        },
-        std::time::Duration::from_millis(wait),
-    );
+    tasks.after(std::time::Duration::from_millis(wait), move || {
+        attempt.update(|a| {
+            if *a == n {
+                *a += 1;
+            }
+        });
+    });
 }
 
 /// A load that failed: what happened, that it is tried again (when it can help), and a
@@ -434,6 +434,7 @@ fn LoadFailed(error: ApiError, attempt: RwSignal<u32>, slow: RwSignal<bool>) -> 
 /// Looks for new messages every `seconds` (four times slower while the tab is hidden) and
 /// appends them, announcing them through `unseen` rather than scrolling.
 fn poll_for_new_messages(
+    tasks: &Tasks,
     client: Client,
     ticket_id: String,
     seconds: u32,
@@ -441,26 +442,28 @@ fn poll_for_new_messages(
     unseen: RwSignal<Vec<String>>,
     status: RwSignal<Load>,
 ) {
-    let ticks = RwSignal::new(0u32);
-    let in_flight = RwSignal::new(false);
-    let handle = set_interval_with_handle(
+    let ticks = StoredValue::new(0u32);
+    let in_flight = StoredValue::new(false);
+    let spawner = *tasks;
+    tasks.every(
+        std::time::Duration::from_secs(u64::from(seconds)),
         move || {
-            let tick = ticks.get_untracked().wrapping_add(1);
-            ticks.set(tick);
+            let tick = ticks.get_value().wrapping_add(1);
+            ticks.set_value(tick);
             let hidden = document().hidden();
             if (hidden && !tick.is_multiple_of(4))
-                || in_flight.get_untracked()
+                || in_flight.get_value()
                 || status.get_untracked() != Load::Ready
             {
                 return;
             }
-            in_flight.set(true);
+            in_flight.set_value(true);
             let (client, id) = (client.clone(), ticket_id.clone());
-            spawn_local(async move {
+            spawner.spawn(async move {
                 // A failed poll is retried at the next tick; the thread on screen stays as is.
                 if let Ok(chunk) = client.latest(&id).await {
                     let mut fresh = Vec::new();
-                    messages.try_update(|current| {
+                    messages.update(|current| {
                         for m in chunk.messages {
                             if !current.iter().any(|c| c.id == m.id) {
                                 fresh.push(m.id.clone());
@@ -469,17 +472,13 @@ fn poll_for_new_messages(
                         }
                     });
                     if !fresh.is_empty() {
-                        unseen.try_update(|u| u.extend(fresh));
+                        unseen.update(|u| u.extend(fresh));
                     }
                 }
-                in_flight.try_set(false);
+                in_flight.set_value(false);
             });
         },
-        std::time::Duration::from_secs(u64::from(seconds)),
     );
-    if let Ok(handle) = handle {
-        on_cleanup(move || handle.clear());
-    }
 }
 
 /// `older` (oldest first) before `current`, without duplicates.
@@ -492,7 +491,7 @@ fn prepend(mut older: Vec<Message>, current: &[Message]) -> Vec<Message> {
 /// Scrolls message `id` into view (rendering it first if the thread is windowed).
 pub fn reveal_message(id: String) {
     let area = ScrollArea::current();
-    spawn_local(async move { reveal(area, &id).await });
+    leptos::task::spawn_local(async move { reveal(area, &id).await });
 }
 
 /// The article of message `id`, if it is in the DOM.

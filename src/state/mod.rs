@@ -1,9 +1,15 @@
-//! State that outlives a view, kept in the browser's localStorage: the agent's image
-//! preferences, drafts and the outbox.
+//! State that outlives a view: what is kept in the browser's localStorage (the agent's image
+//! preferences, drafts and the outbox), the stores that work on it while views come and go
+//! (the outbox driver), and [`tasks::Tasks`], which ties async work to its owner.
 
+pub mod delivery;
 pub mod drafts;
 pub mod image_prefs;
 pub mod outbox;
+pub mod tasks;
+
+/// A server's field errors, by field.
+pub type FieldMessages = std::collections::BTreeMap<String, Vec<String>>;
 
 use std::sync::OnceLock;
 

@@ -8,7 +8,8 @@ use super::{read_json, write_json};
 
 const KEY: &str = "threadline.outbox.v1";
 
-fn all() -> Vec<Outgoing> {
+/// Every entry, of every ticket.
+pub fn all() -> Vec<Outgoing> {
     read_json(KEY).unwrap_or_default()
 }
 

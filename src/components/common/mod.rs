@@ -4,6 +4,7 @@ mod error_notice;
 mod resize;
 mod safe_html;
 mod scroll;
+mod sending_indicator;
 mod time;
 mod visible;
 
@@ -11,5 +12,6 @@ pub use error_notice::ErrorNotice;
 pub use resize::ResizeWatch;
 pub use safe_html::SafeHtmlView;
 pub use scroll::ScrollArea;
+pub use sending_indicator::SendingIndicator;
 pub use time::RelativeTime;
 pub use visible::when_near_viewport;

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use rust_i18n::t;
 use threadline_core::compose::{render_markdown, send_label};
 use threadline_core::draft::{storage_key, take_back_into, written_since, Draft, StoredDraft};
@@ -26,6 +25,7 @@ use super::outgoing::{FieldMessages, OutboxState};
 use super::uploads::{files_of, UploadList, Uploads};
 use crate::api::Client;
 use crate::config::{AppConfig, Mode};
+use crate::state::tasks::Tasks;
 use crate::state::{drafts, now_ms, random_id};
 
 const AUTOSAVE_MS: u64 = 400;
@@ -43,6 +43,8 @@ pub fn Composer(
 ) -> impl IntoView {
     let client = expect_context::<Client>();
     let config = use_context::<AppConfig>();
+    // The stale-reply check and the autosave stop when the composer goes.
+    let tasks = Tasks::new();
     let caps = client.capabilities();
     // The customer's own view: a reply box, without the agent's choices or words.
     let customer = config.as_ref().is_some_and(|c| c.mode == Mode::Customer);
@@ -77,8 +79,6 @@ pub fn Composer(
     let area = NodeRef::<Textarea>::new();
     // The stored draft revision this tab last read or wrote.
     let base = StoredValue::new(0u64);
-    // While a draft is being put into the fields, their changes are not edits.
-    let applying = StoredValue::new(false);
     // Just queued: the emptied composer must not remove the stored draft before the send is
     // confirmed.
     let just_sent = StoredValue::new(false);
@@ -118,7 +118,6 @@ pub fn Composer(
     };
     let draft_untracked = move || untrack(current_draft);
     let apply = move |d: Draft| {
-        applying.set_value(true);
         visibility.set(d.visibility);
         text.set(d.text);
         cc.set(d.cc);
@@ -130,7 +129,6 @@ pub fn Composer(
         from_mailbox.set(d.from_mailbox);
         bcc.set(d.bcc);
         ticket_fields.set(d.ticket_fields);
-        applying.set_value(false);
     };
     let load_mode = {
         let ticket_id = ticket_id.clone();
@@ -177,11 +175,12 @@ pub fn Composer(
     };
     // Saved as the agent types, debounced.
     let generation = StoredValue::new(0u32);
+    let pending = StoredValue::new(None::<Draft>);
     Effect::new({
         let save_now = save_now.clone();
         move |ran: Option<()>| {
             let draft = current_draft();
-            if ran.is_none() || applying.get_value() {
+            if ran.is_none() {
                 return;
             }
             if !draft.is_empty() {
@@ -196,15 +195,24 @@ pub fn Composer(
             }
             let g = generation.get_value().wrapping_add(1);
             generation.set_value(g);
+            pending.set_value(Some(draft));
             let save_now = save_now.clone();
-            set_timeout(
-                move || {
-                    if generation.try_get_value() == Some(g) {
+            tasks.after(std::time::Duration::from_millis(AUTOSAVE_MS), move || {
+                if generation.get_value() == g {
+                    if let Some(draft) = pending.try_update_value(Option::take).flatten() {
                         save_now(draft);
                     }
-                },
-                std::time::Duration::from_millis(AUTOSAVE_MS),
-            );
+                }
+            });
+        }
+    });
+    // Leaving the ticket inside the autosave delay keeps what was typed last.
+    on_cleanup({
+        let save_now = save_now.clone();
+        move || {
+            if let Some(draft) = pending.try_update_value(Option::take).flatten() {
+                save_now(draft);
+            }
         }
     });
     // Another tab changed this draft.
@@ -328,9 +336,9 @@ pub fn Composer(
             // Someone may have written since the draft began: read the newest messages first.
             checking.set(true);
             let (client, id, queue) = (client.clone(), ticket_id.clone(), queue.clone());
-            spawn_local(async move {
+            tasks.spawn(async move {
                 if let Ok(chunk) = client.latest(&id).await {
-                    thread.try_update(|t| {
+                    thread.update(|t| {
                         for m in chunk.messages {
                             if !t.iter().any(|x| x.id == m.id) {
                                 t.push(m);
@@ -338,7 +346,7 @@ pub fn Composer(
                         }
                     });
                 }
-                checking.try_set(false);
+                checking.set(false);
                 let own = outbox.sent_ids();
                 let since: Vec<Message> = thread.with_untracked(|t| {
                     written_since(t, seen_up_to.get_untracked().as_deref(), &own)
@@ -349,7 +357,7 @@ pub fn Composer(
                 if since.is_empty() {
                     queue();
                 } else {
-                    stale.try_set(since);
+                    stale.set(since);
                 }
             });
         }

@@ -9,4 +9,4 @@ mod outgoing;
 mod uploads;
 
 pub use composer::Composer;
-pub use outgoing::{drive as drive_outbox, OutboxState, OutgoingList};
+pub use outgoing::{add_to_thread, OutboxState, OutgoingList};

@@ -44,14 +44,17 @@ pub struct Uploads {
 }
 
 impl Uploads {
+    /// The files of a composer; uploads still running when it goes are cancelled.
     pub fn new(max_bytes: u64) -> Self {
-        Self {
+        let uploads = Self {
             items: RwSignal::new(Vec::new()),
             refused: RwSignal::new(Vec::new()),
             files: StoredValue::new_local(HashMap::new()),
             next_key: StoredValue::new(0),
             max_bytes,
-        }
+        };
+        on_cleanup(move || uploads.cancel_all());
+        uploads
     }
 
     /// The uploaded attachments, in order.
@@ -86,9 +89,18 @@ impl Uploads {
         })
     }
 
-    /// Shows attachments already uploaded (a restored draft).
+    /// Shows the attachments of a draft put into the composer (a mode switch, Undo, Edit, or
+    /// the emptied composer after a send). Files still uploading stay and go on: switching
+    /// modes or taking a message back never aborts an upload.
     pub fn restore(&self, attachments: Vec<Attachment>) {
-        self.clear();
+        let mut running = Vec::new();
+        self.items.update(|items| {
+            items.retain(|i| matches!(i.state, UploadState::Uploading(_)));
+            running = items.iter().map(|i| i.key).collect();
+        });
+        self.files
+            .update_value(|files| files.retain(|key, _| running.contains(key)));
+        self.refused.set(Vec::new());
         for a in attachments {
             let key = self.take_key();
             self.items.update(|items| {
@@ -102,17 +114,15 @@ impl Uploads {
         }
     }
 
-    /// Forgets every file (after sending), cancelling uploads still running.
-    pub fn clear(&self) {
-        self.files.update_value(|files| {
+    /// Cancels every upload still running (the composer is going away).
+    fn cancel_all(&self) {
+        self.files.try_update_value(|files| {
             for (_, (_, upload)) in files.drain() {
                 if let Some(u) = upload {
                     u.cancel();
                 }
             }
         });
-        self.items.set(Vec::new());
-        self.refused.set(Vec::new());
     }
 
     fn take_key(&self) -> u32 {
@@ -219,46 +229,83 @@ pub fn UploadList(uploads: Uploads) -> impl IntoView {
             })
         }}
         <ul class="tl-uploads" aria-label=t!("uploads.list")>
-            <For each=move || uploads.items.get() key=|i| (i.key, format!("{:?}", i.state)) let:item>
-                {
-                    let client = client.clone();
-                    let key = item.key;
-                    let name = isolate(&item.name);
-                    let label = format!("{name} ({})", format_size(item.size));
-                    match item.state {
-                        UploadState::Uploading(fraction) => {
-                            let percent = (fraction * 100.0).round();
-                            view! {
-                                <li class="tl-upload">
-                                    <span class="tl-upload__name">{label}</span>
-                                    <progress
-                                        max="100"
-                                        value=percent.to_string()
-                                        aria-label=t!("uploads.uploading", name = name)
-                                    ></progress>
-                                    <button type="button" class="tl-link-button" aria-label=t!("uploads.cancel_upload", name = name) on:click=move |_| uploads.remove(key)>{t!("uploads.cancel")}</button>
-                                </li>
-                            }.into_any()
-                        }
-                        UploadState::Done(_) => view! {
-                            <li class="tl-upload tl-upload--done">
-                                <span class="tl-upload__name">{label}</span>
-                                <button type="button" class="tl-link-button" aria-label=t!("uploads.remove_file", name = name) on:click=move |_| uploads.remove(key)>{t!("uploads.remove")}</button>
-                            </li>
-                        }.into_any(),
-                        UploadState::Failed(reason) => view! {
-                            <li class="tl-upload tl-upload--failed">
-                                <span class="tl-upload__name">{label}</span>
-                                <span class="tl-upload__error" role="alert">{reason}</span>
-                                <button type="button" class="tl-link-button" aria-label=t!("uploads.retry_upload", name = name) on:click=move |_| uploads.retry(&client, key)>{t!("uploads.retry")}</button>
-                                <button type="button" class="tl-link-button" aria-label=t!("uploads.remove_file", name = name) on:click=move |_| uploads.remove(key)>{t!("uploads.remove")}</button>
-                            </li>
-                        }.into_any(),
-                    }
-                }
+            <For each=move || uploads.items.with(|items| items.iter().map(|i| i.key).collect::<Vec<_>>()) key=|key| *key let:key>
+                <UploadRow uploads=uploads key=key client=client.clone()/>
             </For>
         </ul>
     }
+}
+
+/// Where a file is, without its progress: the row's parts change only when this does.
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Uploading,
+    Done,
+    Failed(String),
+}
+
+/// One file. Its progress bar follows the upload, while the row and its buttons stay as they
+/// are (focus on Cancel is kept, and screen readers do not hear the row again).
+#[component]
+fn UploadRow(uploads: Uploads, key: u32, client: Client) -> impl IntoView {
+    let item = Memo::new(move |_| {
+        uploads
+            .items
+            .with(|items| items.iter().find(|i| i.key == key).cloned())
+    });
+    let Some(first) = item.get_untracked() else {
+        return ().into_any();
+    };
+    let phase = Memo::new(move |_| {
+        item.with(|i| match i.as_ref().map(|i| &i.state) {
+            Some(UploadState::Done(_)) => Phase::Done,
+            Some(UploadState::Failed(reason)) => Phase::Failed(reason.clone()),
+            _ => Phase::Uploading,
+        })
+    });
+    let percent = move || {
+        item.with(|i| match i.as_ref().map(|i| &i.state) {
+            Some(UploadState::Uploading(fraction)) => (fraction * 100.0).round().to_string(),
+            _ => "100".to_owned(),
+        })
+    };
+    let name = isolate(&first.name);
+    let label = format!("{name} ({})", format_size(first.size));
+    let class = move || match phase.get() {
+        Phase::Uploading => "tl-upload",
+        Phase::Done => "tl-upload tl-upload--done",
+        Phase::Failed(_) => "tl-upload tl-upload--failed",
+    };
+    view! {
+        <li class=class>
+            <span class="tl-upload__name">{label}</span>
+            {move || match phase.get() {
+                Phase::Uploading => {
+                    let name = name.clone();
+                    view! {
+                        <progress
+                            max="100"
+                            value=percent
+                            aria-label=t!("uploads.uploading", name = name.clone())
+                        ></progress>
+                        <button type="button" class="tl-link-button" aria-label=t!("uploads.cancel_upload", name = name) on:click=move |_| uploads.remove(key)>{t!("uploads.cancel")}</button>
+                    }.into_any()
+                }
+                Phase::Done => view! {
+                    <button type="button" class="tl-link-button" aria-label=t!("uploads.remove_file", name = name.clone()) on:click=move |_| uploads.remove(key)>{t!("uploads.remove")}</button>
+                }.into_any(),
+                Phase::Failed(reason) => {
+                    let client = client.clone();
+                    view! {
+                        <span class="tl-upload__error" role="alert">{reason}</span>
+                        <button type="button" class="tl-link-button" aria-label=t!("uploads.retry_upload", name = name.clone()) on:click=move |_| uploads.retry(&client, key)>{t!("uploads.retry")}</button>
+                        <button type="button" class="tl-link-button" aria-label=t!("uploads.remove_file", name = name.clone()) on:click=move |_| uploads.remove(key)>{t!("uploads.remove")}</button>
+                    }.into_any()
+                }
+            }}
+        </li>
+    }
+    .into_any()
 }
 
 /// The files in a `FileList` (from a picker, a drop or a paste).

@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use super::body::BodyCache;
 use super::MessageItem;
 use crate::components::common::{ResizeWatch, ScrollArea};
+use crate::state::tasks::Tasks;
 
 /// Height assumed for a message not measured yet.
 const ESTIMATED_HEIGHT: f64 = 160.0;
@@ -103,16 +104,18 @@ pub fn Thread(
     });
     // Scroll events come faster than frames: measure at most once a frame.
     let scheduled = StoredValue::new(false);
+    // The frame and the measuring after it stop when the thread goes (leaving a ticket).
+    let tasks = Tasks::new();
     let schedule = move || {
         if !scheduled.get_value() {
             scheduled.set_value(true);
-            request_animation_frame(move || {
+            tasks.frame(move || {
                 scheduled.set_value(false);
                 refresh();
                 // The window may have moved and rendered other messages: once they are in
                 // the DOM (the render effects run first), measure them before this frame is
                 // painted, so a message replacing its estimate does not show as a jump.
-                leptos::task::spawn_local(async move {
+                tasks.spawn(async move {
                     leptos::task::tick().await;
                     refresh();
                 });
