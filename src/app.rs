@@ -10,6 +10,7 @@ use crate::components::common::{ScrollArea, SendingIndicator};
 use crate::config::{self, AppConfig};
 use crate::pages::{FramedPage, PortalPage, TicketListPage, TicketPage};
 use crate::state::delivery::{Delivery, Serves};
+use crate::state::thread::Threads;
 
 /// The whole app.
 #[component]
@@ -43,6 +44,8 @@ pub fn App() -> impl IntoView {
 fn Ready(config: AppConfig, client: Client) -> impl IntoView {
     provide_context(ScrollArea::page());
     Delivery::start(client.clone(), Serves::All);
+    // Each open ticket's thread store belongs here, not to the page that shows it.
+    Threads::provide();
     provide_context(client);
     provide_context(config);
     view! {

@@ -18,6 +18,7 @@ use crate::components::common::ScrollArea;
 use crate::config::{self, Mode};
 use crate::pages::ConversationView;
 use crate::state::delivery::{Delivery, Serves};
+use crate::state::thread::Threads;
 
 /// Whom an embedded conversation tells what happened.
 enum Listener {
@@ -200,6 +201,7 @@ fn EmbeddedConversation(
                         }
                         // This conversation's own driver: its configuration and client.
                         Delivery::start(client.clone(), Serves::Ticket(ticket_id.clone()));
+                        Threads::provide();
                         provide_context(client);
                         provide_context(config);
                         view! { <ConversationView ticket_id=ticket_id.clone()/> }.into_any()

@@ -10,6 +10,7 @@ use threadline::api::Client;
 use threadline::components::composer::{Composer, OutboxState};
 use threadline::components::conversation::{BodyCache, MessageItem, Thread};
 use threadline::state::delivery::{Delivery, Serves};
+use threadline::state::thread::{use_thread, Threads};
 use threadline_core::dialect::initdesk::{Initdesk, InitdeskConfig};
 use threadline_core::model::{DataProblem, Message, Person, Role};
 use wasm_bindgen::JsCast;
@@ -373,4 +374,40 @@ fn sizes_and_times_are_written_in_the_locale() {
     assert_ne!(arabic, english.0, "Arabic digits or unit");
     assert_eq!(english.0, "1.2 MB");
     assert_eq!(english.1, "5 minutes ago");
+}
+
+#[wasm_bindgen_test]
+async fn a_thread_store_is_shared_by_the_views_of_a_ticket_and_goes_with_the_last() {
+    let root = Owner::new();
+    let third_view = root.with(|| {
+        provide_context(unreachable_client());
+        Threads::provide();
+        let first_view = root.child();
+        let second_view = root.child();
+        let first = first_view.with(|| use_thread("store-test"));
+        let second = second_view.with(|| use_thread("store-test"));
+        // One store: what one view sees, the other sees.
+        first.messages.set(vec![Message::unreadable(
+            Some("m1".into()),
+            None,
+            "test".into(),
+        )]);
+        assert_eq!(second.messages.with_untracked(Vec::len), 1);
+        // The first view goes: the store stays for the second.
+        first_view.cleanup();
+        assert_eq!(second.messages.try_with_untracked(Vec::len), Some(1));
+        // The last view goes: the store and its signals go too; a later view starts afresh.
+        second_view.cleanup();
+        assert_eq!(second.messages.try_with_untracked(Vec::len), None);
+        let third_view = root.child();
+        let third = third_view.with(|| use_thread("store-test"));
+        assert_eq!(third.messages.with_untracked(Vec::len), 0);
+        third_view
+    });
+    // It goes while its reads are in flight (no server here): nothing runs after, no panic.
+    third_view.cleanup();
+    for _ in 0..20 {
+        leptos::task::tick().await;
+    }
+    root.cleanup();
 }

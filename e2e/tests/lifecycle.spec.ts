@@ -112,14 +112,14 @@ test('focus stays on an upload\'s Cancel button while its progress advances', as
 });
 
 test('removing one of two embedded conversations while it loads leaves the other working', async ({ page }) => {
-  // The config is slow, so the first conversation is still loading when it is removed.
+  // The config is slow (for both), so the first conversation is still loading when it is
+  // removed.
   await page.route('**/config.json', async (route) => {
     await new Promise((done) => setTimeout(done, 1500));
     await route.continue();
   });
   await page.goto('/examples/admin-portal.html');
   await page.evaluate(() => document.querySelector('threadline-conversation')?.remove());
-  await page.unroute('**/config.json');
   const login = page.getByRole('region', { name: 'Ticket 3' });
   await expect(login.getByRole('feed', { name: 'Conversation' }).getByRole('article').last()).toBeVisible();
   const text = `Still working after a neighbour left (e2e ${Date.now()})`;

@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod image_prefs;
 pub mod outbox;
 pub mod tasks;
+pub mod thread;
 
 /// A server's field errors, by field.
 pub type FieldMessages = std::collections::BTreeMap<String, Vec<String>>;

@@ -30,6 +30,7 @@ pub mod i18n;
 mod linkify;
 pub mod model;
 pub mod outbox;
+pub mod outgoing;
 pub mod recipients;
 pub mod shortcuts;
 pub mod time;

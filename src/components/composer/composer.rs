@@ -8,20 +8,25 @@ use std::collections::BTreeMap;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use rust_i18n::t;
-use threadline_core::compose::{render_markdown, send_label};
+use threadline_core::compose::send_label;
 use threadline_core::draft::{storage_key, take_back_into, written_since, Draft, StoredDraft};
-use threadline_core::i18n::isolate;
-use threadline_core::model::{
-    field, AssigneeChange, Capabilities, Message, NewMessage, NextAction, Ticket, User, Visibility,
-};
+use threadline_core::model::{field, AssigneeChange, Message, NextAction, Ticket, Visibility};
 use threadline_core::outbox::Outgoing;
+use threadline_core::outgoing::{message_from_draft, people_seen};
 use threadline_core::recipients::{
-    blocking_problem, cc_change, cc_snapshot, cc_to_send, parse_recipients, Recipient,
+    blocking_problem, cc_change, cc_snapshot, parse_recipients, Recipient,
 };
 
+use super::assignee::AssigneeField;
 use super::cc_field::CcField;
+use super::conflict_banner::ConflictBanner;
 use super::editor::MarkdownEditor;
+use super::email_options::EmailOptions;
+use super::mode_switch::ModeSwitch;
+use super::next_action::NextActionField;
 use super::outgoing::{FieldMessages, OutboxState};
+use super::stale_banner::StaleBanner;
+use super::ticket_fields::TicketFieldsChoice;
 use super::uploads::{files_of, UploadList, Uploads};
 use crate::api::Client;
 use crate::config::{AppConfig, Mode};
@@ -243,39 +248,9 @@ pub fn Composer(
         let ticket_id = ticket_id.clone();
         move || {
             let draft = draft_untracked();
-            let note = draft.visibility == Visibility::Note;
-            let email = is_emailed(&draft, caps);
-            let body = draft.text.clone();
-            let message = NewMessage {
-                visibility: draft.visibility,
-                html: (!body.trim().is_empty()).then(|| render_markdown(&body).as_str().to_owned()),
-                text: body,
-                cc: draft
-                    .cc
-                    .as_ref()
-                    .filter(|_| email || !caps.has_email_switch)
-                    .and_then(|c| cc_to_send(&snapshot.get_untracked(), c, note)),
-                attachments: draft.attachments.clone(),
-                next_action: draft.next_action,
-                assignee: draft.assignee.clone(),
-                // Set by the outbox.
-                idempotency_key: None,
-                send_email: (caps.has_email_switch && !note).then_some(email),
-                from_mailbox: email
-                    .then(|| {
-                        draft
-                            .from_mailbox
-                            .clone()
-                            .or_else(|| mailboxes.with_value(|m| m.first().cloned()))
-                    })
-                    .flatten(),
-                bcc: if email && caps.has_bcc {
-                    draft.bcc.iter().map(|r| r.address.clone()).collect()
-                } else {
-                    Vec::new()
-                },
-                ticket_fields: draft.ticket_fields.clone(),
-            };
+            let message = mailboxes.with_value(|m| {
+                snapshot.with_untracked(|s| message_from_draft(&draft, caps, s, m))
+            });
             let item = thread.with_untracked(|t| {
                 Outgoing::new(
                     random_id("out"),
@@ -431,40 +406,9 @@ pub fn Composer(
         })
     };
 
-    // The assignee picker: the users endpoint, else the people seen on the ticket.
-    let users = LocalResource::new({
-        let client = client.clone();
-        move || {
-            let client = client.clone();
-            async move { client.users().await.ok().flatten() }
-        }
-    });
-    let assignable = Memo::new(move |_| {
-        let listed = users.get().flatten();
-        listed.unwrap_or_else(|| seen_users(ticket.get().as_ref(), &thread.get()))
-    });
-    let people = Signal::derive(move || {
-        let mut p: Vec<(Option<String>, String)> = Vec::new();
-        if let Some(t) = ticket.get() {
-            if let Some(r) = t.requester {
-                p.push((Some(r.name).filter(|n| !n.is_empty()), r.email));
-            }
-            p.extend(t.cc.into_iter().map(|a| (None, a)));
-        }
-        thread.with(|messages| {
-            for m in messages {
-                if let Some(a) = &m.author {
-                    p.push((
-                        Some(a.name.clone()).filter(|n| !n.is_empty()),
-                        a.email.clone(),
-                    ));
-                }
-                p.extend(m.cc.iter().map(|a| (None, a.clone())));
-            }
-        });
-        p.retain(|(_, a)| !a.is_empty());
-        p
-    });
+    // Suggestions for CC and BCC: everyone the ticket has seen.
+    let people =
+        Signal::derive(move || ticket.with(|t| thread.with(|m| people_seen(t.as_ref(), m))));
     let requester = Signal::derive(move || {
         ticket.with(|t| {
             t.as_ref()
@@ -518,7 +462,6 @@ pub fn Composer(
     let submit_click = submit.clone();
     let submit_force = submit.clone();
     let keep_mine = save_now.clone();
-    let (switch_reply, switch_note) = (switch_mode.clone(), switch_mode);
 
     view! {
         <form
@@ -545,88 +488,23 @@ pub fn Composer(
             }
         >
             {(!customer).then(|| view! {
-            <fieldset class="tl-composer__mode">
-                <legend class="tl-visually-hidden">{t!("composer.message_type")}</legend>
-                {caps.can_reply.then(|| view! {
-                    <label>
-                        <input
-                            type="radio"
-                            name="tl-mode"
-                            value="reply"
-                            aria-keyshortcuts="Control+Alt+N"
-                            prop:checked=move || !is_note()
-                            on:change=move |_| switch_reply(Visibility::Reply)
-                        />
-                        {t!("composer.reply")}
-                    </label>
-                })}
-                {caps.can_note.then(|| view! {
-                    <label>
-                        <input
-                            type="radio"
-                            name="tl-mode"
-                            value="note"
-                            aria-keyshortcuts="Control+Alt+N"
-                            prop:checked=is_note
-                            on:change=move |_| switch_note(Visibility::Note)
-                        />
-                        {t!("composer.internal_note")}
-                    </label>
-                })}
-                <span class="tl-composer__hint">{move || if is_note() { t!("composer.note_hint") } else { t!("composer.reply_hint") }}</span>
-                {(!caps.can_reply).then(|| view! {
-                    <p class="tl-composer__hint tl-composer__no-reply">
-                        {t!("composer.notes_only")}
-                    </p>
-                })}
-            </fieldset>
+                <ModeSwitch is_note=Signal::derive(is_note) caps=caps on_switch=Callback::new(switch_mode)/>
             })}
-            {move || conflict.get().map(|theirs| {
-                let keep_mine = keep_mine.clone();
-                let revision = theirs.revision;
-                view! {
-                    <div class="tl-composer__conflict" role="alert">
-                        <p>{t!("composer.conflict")}</p>
-                        <button type="button" class="tl-button" on:click=move |_| {
-                            base.set_value(theirs.revision);
-                            apply(theirs.draft.clone());
-                            conflict.set(None);
-                        }>{t!("composer.use_theirs")}</button>
-                        <button type="button" class="tl-button" on:click=move |_| {
-                            base.set_value(revision);
-                            conflict.set(None);
-                            keep_mine(draft_untracked());
-                        }>{t!("composer.keep_mine")}</button>
-                    </div>
-                }
-            })}
+            <ConflictBanner
+                conflict=conflict
+                on_use_theirs=Callback::new(move |theirs: StoredDraft| {
+                    base.set_value(theirs.revision);
+                    apply(theirs.draft);
+                    conflict.set(None);
+                })
+                on_keep_mine=Callback::new(move |revision: u64| {
+                    base.set_value(revision);
+                    conflict.set(None);
+                    keep_mine(draft_untracked());
+                })
+            />
             {move || (!is_note() && caps.has_email_switch).then(|| view! {
-                <div class="tl-composer__email">
-                    <label class="tl-composer__option">
-                        <input
-                            type="checkbox"
-                            prop:checked=move || send_email.get().unwrap_or(true)
-                            on:change=move |ev| send_email.set(Some(event_target_checked(&ev)))
-                        />
-                        {t!("composer.send_as_email")}
-                    </label>
-                    {move || (emailing() && mailboxes.with_value(|m| !m.is_empty())).then(|| view! {
-                        <label class="tl-composer__option">
-                            {t!("composer.from")}
-                            <select on:change=move |ev| from_mailbox.set(Some(event_target_value(&ev)))>
-                                {mailboxes.get_value().into_iter().enumerate().map(|(i, m)| {
-                                    let (value, label) = (m.clone(), m.clone());
-                                    view! {
-                                        <option value=m prop:selected=move || from_mailbox.get().map_or(i == 0, |f| f == value)>{label}</option>
-                                    }
-                                }).collect_view()}
-                            </select>
-                        </label>
-                    })}
-                    {move || (!emailing()).then(|| view! {
-                        <span class="tl-composer__hint">{t!("composer.no_email")}</span>
-                    })}
-                </div>
+                <EmailOptions send_email=send_email from_mailbox=from_mailbox mailboxes=mailboxes emailing=Signal::derive(emailing)/>
             })}
             {move || (emailing() && caps.has_cc).then(|| view! {
                 <CcField
@@ -678,66 +556,9 @@ pub fn Composer(
                 </div>
             })}
             <div class="tl-composer__options">
-                {caps.has_next_action.then(|| view! {
-                    <label class="tl-composer__option">
-                        {t!("composer.next_action")}
-                        <select on:change=move |ev| {
-                            let i: usize = event_target_value(&ev).parse().unwrap_or(0);
-                            next_action.set(actions.with_value(|all| all.get(i).copied()).unwrap_or(NextAction::None));
-                        }>
-                            {actions.get_value().into_iter().enumerate().map(|(i, a)| view! {
-                                <option value=i.to_string() prop:selected=move || next_action.get() == a>{a.label()}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                })}
-                {ticket_field_list.get_value().into_iter().map(|f| {
-                    let key = f.key;
-                    let chosen = move || ticket_fields.with(|all| all.get(key).cloned());
-                    view! {
-                        <label class="tl-composer__option">
-                            {f.label}
-                            <select on:change=move |ev| {
-                                let v = event_target_value(&ev);
-                                ticket_fields.update(|all| {
-                                    if v.is_empty() {
-                                        all.remove(key);
-                                    } else {
-                                        all.insert(key.to_owned(), v);
-                                    }
-                                });
-                            }>
-                                <option value="" prop:selected=move || chosen().is_none()>{t!("composer.keep_current")}</option>
-                                {f.options.into_iter().map(|(value, label)| view! {
-                                    <option value=value prop:selected=move || chosen().as_deref() == Some(value)>{label}</option>
-                                }).collect_view()}
-                            </select>
-                        </label>
-                    }
-                }).collect_view()}
-                {caps.has_assignee.then(|| view! {
-                    <label class="tl-composer__option">
-                        {t!("composer.next_assignee")}
-                        <select on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            assignee.set(match v.as_str() {
-                                "keep" => AssigneeChange::Keep,
-                                "none" => AssigneeChange::Unassign,
-                                id => AssigneeChange::Set(id.trim_start_matches("user:").to_owned()),
-                            });
-                        }>
-                            <option value="keep" prop:selected=move || assignee.get() == AssigneeChange::Keep>{t!("composer.keep_current")}</option>
-                            <option value="none" prop:selected=move || assignee.get() == AssigneeChange::Unassign>{t!("composer.unassigned")}</option>
-                            {move || assignable.get().into_iter().map(|u| {
-                                let id = u.id.clone();
-                                let label = if u.name.is_empty() { u.email.clone() } else { u.name.clone() };
-                                view! {
-                                    <option value=format!("user:{}", u.id) prop:selected=move || assignee.get() == AssigneeChange::Set(id.clone())>{label}</option>
-                                }
-                            }).collect_view()}
-                        </select>
-                    </label>
-                })}
+                {caps.has_next_action.then(|| view! { <NextActionField next_action=next_action actions=actions/> })}
+                <TicketFieldsChoice fields=ticket_field_list values=ticket_fields/>
+                {caps.has_assignee.then(|| view! { <AssigneeField assignee=assignee ticket=ticket thread=thread/> })}
             </div>
             {move || change_summary.get().map(|s| view! { <p class="tl-composer__cc-change" role="status">{s}</p> })}
             {move || {
@@ -747,33 +568,17 @@ pub fn Composer(
                 })
             }}
             {move || notice.get().map(|n| view! { <p class="tl-composer__notice" role="alert">{n}</p> })}
-            {move || {
-                let since = stale.get();
-                (!since.is_empty()).then(|| {
-                    let submit_force = submit_force.clone();
-                    let first = since.first().map(|m| m.id.clone());
-                    view! {
-                        <div class="tl-composer__stale" role="alert">
-                            <p>{crate::i18n::plural("composer.stale", since.len())}</p>
-                            <ul>
-                                {since.iter().map(|m| {
-                                    let who = m.author.as_ref().map_or_else(|| t!("composer.someone").into_owned(), |a| isolate(a.display_name()));
-                                    let excerpt: String = m.text.clone().unwrap_or_default().chars().take(140).collect();
-                                    view! { <li><strong>{who}</strong>": "{excerpt}</li> }
-                                }).collect_view()}
-                            </ul>
-                            <button type="button" class="tl-button tl-button--primary" on:click=move |_| submit_force(true)>{t!("composer.send_anyway")}</button>
-                            <button type="button" class="tl-button" on:click=move |_| {
-                                stale.set(Vec::new());
-                                seen_up_to.set(thread.with_untracked(|t| t.last().map(|m| m.id.clone())));
-                                if let Some(id) = first.clone() {
-                                    crate::pages::reveal_message(id);
-                                }
-                            }>{t!("composer.review_first")}</button>
-                        </div>
+            <StaleBanner
+                stale=stale
+                on_send_anyway=Callback::new(move |()| submit_force(true))
+                on_review=Callback::new(move |first: Option<String>| {
+                    stale.set(Vec::new());
+                    seen_up_to.set(thread.with_untracked(|t| t.last().map(|m| m.id.clone())));
+                    if let Some(id) = first {
+                        crate::components::conversation::reveal_message(tasks, id);
                     }
                 })
-            }}
+            />
             <div class="tl-composer__actions">
                 <button type="submit" class="tl-button tl-button--primary" disabled=move || checking.get()>
                     {button_label}
@@ -781,12 +586,6 @@ pub fn Composer(
             </div>
         </form>
     }
-}
-
-/// Whether a draft's reply is emailed: always where the backend has no switch.
-fn is_emailed(draft: &Draft, caps: Capabilities) -> bool {
-    draft.visibility == Visibility::Reply
-        && (!caps.has_email_switch || draft.send_email.unwrap_or(true))
 }
 
 /// Whether a field error is about CC (the list, or one address in it).
@@ -807,25 +606,4 @@ fn field_label(key: &str) -> String {
         field::ASSIGNEE => t!("composer.next_assignee").into_owned(),
         other => other.replace('_', " "),
     }
-}
-
-/// Agents seen on the ticket (its assignee, authors with a user id), when there is no users
-/// endpoint.
-fn seen_users(ticket: Option<&Ticket>, thread: &[Message]) -> Vec<User> {
-    let mut users: Vec<User> = ticket
-        .and_then(|t| t.assignee.clone())
-        .into_iter()
-        .collect();
-    for m in thread {
-        if let (Some(id), Some(a)) = (&m.author_user_id, &m.author) {
-            if !users.iter().any(|u| &u.id == id) {
-                users.push(User {
-                    id: id.clone(),
-                    name: a.name.clone(),
-                    email: a.email.clone(),
-                });
-            }
-        }
-    }
-    users
 }

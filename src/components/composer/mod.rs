@@ -1,11 +1,18 @@
 //! The composer: reply or internal note with recipients, next action, next assignee and
 //! attachments; drafts; and the outbox that sends each message exactly once.
 
+mod assignee;
 mod cc_field;
 #[allow(clippy::module_inception)] // the component is the module's point
 mod composer;
+mod conflict_banner;
 mod editor;
+mod email_options;
+mod mode_switch;
+mod next_action;
 mod outgoing;
+mod stale_banner;
+mod ticket_fields;
 mod uploads;
 
 pub use composer::Composer;

@@ -3,11 +3,13 @@
 mod attachments;
 mod body;
 mod message;
+mod reveal;
 mod thread;
 mod ticket_header;
 
 pub use attachments::AttachmentList;
 pub use body::{BodyCache, MessageBody};
 pub use message::MessageItem;
+pub use reveal::{reveal, reveal_message, settle_at_bottom};
 pub use thread::{neighbour_article, Thread};
 pub use ticket_header::TicketHeader;

@@ -1,0 +1,49 @@
+//! Who the ticket goes to next: keep, unassign, or an agent from the backend's users list
+//! (or, where it has none, the people seen on the ticket).
+
+use leptos::prelude::*;
+use rust_i18n::t;
+use threadline_core::model::{AssigneeChange, Message, Ticket};
+use threadline_core::outgoing::seen_users;
+
+use crate::api::Client;
+
+#[component]
+pub fn AssigneeField(
+    assignee: RwSignal<AssigneeChange>,
+    #[prop(into)] ticket: Signal<Option<Ticket>>,
+    thread: RwSignal<Vec<Message>>,
+) -> impl IntoView {
+    let client = expect_context::<Client>();
+    let users = LocalResource::new(move || {
+        let client = client.clone();
+        async move { client.users().await.ok().flatten() }
+    });
+    let assignable = Memo::new(move |_| {
+        let listed = users.get().flatten();
+        listed.unwrap_or_else(|| seen_users(ticket.get().as_ref(), &thread.get()))
+    });
+    view! {
+        <label class="tl-composer__option">
+            {t!("composer.next_assignee")}
+            <select on:change=move |ev| {
+                let v = event_target_value(&ev);
+                assignee.set(match v.as_str() {
+                    "keep" => AssigneeChange::Keep,
+                    "none" => AssigneeChange::Unassign,
+                    id => AssigneeChange::Set(id.trim_start_matches("user:").to_owned()),
+                });
+            }>
+                <option value="keep" prop:selected=move || assignee.get() == AssigneeChange::Keep>{t!("composer.keep_current")}</option>
+                <option value="none" prop:selected=move || assignee.get() == AssigneeChange::Unassign>{t!("composer.unassigned")}</option>
+                {move || assignable.get().into_iter().map(|u| {
+                    let id = u.id.clone();
+                    let label = if u.name.is_empty() { u.email.clone() } else { u.name.clone() };
+                    view! {
+                        <option value=format!("user:{}", u.id) prop:selected=move || assignee.get() == AssigneeChange::Set(id.clone())>{label}</option>
+                    }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,49 @@
+//! Reply or internal note: the composer's two modes, as the backend allows them.
+
+use leptos::prelude::*;
+use rust_i18n::t;
+use threadline_core::model::{Capabilities, Visibility};
+
+#[component]
+pub fn ModeSwitch(
+    #[prop(into)] is_note: Signal<bool>,
+    caps: Capabilities,
+    on_switch: Callback<Visibility>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="tl-composer__mode">
+            <legend class="tl-visually-hidden">{t!("composer.message_type")}</legend>
+            {caps.can_reply.then(|| view! { <ModeRadio mode=Visibility::Reply is_note=is_note on_switch=on_switch/> })}
+            {caps.can_note.then(|| view! { <ModeRadio mode=Visibility::Note is_note=is_note on_switch=on_switch/> })}
+            <span class="tl-composer__hint">{move || if is_note.get() { t!("composer.note_hint") } else { t!("composer.reply_hint") }}</span>
+            {(!caps.can_reply).then(|| view! {
+                <p class="tl-composer__hint tl-composer__no-reply">
+                    {t!("composer.notes_only")}
+                </p>
+            })}
+        </fieldset>
+    }
+}
+
+/// One mode's radio button (Ctrl+Alt+N switches between them).
+#[component]
+fn ModeRadio(
+    mode: Visibility,
+    is_note: Signal<bool>,
+    on_switch: Callback<Visibility>,
+) -> impl IntoView {
+    let note = mode == Visibility::Note;
+    view! {
+        <label>
+            <input
+                type="radio"
+                name="tl-mode"
+                value=if note { "note" } else { "reply" }
+                aria-keyshortcuts="Control+Alt+N"
+                prop:checked=move || is_note.get() == note
+                on:change=move |_| on_switch.run(mode)
+            />
+            {if note { t!("composer.internal_note") } else { t!("composer.reply") }}
+        </label>
+    }
+}

@@ -1,0 +1,56 @@
+//! Scrolling the thread to a message: the newest when a ticket opens, a new one when the agent
+//! asks for it. The thread is windowed, so a message may need rendering (and measuring) first.
+
+use leptos::prelude::*;
+
+use crate::components::common::ScrollArea;
+use crate::state::tasks::Tasks;
+
+/// Scrolls message `id` into view (rendering it first if the thread is windowed), as work of
+/// `tasks`' owner.
+pub fn reveal_message(tasks: Tasks, id: String) {
+    let area = ScrollArea::current();
+    tasks.spawn(async move { reveal(area, &id).await });
+}
+
+/// The article of message `id`, if it is in the DOM.
+fn message_element(area: ScrollArea, id: &str) -> Option<web_sys::Element> {
+    area.find_all(".tl-thread > article[data-message-id]")
+        .into_iter()
+        .find(|e| e.get_attribute("data-message-id").is_some_and(|v| v == id))
+}
+
+/// Scrolls to the bottom until the newest message is rendered and the page stops growing:
+/// the thread is windowed, so heights are estimates until messages are measured.
+pub async fn settle_at_bottom(area: ScrollArea, newest: &str) {
+    let mut last_height = -1.0;
+    for _ in 0..60 {
+        area.scroll_to_bottom();
+        next_frame().await;
+        let height = area.content_height();
+        if message_element(area, newest).is_some() && (height - last_height).abs() < 1.0 {
+            return;
+        }
+        last_height = height;
+    }
+}
+
+/// Brings a new message (at the end of the thread, possibly not rendered yet) into view.
+pub async fn reveal(area: ScrollArea, id: &str) {
+    for _ in 0..60 {
+        if let Some(el) = message_element(area, id) {
+            el.scroll_into_view();
+            return;
+        }
+        area.scroll_to_bottom();
+        next_frame().await;
+    }
+}
+
+/// Resolves at the next animation frame.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
