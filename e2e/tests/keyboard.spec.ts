@@ -14,7 +14,11 @@ async function tabTo(page: Page, target: Locator, { back = false, max = 30 } = {
 
 async function openTicket(page: Page, id: string) {
   await page.goto(`/tickets/${id}`);
-  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  const feed = page.getByRole('feed', { name: 'Conversation' });
+  await expect(feed.getByRole('article').first()).toBeVisible();
+  // Opened where it settles (its newest message in view): a key pressed while the page is
+  // still scrolling there may focus a message the window then takes out.
+  await expect(feed.getByRole('article').last()).toBeInViewport();
 }
 
 test('a reply with CC, next action and an attachment, by keyboard alone', async ({ page, request }) => {

@@ -48,6 +48,22 @@ test('a reply sent just before going back to the list is delivered, and the list
   await expect.poll(() => outboxHolds(page, text)).toBe(false);
 });
 
+test('Send pressed while the newest messages are still being checked goes out after leaving', async ({ page, request }) => {
+  const text = `Sent during the check (e2e ${Date.now()})`;
+  await page.goto('/tickets/1');
+  await expect(conversation(page).getByRole('article').first()).toBeVisible();
+  // The check for messages written since the draft began is slow.
+  await arm(request, { kind: 'delay', delay_ms: 5000, count: 6, method: 'GET', path_contains: '/tickets/1/messages/' });
+  await composer(page).getByRole('textbox', { name: 'Reply text' }).fill(text);
+  await composer(page).getByRole('button', { name: /^Send/ }).click();
+  await expect(composer(page).getByRole('button', { name: 'Checking for new messages…' })).toBeVisible();
+  await page.getByRole('link', { name: /All tickets/ }).click();
+  await expect(indicator(page)).toContainText('Sending 1 message…');
+  await expect
+    .poll(async () => (await messagesOnServer(request, '1')).filter((m) => m.content === text).length, { timeout: 20_000 })
+    .toBe(1);
+});
+
 test('a reply that fails after leaving is reported on the list and leads back to Retry', async ({ page, request }) => {
   const text = `Failed on the way out (e2e ${Date.now()})`;
   await page.goto('/tickets/4');

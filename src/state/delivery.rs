@@ -18,6 +18,33 @@ const TICK_MS: u64 = 250;
 /// Delivered messages remembered for views that open later (a ring, newest last).
 const DELIVERED_KEPT: usize = 50;
 
+thread_local! {
+    /// Entries a driver of this page is working on. Shared by every driver in the page (two
+    /// embedded conversations of one ticket share their tab's claim): one step at a time.
+    static BUSY: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn busy(local_id: &str) -> bool {
+    BUSY.with_borrow(|b| b.iter().any(|x| x == local_id))
+}
+
+/// An entry being worked on, released when dropped: when its step ends, or when the driver
+/// goes in the middle of it (its future is dropped unfinished).
+struct Busy(String);
+
+impl Busy {
+    fn take(local_id: &str) -> Self {
+        BUSY.with_borrow_mut(|b| b.push(local_id.to_owned()));
+        Self(local_id.to_owned())
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        BUSY.with_borrow_mut(|b| b.retain(|x| *x != self.0));
+    }
+}
+
 /// Which tickets a driver delivers for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Serves {
@@ -63,6 +90,11 @@ impl Delivery {
     /// Starts the driver in the current owner (the app's root, or an embedded
     /// conversation's), with `client`, and provides it by context.
     pub fn start(client: Client, serves: Serves) -> Self {
+        // A delivered entry left by an older version (or a tab closed at the wrong moment)
+        // has nothing more to do.
+        for done in outbox::all().into_iter().filter(Outgoing::is_sent) {
+            outbox::remove(&done.local_id);
+        }
         let delivery = Self {
             items: RwSignal::new(stored(&serves)),
             delivered: RwSignal::new(Vec::new()),
@@ -74,10 +106,13 @@ impl Delivery {
         delivery
     }
 
-    /// Adds a message, saving it first; `false` when the browser refused to store it.
+    /// Adds a message, saving it first; `false` when the browser refused to store it (then
+    /// it is not queued at all: the composer keeps it and says so).
     pub fn queue(&self, item: Outgoing) -> bool {
         let stored = outbox::put(&item);
-        self.items.update(|items| items.push(item));
+        if stored {
+            self.items.update(|items| items.push(item));
+        }
         stored
     }
 
@@ -85,7 +120,7 @@ impl Delivery {
     pub fn retry(&self, local_id: &str) {
         if let Some(mut item) = outbox::get(local_id) {
             item.retry(now_ms());
-            self.replace(&item);
+            let _ = self.replace(&item);
         }
     }
 
@@ -100,13 +135,20 @@ impl Delivery {
         Some(item.into_edit())
     }
 
-    fn replace(&self, item: &Outgoing) {
-        let _ = outbox::put(item);
+    /// Saves an entry's newer state, unless it was delivered or taken back meanwhile
+    /// (`false` then).
+    fn replace(&self, item: &Outgoing) -> bool {
+        if !outbox::put_if_present(item) {
+            self.items
+                .update(|items| items.retain(|o| o.local_id != item.local_id));
+            return false;
+        }
         self.items.update(|items| {
             if let Some(slot) = items.iter_mut().find(|o| o.local_id == item.local_id) {
                 *slot = item.clone();
             }
         });
+        true
     }
 
     fn forget(&self, local_id: &str) {
@@ -151,7 +193,7 @@ fn run(delivery: Delivery, client: Client, serves: Serves) {
         delivery.online.set(true);
         for mut item in stored(&nudging) {
             item.nudge(now_ms());
-            let _ = outbox::put(&item);
+            let _ = outbox::put_if_present(&item);
         }
     });
     let offline = window_event_listener(leptos::ev::offline, move |_| delivery.online.set(false));
@@ -159,7 +201,6 @@ fn run(delivery: Delivery, client: Client, serves: Serves) {
         online.remove();
         offline.remove();
     });
-    let busy = StoredValue::new(Vec::<String>::new());
     let spawner = tasks;
     tasks.every(std::time::Duration::from_millis(TICK_MS), move || {
         let now = now_ms();
@@ -170,19 +211,18 @@ fn run(delivery: Delivery, client: Client, serves: Serves) {
             delivery.items.set(stored.clone());
         }
         for mut item in stored {
-            if busy.with_value(|b| b.contains(&item.local_id)) {
+            if busy(&item.local_id) {
                 continue;
             }
             let step = item.next_step(now);
             if step == Step::Wait || !item.claim(tab_id(), now) {
                 continue;
             }
-            busy.update_value(|b| b.push(item.local_id.clone()));
+            let claim = Busy::take(&item.local_id);
             let client = client.clone();
             spawner.spawn(async move {
-                let id = item.local_id.clone();
                 take_step(&client, &mut item, step, delivery).await;
-                busy.update_value(|b| b.retain(|x| *x != id));
+                drop(claim);
             });
         }
     });
@@ -194,12 +234,17 @@ async fn take_step(client: &Client, item: &mut Outgoing, step: Step, delivery: D
         Step::Post => {
             item.begin(now_ms());
             // Saved before the request: a crash from here on is checked, never re-posted blind.
-            delivery.replace(item);
+            // Taken back at the last moment (Undo): nothing goes.
+            if !delivery.replace(item) {
+                return;
+            }
             let result = client.send(&item.ticket_id, &item.message).await;
             item.record(result.as_ref(), now_ms());
             match result {
                 Ok(message) => delivery.deliver(item, stamped(message)),
-                Err(_) => delivery.replace(item),
+                Err(_) => {
+                    delivery.replace(item);
+                }
             }
             // A lost connection is checked at once.
             if matches!(item.state, OutState::Unknown { .. }) {
@@ -234,7 +279,9 @@ async fn check(client: &Client, item: &mut Outgoing, delivery: Delivery) {
             drafts::clear_sent(&item.ticket_id, &item.draft);
             delivery.forget(&item.local_id);
         }
-        None => delivery.replace(item),
+        None => {
+            delivery.replace(item);
+        }
     }
 }
 

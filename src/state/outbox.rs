@@ -38,6 +38,21 @@ pub fn put(item: &Outgoing) -> bool {
     write_json(KEY, &items)
 }
 
+/// Stores a newer state of an entry that is still there; an entry delivered or taken back
+/// meanwhile (by another driver, tab or the agent) stays gone. `false` when it was gone (a
+/// browser that refuses the write does not make it gone: the state in memory goes on).
+pub fn put_if_present(item: &Outgoing) -> bool {
+    let mut items = all();
+    match items.iter_mut().find(|o| o.local_id == item.local_id) {
+        Some(slot) => {
+            *slot = item.clone();
+            let _ = write_json(KEY, &items);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Forgets an entry.
 pub fn remove(local_id: &str) {
     let mut items = all();

@@ -18,15 +18,19 @@ pub fn SendingIndicator() -> impl IntoView {
     };
     let customer = use_context::<AppConfig>().is_some_and(|c| c.mode == Mode::Customer);
     let path = use_location().pathname;
-    // What the page on screen already shows is not repeated here.
+    // What the page on screen already shows is not repeated here; a framed conversation
+    // (`/embed/…`) is one ticket inside another product, with nowhere else to go.
     let elsewhere = Memo::new(move |_| {
         let path = path.get();
+        if path.starts_with("/embed/") {
+            return Vec::new();
+        }
         delivery.items.with(|items| {
             items
                 .iter()
                 .filter(|o| {
-                    path != format!("/tickets/{}", o.ticket_id)
-                        && path != format!("/portal/{}", o.ticket_id)
+                    let id = String::from(js_sys::encode_uri_component(&o.ticket_id));
+                    path != format!("/tickets/{id}") && path != format!("/portal/{id}")
                 })
                 .map(|o| (o.ticket_id.clone(), matches!(o.state, OutState::Failed(_))))
                 .collect::<Vec<_>>()

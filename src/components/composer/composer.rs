@@ -4,6 +4,7 @@
 //! any request and sends it exactly once.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
@@ -244,14 +245,15 @@ pub fn Composer(
     };
     on_cleanup(move || storage_listener.remove());
 
-    let queue = {
+    // The message the draft is now, ready for the outbox.
+    let outgoing = {
         let ticket_id = ticket_id.clone();
         move || {
             let draft = draft_untracked();
             let message = mailboxes.with_value(|m| {
                 snapshot.with_untracked(|s| message_from_draft(&draft, caps, s, m))
             });
-            let item = thread.with_untracked(|t| {
+            thread.with_untracked(|t| {
                 Outgoing::new(
                     random_id("out"),
                     ticket_id.clone(),
@@ -261,7 +263,26 @@ pub fn Composer(
                     now_ms(),
                     undo_ms,
                 )
-            });
+            })
+        }
+    };
+    // Send was pressed and the check for newer messages is still out when the agent leaves:
+    // the message, made when Send was pressed, goes as pressed (the outbox outlives this
+    // view), not silently nowhere. Kept off the reactive graph: at cleanup, signals of this
+    // view (and the thread store) may already be gone.
+    let pressed = Arc::new(Mutex::new(None::<Outgoing>));
+    on_cleanup({
+        let pressed = Arc::clone(&pressed);
+        move || {
+            if let Some(item) = pressed.lock().ok().and_then(|mut p| p.take()) {
+                let _ = outbox.queue(item);
+            }
+        }
+    });
+    let queue = {
+        let outgoing = outgoing.clone();
+        move || {
+            let item = outgoing();
             if !outbox.queue(item) {
                 notice.set(Some(t!("composer.not_queued").into_owned()));
                 return;
@@ -282,6 +303,7 @@ pub fn Composer(
         let client = client.clone();
         let ticket_id = ticket_id.clone();
         let queue = queue.clone();
+        let outgoing = outgoing.clone();
         move |force: bool| {
             notice.set(None);
             if text.get_untracked().trim().is_empty() && uploads.attachments().is_empty() {
@@ -310,9 +332,18 @@ pub fn Composer(
             }
             // Someone may have written since the draft began: read the newest messages first.
             checking.set(true);
+            if let Ok(mut p) = pressed.lock() {
+                *p = Some(outgoing());
+            }
             let (client, id, queue) = (client.clone(), ticket_id.clone(), queue.clone());
+            let pressed = Arc::clone(&pressed);
             tasks.spawn(async move {
-                if let Ok(chunk) = client.latest(&id).await {
+                let answer = client.latest(&id).await;
+                // The check is over: from here on this view decides.
+                if let Ok(mut p) = pressed.lock() {
+                    p.take();
+                }
+                if let Ok(chunk) = answer {
                     thread.update(|t| {
                         for m in chunk.messages {
                             if !t.iter().any(|x| x.id == m.id) {

@@ -51,7 +51,14 @@ impl OutboxState {
             ticket_id: StoredValue::new(ticket_id.to_owned()),
             items,
             restore: RwSignal::new(None),
-            sent: RwSignal::new(Vec::new()),
+            // What the driver delivered for this ticket before this view opened is the
+            // agent's own too (the stale-reply guard must not call it someone else's).
+            sent: RwSignal::new(delivery.delivered.with_untracked(|log| {
+                log.iter()
+                    .filter(|d| d.ticket_id == ticket_id)
+                    .map(|d| d.message.id.clone())
+                    .collect()
+            })),
             now: delivery.now,
             online: delivery.online,
         }
