@@ -201,7 +201,6 @@ fn run(delivery: Delivery, client: Client, serves: Serves) {
         online.remove();
         offline.remove();
     });
-    let spawner = tasks;
     tasks.every(std::time::Duration::from_millis(TICK_MS), move || {
         let now = now_ms();
         delivery.now.set(now);
@@ -220,7 +219,7 @@ fn run(delivery: Delivery, client: Client, serves: Serves) {
             }
             let claim = Busy::take(&item.local_id);
             let client = client.clone();
-            spawner.spawn(async move {
+            tasks.spawn(async move {
                 take_step(&client, &mut item, step, delivery).await;
                 drop(claim);
             });

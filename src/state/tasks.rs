@@ -1,8 +1,8 @@
 //! Work tied to a reactive owner. Futures and timers started through [`Tasks`] stop when the
 //! owner that made it is cleaned up: a future is never polled again (so no code after its
-//! next `.await` runs), and timers are cleared. This is how code after an `.await` or in a
-//! timer is kept from touching signals that were disposed with their view: a panic in wasm
-//! would kill every conversation on the page.
+//! next `.await` runs), timeouts and frames do nothing, and intervals are cleared. This is
+//! how code after an `.await` or in a timer is kept from touching signals that were disposed
+//! with their view: a panic in wasm would kill every conversation on the page.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -23,13 +23,8 @@ pub struct Tasks(StoredValue<Shared>);
 #[derive(Clone)]
 struct Shared {
     live: Arc<AtomicBool>,
-    timers: Arc<Mutex<Vec<Timer>>>,
-}
-
-#[derive(Clone, Copy)]
-enum Timer {
-    Once(TimeoutHandle),
-    Every(IntervalHandle),
+    /// Intervals to clear when the owner goes (one-off timers and frames just check `live`).
+    intervals: Arc<Mutex<Vec<IntervalHandle>>>,
 }
 
 impl std::fmt::Debug for Tasks {
@@ -45,7 +40,7 @@ impl Tasks {
     pub fn new() -> Self {
         let shared = Shared {
             live: Arc::new(AtomicBool::new(true)),
-            timers: Arc::new(Mutex::new(Vec::new())),
+            intervals: Arc::new(Mutex::new(Vec::new())),
         };
         let stopping = shared.clone();
         on_cleanup(move || stopping.stop());
@@ -78,18 +73,14 @@ impl Tasks {
         let Some(shared) = self.shared() else {
             return;
         };
-        let live = Arc::clone(&shared.live);
-        let handle = set_timeout_with_handle(
+        set_timeout(
             move || {
-                if live.load(Ordering::Relaxed) {
+                if shared.live.load(Ordering::Relaxed) {
                     f();
                 }
             },
             delay,
         );
-        if let Ok(handle) = handle {
-            shared.keep(Timer::Once(handle));
-        }
     }
 
     /// Calls `f` before the next paint, unless the owner has gone by then.
@@ -119,32 +110,18 @@ impl Tasks {
             period,
         );
         if let Ok(handle) = handle {
-            shared.keep(Timer::Every(handle));
+            if let Ok(mut intervals) = shared.intervals.lock() {
+                intervals.push(handle);
+            }
         }
     }
 }
 
 impl Shared {
-    fn keep(&self, timer: Timer) {
-        if let Ok(mut timers) = self.timers.lock() {
-            // Finished one-off timers need no clearing (they check `live` anyway): only the
-            // intervals and the latest few are kept.
-            if timers.len() > 64 {
-                timers.retain(|t| matches!(t, Timer::Every(_)));
-            }
-            timers.push(timer);
-        }
-    }
-
     fn stop(&self) {
         self.live.store(false, Ordering::Relaxed);
-        if let Ok(mut timers) = self.timers.lock() {
-            for timer in timers.drain(..) {
-                match timer {
-                    Timer::Once(t) => t.clear(),
-                    Timer::Every(t) => t.clear(),
-                }
-            }
+        if let Ok(mut intervals) = self.intervals.lock() {
+            intervals.drain(..).for_each(|i| i.clear());
         }
     }
 }
