@@ -111,6 +111,17 @@ impl From<crate::error::HttpError> for Failure {
     }
 }
 
+/// A framework refusal (body too large, wrong method) in this surface's shape.
+pub(crate) fn framework_error(status: StatusCode, message: &str) -> Response {
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "PAYLOAD_TOO_LARGE",
+        StatusCode::METHOD_NOT_ALLOWED => "METHOD_NOT_ALLOWED",
+        StatusCode::NOT_FOUND => "NOT_FOUND",
+        _ => "BAD_REQUEST",
+    };
+    Failure::new(status, code, message).into_response()
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let mut error = json!({
@@ -151,7 +162,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Caller, Failure> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .filter(|t| !t.is_empty())
+        .filter(|t| crate::ratelimit::well_formed(t))
         .ok_or_else(denied)?;
     state.rate_limit(token, Instant::now())?;
     let conn = state.db()?;
@@ -679,13 +690,14 @@ async fn create_message(
     }
     let mut conn = state.db()?;
     let key = crate::db::idempotency_key(&headers)?;
+    let post = read_post(&conn, caller, &body)?;
+    let ticket = find_ticket(&conn, caller, &post.ticket)?;
+    let key = key.map(|k| crate::db::scoped_key("airclou", ticket, &k));
     if let Some(key) = &key {
         if let Some(id) = crate::db::message_for_key(&conn, caller.org_id, key)? {
             return Ok((StatusCode::OK, Json(message_json(&conn, id)?)));
         }
     }
-    let post = read_post(&conn, caller, &body)?;
-    let ticket = find_ticket(&conn, caller, &post.ticket)?;
     let status: String =
         conn.query_row("SELECT status FROM tickets WHERE id = ?1", [ticket], |r| {
             r.get(0)

@@ -191,7 +191,13 @@ pub(crate) fn idempotency_key(
     }
 }
 
-/// The message an earlier post with this `Idempotency-Key` stored in the organisation.
+/// An `Idempotency-Key` as stored: scoped by the surface and the ticket it was sent to, so a
+/// key chosen on one surface (or for one ticket) can never answer with another's message.
+pub(crate) fn scoped_key(surface: &str, ticket: i64, key: &str) -> String {
+    format!("{surface}:{ticket}:{key}")
+}
+
+/// The message an earlier post with this (scoped) `Idempotency-Key` stored in the organisation.
 pub fn message_for_key(conn: &Connection, org_id: i64, key: &str) -> rusqlite::Result<Option<i64>> {
     use rusqlite::OptionalExtension;
     conn.query_row(

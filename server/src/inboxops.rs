@@ -105,6 +105,17 @@ impl From<crate::error::HttpError> for Problem {
     }
 }
 
+/// A framework refusal (body too large, wrong method) in this surface's shape.
+pub(crate) fn framework_error(status: StatusCode, message: &str) -> Response {
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::NOT_FOUND => "not_found",
+        _ => "bad_request",
+    };
+    Problem::new(status, code, message).into_response()
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let mut body = json!({
@@ -147,7 +158,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Caller, Problem> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .filter(|k| !k.is_empty())
+        .filter(|k| crate::ratelimit::well_formed(k))
         .ok_or_else(|| {
             Problem::new(
                 StatusCode::UNAUTHORIZED,
@@ -358,6 +369,7 @@ async fn add_note(
             "Must be 1 to 255 visible characters.",
         )]));
     }
+    let key = key.map(|k| crate::db::scoped_key("inboxops", ticket, &k));
     if let Some(key) = &key {
         if let Some(id) = crate::db::message_for_key(&conn, caller.org_id, key)? {
             return Ok((

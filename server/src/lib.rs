@@ -10,11 +10,13 @@ mod error;
 #[cfg(feature = "fault-switch")]
 mod faults;
 pub mod gateway;
+mod guard;
 pub mod inboxops;
 pub mod initdesk;
 pub mod portal;
 mod ratelimit;
 pub mod requestor;
+mod serve;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -84,8 +86,13 @@ pub struct Options {
     pub long_threads: Vec<u32>,
     /// Origins (besides this one) whose pages may frame the app: the iframe mode.
     pub frame_ancestors: Vec<String>,
+    /// Origins (besides this one) whose pages may send writes here: embedding portals.
+    pub allowed_origins: Vec<String>,
     /// Gateway mode: forward the app's API to a real helpdesk, adding its token.
     pub gateway: Option<gateway::GatewayOptions>,
+    /// Demo mode on an address other than loopback: its `config.json` hands the demo
+    /// organisation's token to anyone who can reach it, so this must be asked for.
+    pub demo_public: bool,
     /// Serve `/__test/faults` and inject the faults armed there (test builds only).
     #[cfg(feature = "fault-switch")]
     pub fault_switch: bool,
@@ -106,7 +113,9 @@ impl Default for Options {
             dialect: Dialect::Initdesk,
             long_threads: Vec::new(),
             frame_ancestors: Vec::new(),
+            allowed_origins: Vec::new(),
             gateway: None,
+            demo_public: false,
             #[cfg(feature = "fault-switch")]
             fault_switch: false,
         }
@@ -167,6 +176,47 @@ impl AppState {
     }
 }
 
+/// A surface's routes with the framework's refusals in its error shape.
+fn shaped(routes: Router<AppState>, shape: guard::Shape) -> Router<AppState> {
+    routes.layer(axum::middleware::map_response_with_state(
+        shape,
+        guard::shaped_refusals,
+    ))
+}
+
+/// Whether `host` names only this machine.
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Demo mode serves the demo organisation's token in `config.json` (it *is* the helpdesk):
+/// on loopback that is a developer's machine; anywhere else only when asked for, loudly.
+fn demo_exposure(options: &Options) -> Result<(), String> {
+    if options.gateway.is_some() || is_loopback(&options.host) {
+        return Ok(());
+    }
+    if !options.demo_public {
+        return Err(format!(
+            "demo mode hands its organisation token to every visitor (config.json), so it binds \
+             only to loopback (127.0.0.1, ::1, localhost), not {:?}. Run a gateway \
+             (--upstream …) for real use, or pass --demo-public to expose the demo anyway.",
+            options.host
+        ));
+    }
+    eprintln!(
+        "threadline-server: WARNING: demo mode on {} with --demo-public: the demo token in \
+         config.json is public, and anyone who reaches this address can read and write every \
+         demo ticket.",
+        options.host
+    );
+    Ok(())
+}
+
 /// A bound, ready server.
 pub struct Server {
     listener: tokio::net::TcpListener,
@@ -176,6 +226,7 @@ pub struct Server {
 impl Server {
     /// Opens the database and binds the port.
     pub async fn bind(options: &Options) -> Result<Server, String> {
+        demo_exposure(options)?;
         let conn = db::open(&options.db, options.reset_demo)
             .map_err(|e| format!("cannot open database {}: {e}", options.db.display()))?;
         for count in &options.long_threads {
@@ -207,11 +258,23 @@ impl Server {
                 .with_state(state)
                 .merge(gateway::routes(gw.clone())?),
             None => Router::new()
-                .nest(initdesk::MOUNT, initdesk::routes())
-                .nest(airclou::MOUNT, airclou::routes())
-                .nest(inboxops::MOUNT, inboxops::routes())
-                .nest(requestor::MOUNT, requestor::routes())
-                .nest(portal::MOUNT, portal::routes())
+                .nest(
+                    initdesk::MOUNT,
+                    shaped(initdesk::routes(), guard::detail_shape),
+                )
+                .nest(
+                    airclou::MOUNT,
+                    shaped(airclou::routes(), airclou::framework_error),
+                )
+                .nest(
+                    inboxops::MOUNT,
+                    shaped(inboxops::routes(), inboxops::framework_error),
+                )
+                .nest(
+                    requestor::MOUNT,
+                    shaped(requestor::routes(), requestor::framework_error),
+                )
+                .nest(portal::MOUNT, shaped(portal::routes(), guard::detail_shape))
                 .merge(web::routes(
                     options.dist.as_deref(),
                     &options.frame_ancestors,
@@ -232,6 +295,15 @@ impl Server {
         } else {
             router
         };
+        let router = router
+            .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+                serve::BODY_IDLE,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                guard::AllowedOrigins::new(&options.allowed_origins),
+                guard::refuse_foreign_writes,
+            ))
+            .layer(axum::middleware::from_fn(guard::security_headers));
         let addr = format!("{}:{}", options.host, options.port);
         let listener = tokio::net::TcpListener::bind(&addr)
             .await
@@ -265,9 +337,6 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), String> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| e.to_string())
+        serve::serve(self.listener, self.router, shutdown).await
     }
 }

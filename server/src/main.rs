@@ -11,7 +11,7 @@ use threadline_server::{Options, Server};
 const USAGE: &str =
     "usage: threadline-server [--db PATH] [--host HOST] [--port N] [--dist DIR] [--reset-demo] \
 [--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread MESSAGES]... [--fault-switch (test builds only)] \
-[--frame-ancestors ORIGINS] [--upstream URL --upstream-token-file PATH --organization-id ID (--agent-key-file PATH | --trusted-header NAME)]";
+[--frame-ancestors ORIGINS] [--demo-public] [--upstream URL --upstream-token-file PATH --organization-id ID (--agent-key-file PATH | --trusted-header NAME)]";
 
 /// A secret from a file (trimmed), else from an environment variable.
 fn secret(file: Option<PathBuf>, env: &str) -> Result<Option<String>, String> {
@@ -83,6 +83,7 @@ build threadline-server with `--features fault-switch` (test builds only)"
                     .to_owned())
             }
             "--upstream" => upstream = Some(value("--upstream")?),
+            "--demo-public" => o.demo_public = true,
             "--frame-ancestors" => o.frame_ancestors.extend(
                 value("--frame-ancestors")?
                     .split_whitespace()

@@ -31,6 +31,7 @@ type Signer = Hmac<Sha256>;
 pub struct Refusal {
     status: StatusCode,
     detail: String,
+    retry_after: Option<u64>,
 }
 
 impl Refusal {
@@ -38,6 +39,7 @@ impl Refusal {
         Self {
             status,
             detail: detail.into(),
+            retry_after: None,
         }
     }
 
@@ -61,13 +63,23 @@ impl From<rusqlite::Error> for Refusal {
 
 impl From<crate::error::HttpError> for Refusal {
     fn from(e: crate::error::HttpError) -> Self {
-        Self::new(e.status(), e.message())
+        Self {
+            retry_after: e.retry_after(),
+            ..Self::new(e.status(), e.message())
+        }
     }
 }
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({ "detail": self.detail }))).into_response()
+        let mut response = (self.status, Json(json!({ "detail": self.detail }))).into_response();
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
+        response
     }
 }
 
@@ -162,6 +174,9 @@ pub fn link_command(args: &[String]) -> Result<String, String> {
     Ok(format!("{}/portal/{link}", base.trim_end_matches('/')))
 }
 
+/// The longest a link may live.
+const MAX_TTL: i64 = 366 * 86_400;
+
 /// `30m`, `12h`, `7d` or plain seconds.
 fn parse_ttl(text: &str) -> Result<i64, String> {
     let (number, unit) = match text.char_indices().last() {
@@ -178,7 +193,12 @@ fn parse_ttl(text: &str) -> Result<i64, String> {
         'd' => 86_400,
         _ => return Err(format!("--ttl {text:?}: use 30m, 12h, 7d or seconds")),
     };
-    Ok(n.saturating_mul(unit).max(1))
+    match n.checked_mul(unit) {
+        Some(secs) if (1..=MAX_TTL).contains(&secs) => Ok(secs),
+        _ => Err(format!(
+            "--ttl {text:?}: from 1 second to 366 days (a link is a password: give it an end)"
+        )),
+    }
 }
 
 /// What a valid link grants.
@@ -230,6 +250,7 @@ pub fn routes() -> Router<AppState> {
         .route("/config.json", get(config_json))
         .route("/messages", post(reply))
         .route("/attachments/{id}", get(download))
+        .fallback(|| async { Refusal::new(StatusCode::NOT_FOUND, "Not found.") })
 }
 
 /// `GET /__test/portal-link/{ticket}?ttl=SECONDS`: a link for the end-to-end tests (test
@@ -263,7 +284,19 @@ pub fn test_routes() -> Router<AppState> {
     Router::new().route("/__test/portal-link/{ticket}", get(issue_for_test))
 }
 
+/// Whether `link` has the shape [`issue`] gives links (so junk is refused before it is
+/// counted or checked).
+fn well_formed(link: &str) -> bool {
+    (1..=200).contains(&link.len())
+        && link
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
 fn grant(state: &AppState, link: &str) -> Result<Grant, Refusal> {
+    if !well_formed(link) {
+        return Err(Refusal::invalid());
+    }
     // One budget per link, like a token.
     state.rate_limit(link, Instant::now())?;
     let conn = state.db()?;
@@ -420,7 +453,8 @@ async fn reply(
         ));
     }
     let mut conn = state.db()?;
-    let key = crate::db::idempotency_key(&headers)?.map(|k| format!("portal:{}:{k}", grant.ticket));
+    let key = crate::db::idempotency_key(&headers)?
+        .map(|k| crate::db::scoped_key("portal", grant.ticket, &k));
     if let Some(key) = &key {
         if let Some(id) = crate::db::message_for_key(&conn, grant.org, key)? {
             return Ok((StatusCode::CREATED, Json(message_json(&conn, id)?)));
@@ -484,7 +518,7 @@ async fn download(
 
 #[cfg(test)]
 mod tests {
-    use super::parse_ttl;
+    use super::{parse_ttl, MAX_TTL};
 
     #[test]
     fn ttls_read_as_people_write_them() {
@@ -493,5 +527,15 @@ mod tests {
         assert_eq!(parse_ttl("30m"), Ok(1_800));
         assert_eq!(parse_ttl("90"), Ok(90));
         assert!(parse_ttl("soon").is_err() && parse_ttl("3w").is_err());
+        for absurd in [
+            "9223372036854775807",
+            "106751991167301d",
+            "0",
+            "-5m",
+            "367d",
+        ] {
+            assert!(parse_ttl(absurd).is_err(), "{absurd}");
+        }
+        assert_eq!(parse_ttl("366d"), Ok(MAX_TTL));
     }
 }

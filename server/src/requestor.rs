@@ -76,6 +76,11 @@ impl From<crate::error::HttpError> for Failure {
     }
 }
 
+/// A framework refusal (body too large, wrong method) in this surface's shape.
+pub(crate) fn framework_error(status: StatusCode, message: &str) -> Response {
+    Failure::new(status, message).into_response()
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(json!({ "Message": self.message }))).into_response();
@@ -105,7 +110,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Caller, Failure> {
         .get(KEY_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
-        .filter(|k| !k.is_empty())
+        .filter(|k| crate::ratelimit::well_formed(k))
         .ok_or_else(denied)?;
     state.rate_limit(key, Instant::now())?;
     let conn = state.db()?;

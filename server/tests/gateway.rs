@@ -164,25 +164,6 @@ async fn links_point_at_the_gateway_and_files_come_through_it() {
 }
 
 #[tokio::test]
-async fn a_path_that_could_leave_the_api_upstream_is_refused() {
-    let (_up, g) = pair().await;
-    for path in [
-        "organizations/1/..%5C..%5Cadmin",
-        "organizations/1/tickets/%3F/x",
-        "organizations/1/%23frag",
-    ] {
-        let resp = g
-            .client
-            .get(gw(&g, path))
-            .bearer_auth(AGENT_KEY)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{path}");
-    }
-}
-
-#[tokio::test]
 async fn the_gateway_serves_no_token_and_none_of_its_own_store() {
     let (_up, g) = pair().await;
     let config: Value = g

@@ -194,7 +194,7 @@ async fn upload(
 async fn download(s: &common::TestServer, url: &str, auth: (&str, &str)) -> HeaderMap {
     let response = s
         .client
-        .get(url)
+        .get(common::absolute(&s.root, url))
         .header(auth.0, auth.1)
         .send()
         .await

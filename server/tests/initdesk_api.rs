@@ -177,7 +177,7 @@ async fn ticket_pages_link_to_each_other_and_cover_every_ticket_once() {
     while let Some(url) = next {
         let page: Value = s
             .client
-            .get(&url)
+            .get(common::absolute(&s.root, &url))
             .header("X-Initdesk-Token", TOKEN)
             .send()
             .await
@@ -222,7 +222,7 @@ async fn messages_come_oldest_first_across_pages() {
     let next = first["next"].as_str().unwrap();
     let second: Value = s
         .client
-        .get(next)
+        .get(common::absolute(&s.root, next))
         .header("X-Initdesk-Token", TOKEN)
         .send()
         .await
@@ -553,7 +553,7 @@ async fn an_uploaded_file_attaches_once_and_downloads_with_the_token() {
     let url = m["attachments"][0]["download_url"].as_str().unwrap();
     let resp = s
         .client
-        .get(url)
+        .get(common::absolute(&s.root, url))
         .header("X-Initdesk-Token", TOKEN)
         .send()
         .await
@@ -565,7 +565,12 @@ async fn an_uploaded_file_attaches_once_and_downloads_with_the_token() {
         .starts_with("attachment; filename=\"shot.png\""));
     assert_eq!(resp.bytes().await.unwrap().to_vec(), bytes);
     assert_eq!(
-        s.client.get(url).send().await.unwrap().status(),
+        s.client
+            .get(common::absolute(&s.root, url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         StatusCode::UNAUTHORIZED
     );
     // The same attachment cannot be attached to a second message.

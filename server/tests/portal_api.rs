@@ -9,7 +9,7 @@ mod common;
 use common::{start_with, TestServer};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use threadline_server::{clock, db, portal};
+use threadline_server::db;
 
 const TOKEN: &str = "demo-token-acme";
 
@@ -19,13 +19,7 @@ async fn start() -> TestServer {
 
 impl TestServer {
     fn link(&self, ticket: i64, valid_for: i64) -> String {
-        let conn = db::open(&self.db, false).unwrap();
-        let org: i64 = conn
-            .query_row("SELECT org_id FROM tickets WHERE id = ?1", [ticket], |r| {
-                r.get(0)
-            })
-            .unwrap();
-        portal::issue(&conn, org, ticket, clock::now_secs() + valid_for).unwrap()
+        common::portal_link(&self.db, ticket, valid_for)
     }
 
     /// The raw body and status of a portal request.

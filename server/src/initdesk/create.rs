@@ -43,14 +43,15 @@ pub async fn create_message(
     let caller = authorize(&state, &headers, &org)?;
     let mut conn = state.db()?;
     let ticket_id = ticket_in_org(&conn, caller, &ticket)?;
-    let key = crate::db::idempotency_key(&headers)?;
+    let key = crate::db::idempotency_key(&headers)?
+        .map(|k| crate::db::scoped_key("initdesk", ticket_id, &k));
     // The same send again (a browser repeating a POST whose connection broke, or a client
     // retry): answer with the message it stored, store nothing.
     if let Some(key) = &key {
         if let Some(id) = crate::db::message_for_key(&conn, caller.org_id, key)? {
             return Ok((
                 StatusCode::CREATED,
-                Json(repr::message(&conn, &api_root(&headers), id)?),
+                Json(repr::message(&conn, &api_root(), id)?),
             ));
         }
     }
@@ -70,7 +71,7 @@ pub async fn create_message(
     tx.commit()?;
     Ok((
         StatusCode::CREATED,
-        Json(repr::message(&conn, &api_root(&headers), id)?),
+        Json(repr::message(&conn, &api_root(), id)?),
     ))
 }
 

@@ -69,6 +69,11 @@ pub fn authorize(state: &AppState, headers: &HeaderMap, org: &str) -> Result<Cal
             "Authentication credentials were not provided.",
         ));
     };
+    // Junk is refused before it is counted: only what could be a token takes a place in
+    // the rate limiter's table.
+    if !crate::ratelimit::well_formed(token) {
+        return Err(HttpError::unauthorized("Invalid token."));
+    }
     state.rate_limit(token, Instant::now())?;
     let conn = state.db()?;
     let found: Option<(i64, i64, bool)> = conn
@@ -87,17 +92,10 @@ pub fn authorize(state: &AppState, headers: &HeaderMap, org: &str) -> Result<Cal
     Ok(Caller { org_id, user_id })
 }
 
-/// The absolute API root for links in responses (`next`, `download_url`), from the request.
-pub fn api_root(headers: &HeaderMap) -> String {
-    let host = headers
-        .get("host")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("http");
-    format!("{scheme}://{host}{MOUNT}")
+/// The API root for links in responses (`next`, `download_url`): relative to this server,
+/// never built from the request's `Host` or `X-Forwarded-Proto`, which a client chooses.
+pub fn api_root() -> String {
+    MOUNT.to_owned()
 }
 
 /// The ticket's id if it exists in the caller's organisation, else 404.
@@ -195,7 +193,7 @@ async fn list_tickets(
 ) -> Result<Json<Value>, HttpError> {
     let caller = authorize(&state, &headers, &org)?;
     let paging = Paging::from_query(&q, 25)?;
-    let root = api_root(&headers);
+    let root = api_root();
     let conn = state.db()?;
     let count: u64 = conn.query_row(
         "SELECT COUNT(*) FROM tickets WHERE org_id = ?1",
@@ -220,7 +218,7 @@ async fn get_ticket(
     Path((org, ticket)): Path<(String, String)>,
 ) -> Result<Json<Value>, HttpError> {
     let (_, conn, id) = open_ticket(&state, &headers, &org, &ticket)?;
-    Ok(Json(repr::ticket(&conn, &api_root(&headers), id)?))
+    Ok(Json(repr::ticket(&conn, &api_root(), id)?))
 }
 
 async fn unassign(
@@ -233,7 +231,7 @@ async fn unassign(
         "UPDATE tickets SET assignee_id = NULL, updated_at = ?2 WHERE id = ?1",
         params![id, crate::clock::now()],
     )?;
-    Ok(Json(repr::ticket(&conn, &api_root(&headers), id)?))
+    Ok(Json(repr::ticket(&conn, &api_root(), id)?))
 }
 
 async fn list_messages(
@@ -243,7 +241,7 @@ async fn list_messages(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, HttpError> {
     let paging = Paging::from_query(&q, 50)?;
-    let root = api_root(&headers);
+    let root = api_root();
     let (caller, conn, id) = open_ticket(&state, &headers, &org, &ticket)?;
     let count: u64 = conn.query_row(
         "SELECT COUNT(*) FROM messages WHERE ticket_id = ?1",

@@ -29,7 +29,7 @@ pub async fn upload(
     let file = read_file(multipart, state.max_upload_bytes()).await?;
     let conn = state.db()?;
     let id = store_file(&conn, caller.org_id, &file)?;
-    let root = api_root(&headers);
+    let root = api_root();
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({

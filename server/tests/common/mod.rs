@@ -35,3 +35,103 @@ pub async fn start_with(tune: impl FnOnce(&mut Options)) -> TestServer {
         _stop: stop,
     }
 }
+
+/// One request sent byte for byte as given (no client normalises its path), answered as
+/// `(status, headers and body as text)`; the connection is closed after it.
+#[allow(dead_code)] // not every test file sends raw requests
+pub async fn raw(root: &str, request: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = root.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// An upstream that records every request line it receives and answers each with a small
+/// JSON body, except `…/users/`, answered with a chunked JSON body of `big` bytes.
+#[allow(dead_code)]
+pub struct Recorder {
+    pub root: String,
+    pub seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    pub _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+#[allow(dead_code)]
+pub async fn recorder(big: usize) -> Recorder {
+    use axum::body::Body;
+    use axum::extract::Request;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    let app = axum::Router::new().fallback(move |request: Request| {
+        let log = log.clone();
+        async move {
+            let line = format!("{} {}", request.method(), request.uri());
+            let is_users = request.uri().path().ends_with("/users/");
+            log.lock().unwrap().push(line);
+            if is_users {
+                let chunk = vec![b' '; 64 * 1024];
+                let chunks = big / chunk.len() + 1;
+                let stream = futures_util::stream::iter(
+                    (0..chunks).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
+                );
+                return axum::response::Response::builder()
+                    .header("content-type", "application/json")
+                    .body(Body::from_stream(stream))
+                    .unwrap();
+            }
+            axum::response::Response::builder()
+                .header("content-type", "application/json")
+                .body(Body::from(r#"{"results": [], "count": 0}"#))
+                .unwrap()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+    });
+    Recorder {
+        root: format!("http://{addr}"),
+        seen,
+        _stop: stop,
+    }
+}
+
+/// A customer's link to `ticket`, signed with the server's own secret, valid for
+/// `valid_for` seconds (negative: already expired).
+#[allow(dead_code)]
+pub fn portal_link(db: &std::path::Path, ticket: i64, valid_for: i64) -> String {
+    use threadline_server::{clock, db as store, portal};
+    let conn = store::open(db, false).unwrap();
+    let org: i64 = conn
+        .query_row("SELECT org_id FROM tickets WHERE id = ?1", [ticket], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    portal::issue(&conn, org, ticket, clock::now_secs() + valid_for).unwrap()
+}
+
+/// A link from an answer (relative to the server, as the Initdesk surface gives them) as a
+/// URL a client can request.
+#[allow(dead_code)]
+pub fn absolute(root: &str, link: &str) -> String {
+    if link.starts_with('/') {
+        format!("{root}{link}")
+    } else {
+        link.to_owned()
+    }
+}

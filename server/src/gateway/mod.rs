@@ -8,15 +8,20 @@
 //! sends `Authorization: Bearer <agent key>` (`--agent-key-file`, or `THREADLINE_AGENT_KEY`).
 //! Anything else gets 401 before a byte goes upstream.
 
-use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+mod bounded;
+pub mod initdesk_routes;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use axum::{Json, Router};
+use axum::Router;
 use serde_json::json;
 
+use crate::guard::{content_type_is, refuse, unsupported_media_type};
 use crate::initdesk::upload::download_safety;
+use initdesk_routes::{BodyKind, Refused, Route};
 
 /// The largest request or answer passed through: an upload at the reference server's default
 /// limit (25 MB) with room for its multipart envelope.
@@ -41,8 +46,13 @@ pub struct GatewayOptions {
 }
 
 /// Request headers passed upstream (everything else, cookies and credentials included, stays).
-const FORWARDED_REQUEST: [HeaderName; 3] =
-    [header::ACCEPT, header::CONTENT_TYPE, header::IF_NONE_MATCH];
+const FORWARDED_REQUEST: [HeaderName; 5] = [
+    header::ACCEPT,
+    header::CONTENT_TYPE,
+    header::CONTENT_LENGTH,
+    header::IF_NONE_MATCH,
+    HeaderName::from_static("idempotency-key"),
+];
 /// Response headers passed back.
 const FORWARDED_RESPONSE: [HeaderName; 4] = [
     header::CONTENT_TYPE,
@@ -54,10 +64,25 @@ const FORWARDED_RESPONSE: [HeaderName; 4] = [
 #[derive(Clone)]
 struct Gateway {
     options: GatewayOptions,
+    /// The upstream API root, parsed once: forwarded URLs are this plus validated segments.
+    base: reqwest::Url,
     client: reqwest::Client,
-    /// The gateway's own public prefix, replacing the upstream's in JSON bodies (its `next`
-    /// and download links), so the app follows them through the gateway.
-    public_prefix: String,
+}
+
+/// The upstream API root as a URL the gateway can extend: http(s), no query or fragment.
+fn upstream_base(upstream: &str) -> Result<reqwest::Url, String> {
+    let url = reqwest::Url::parse(upstream)
+        .map_err(|e| format!("--upstream {upstream:?} is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.cannot_be_a_base()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(format!(
+            "--upstream {upstream:?}: give the API root as http(s)://host/path, without query"
+        ));
+    }
+    Ok(url)
 }
 
 /// The gateway's routes (state included).
@@ -69,20 +94,26 @@ pub fn routes(options: GatewayOptions) -> Result<Router, String> {
                 .into(),
         );
     }
+    if !(1..=18).contains(&options.organization_id.len())
+        || !options.organization_id.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(format!(
+            "--organization-id {:?}: the organisation's numeric id",
+            options.organization_id
+        ));
+    }
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| format!("cannot build the upstream client: {e}"))?;
     let gateway = Gateway {
+        base: upstream_base(&options.upstream)?,
         options,
         client,
-        public_prefix: MOUNT.to_owned(),
     };
     Ok(Router::new()
-        .route(
-            &format!("{MOUNT}/{{*rest}}"),
-            any(forward).layer(DefaultBodyLimit::max(MAX_BODY)),
-        )
+        .route(MOUNT, any(forward))
+        .route(&format!("{MOUNT}/{{*rest}}"), any(forward))
         .with_state(gateway))
 }
 
@@ -93,10 +124,6 @@ pub fn app_config(options: &GatewayOptions) -> serde_json::Value {
         "api_base": MOUNT,
         "organization_id": options.organization_id,
     })
-}
-
-fn refuse(status: StatusCode, detail: &str) -> Response {
-    (status, Json(json!({ "detail": detail }))).into_response()
 }
 
 /// Whether the request comes from an agent the portal vouches for.
@@ -122,43 +149,94 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-async fn forward(
-    State(gw): State<Gateway>,
-    Path(rest): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if !admitted(&gw.options, &headers) {
+/// The upstream URL of an admitted route: the configured root, the route's validated
+/// segments, and its validated query re-encoded.
+/// `None` only for a root that cannot take a path, which [`upstream_base`] refuses at start.
+fn upstream_url(base: &reqwest::Url, route: &Route) -> Option<reqwest::Url> {
+    let mut url = base.clone();
+    url.path_segments_mut()
+        .ok()?
+        .pop_if_empty()
+        .extend(&route.segments);
+    if !route.query.is_empty() {
+        url.query_pairs_mut()
+            .extend_pairs(route.query.iter().map(|(k, v)| (*k, v.as_str())));
+    }
+    Some(url)
+}
+
+/// Admits the agent (headers only), matches the route, then streams a bounded body upstream
+/// with the organisation's token, and a bounded answer back.
+async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    if !admitted(&gw.options, &parts.headers) {
         return refuse(
             StatusCode::UNAUTHORIZED,
             "Sign in through your portal to use this conversation.",
         );
     }
-    // Only paths under the API, never `..` out of it. The path arrives decoded: a `\\` would
-    // be read as a separator upstream, and `?` or `#` would end the path there.
-    if rest.split('/').any(|s| s == ".." || s == ".") || rest.contains(['\\', '?', '#']) {
-        return refuse(StatusCode::BAD_REQUEST, "Bad path.");
+    let below = parts
+        .uri
+        .path()
+        .strip_prefix(MOUNT)
+        .and_then(|p| p.strip_prefix('/'))
+        .unwrap_or_default();
+    let route = match initdesk_routes::route(
+        &parts.method,
+        below,
+        parts.uri.query(),
+        &gw.options.organization_id,
+    ) {
+        Ok(route) => route,
+        Err(Refused::NotFound) => return refuse(StatusCode::NOT_FOUND, "Not found."),
+        Err(Refused::Method) => {
+            return refuse(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "This method is not allowed here.",
+            )
+        }
+        Err(Refused::Query) => return refuse(StatusCode::BAD_REQUEST, "Bad query."),
+    };
+    match route.body {
+        BodyKind::Json if !content_type_is(&parts.headers, "application/json") => {
+            return unsupported_media_type("application/json")
+        }
+        BodyKind::Multipart if !content_type_is(&parts.headers, "multipart/form-data") => {
+            return unsupported_media_type("multipart/form-data")
+        }
+        _ => {}
     }
-    let mut url = format!("{}/{rest}", gw.options.upstream);
-    if let Some(query) = uri.query() {
-        url.push('?');
-        url.push_str(query);
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return bounded::too_large();
     }
-    let mut request = gw
+    let Some(url) = upstream_url(&gw.base, &route) else {
+        return refuse(
+            StatusCode::BAD_GATEWAY,
+            "The helpdesk address is not usable.",
+        );
+    };
+    let mut upstream = gw
         .client
-        .request(method, &url)
+        .request(parts.method.clone(), url.clone())
         .header("X-Initdesk-Token", &gw.options.upstream_token);
-    for name in FORWARDED_REQUEST
-        .iter()
-        .chain([&HeaderName::from_static("idempotency-key")])
-    {
-        if let Some(value) = headers.get(name) {
-            request = request.header(name, value);
+    for name in &FORWARDED_REQUEST {
+        if let Some(value) = parts.headers.get(name) {
+            upstream = upstream.header(name, value);
         }
     }
-    let upstream = match request.body(body).send().await {
+    let (body, overflow) = match route.body {
+        BodyKind::None => (
+            reqwest::Body::from(Vec::new()),
+            bounded::Overflow::default(),
+        ),
+        _ => bounded::request_body(body, MAX_BODY),
+    };
+    let answer = match upstream.body(body).send().await {
         Ok(r) if r.content_length().is_some_and(|n| n > MAX_BODY as u64) => {
             return refuse(
                 StatusCode::BAD_GATEWAY,
@@ -166,6 +244,7 @@ async fn forward(
             );
         }
         Ok(r) => r,
+        Err(_) if overflow.happened() => return bounded::too_large(),
         Err(e) => {
             eprintln!("threadline-server: gateway: {url}: {e}");
             return refuse(
@@ -174,11 +253,16 @@ async fn forward(
             );
         }
     };
-    let status =
-        StatusCode::from_u16(upstream.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    relay(answer, &gw, &route).await
+}
+
+/// The upstream's answer, passed back with only the headers the app needs; JSON with its
+/// links pointed at the gateway, files streamed, both bounded.
+async fn relay(answer: reqwest::Response, gw: &Gateway, route: &Route) -> Response {
+    let status = StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut out = HeaderMap::new();
     for name in FORWARDED_RESPONSE {
-        if let Some(value) = upstream.headers().get(name.as_str()) {
+        if let Some(value) = answer.headers().get(name.as_str()) {
             if let Ok(v) = HeaderValue::from_bytes(value.as_bytes()) {
                 out.insert(name, v);
             }
@@ -188,30 +272,19 @@ async fn forward(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.contains("json"));
-    let bytes = match upstream.bytes().await {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("threadline-server: gateway: {url}: {e}");
-            return refuse(
-                StatusCode::BAD_GATEWAY,
-                "The helpdesk's answer was cut off.",
-            );
-        }
-    };
     let body = if is_json {
-        Body::from(rewrite_links(
-            &bytes,
-            &gw.options.upstream,
-            &gw.public_prefix,
-        ))
+        match bounded::read_answer(answer, MAX_BODY).await {
+            Ok(bytes) => Body::from(rewrite_links(&bytes, &gw.base, MOUNT)),
+            Err(detail) => return refuse(StatusCode::BAD_GATEWAY, detail),
+        }
     } else {
-        Body::from(bytes)
+        bounded::stream_answer(answer, MAX_BODY)
     };
     let mut response = (status, body).into_response();
     response.headers_mut().extend(out);
     // What comes through is never rendered on the portal's origin; a download stays one.
     response.headers_mut().extend(download_safety());
-    if rest.contains("/download") && !response.headers().contains_key(header::CONTENT_DISPOSITION) {
+    if route.download && !response.headers().contains_key(header::CONTENT_DISPOSITION) {
         response.headers_mut().insert(
             header::CONTENT_DISPOSITION,
             HeaderValue::from_static("attachment"),
@@ -220,15 +293,20 @@ async fn forward(
     response
 }
 
-/// The upstream's absolute links (`next`, downloads) made to point at the gateway. A body
+/// The upstream's links (`next`, downloads), absolute or relative to its host, made to point
+/// at the gateway. Only JSON strings that start with the upstream's root are changed; a body
 /// that is not UTF-8 is passed through untouched.
-fn rewrite_links(body: &[u8], upstream: &str, public_prefix: &str) -> Vec<u8> {
-    match std::str::from_utf8(body) {
-        Ok(text) => text
-            .replace(&format!("{upstream}/"), &format!("{public_prefix}/"))
-            .into_bytes(),
-        Err(_) => body.to_vec(),
+fn rewrite_links(body: &[u8], base: &reqwest::Url, public_prefix: &str) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return body.to_vec();
+    };
+    let absolute = base.as_str().trim_end_matches('/').to_owned();
+    let path = base.path().trim_end_matches('/').to_owned();
+    let mut out = text.replace(&format!("\"{absolute}/"), &format!("\"{public_prefix}/"));
+    if !path.is_empty() {
+        out = out.replace(&format!("\"{path}/"), &format!("\"{public_prefix}/"));
     }
+    out.into_bytes()
 }
 
 #[cfg(test)]
@@ -278,12 +356,12 @@ mod tests {
 
     #[test]
     fn upstream_links_point_at_the_gateway() {
-        let body =
-            br#"{"next": "https://api.initdesk.example/v1/organizations/1/tickets/?page=2"}"#;
-        let out = rewrite_links(body, "https://api.initdesk.example/v1", MOUNT);
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            r#"{"next": "/gateway/initdesk/organizations/1/tickets/?page=2"}"#
-        );
+        let base = upstream_base("https://api.initdesk.example/v1").unwrap();
+        let body = br#"{"next": "https://api.initdesk.example/v1/organizations/1/tickets/?page=2",
+            "download_url": "/v1/organizations/1/attachments/x/download/", "content": "see /v1/x"}"#;
+        let out = String::from_utf8(rewrite_links(body, &base, MOUNT)).unwrap();
+        assert!(out.contains(r#""next": "/gateway/initdesk/organizations/1/tickets/?page=2""#));
+        assert!(out.contains(r#""download_url": "/gateway/initdesk/organizations/1/attachments/"#));
+        assert!(out.contains("see /v1/x"), "{out}");
     }
 }

@@ -1,0 +1,95 @@
+//! Bodies through the gateway, counted as they stream: a request body goes upstream chunk by
+//! chunk and stops past the limit; an answer is read or streamed back the same way, so a
+//! chunked answer (no `Content-Length`) cannot exceed the limit either.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::http::StatusCode;
+use axum::response::Response;
+use futures_util::StreamExt;
+
+use crate::guard::refuse;
+
+/// Set when a request body went past the limit (the upstream call then fails, and this says
+/// why).
+#[derive(Debug, Clone, Default)]
+pub struct Overflow(Arc<AtomicBool>);
+
+impl Overflow {
+    pub fn happened(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// The 413 in the surface's `{"detail": …}` shape.
+pub fn too_large() -> Response {
+    refuse(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "This request is too large to pass on.",
+    )
+}
+
+#[derive(Debug)]
+struct TooLarge;
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("body over the gateway's limit")
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+/// The client's body as a stream for the upstream request, ending in an error past `limit`.
+pub fn request_body(body: Body, limit: usize) -> (reqwest::Body, Overflow) {
+    let overflow = Overflow::default();
+    let flag = overflow.clone();
+    let mut seen = 0usize;
+    let stream = body.into_data_stream().map(move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        seen = seen.saturating_add(chunk.len());
+        if seen > limit {
+            flag.0.store(true, Ordering::Relaxed);
+            return Err(std::io::Error::other(TooLarge));
+        }
+        Ok::<Bytes, std::io::Error>(chunk)
+    });
+    (reqwest::Body::wrap_stream(stream), overflow)
+}
+
+/// The whole answer, if it is at most `limit` bytes.
+pub async fn read_answer(
+    mut answer: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, &'static str> {
+    let mut body = Vec::new();
+    loop {
+        match answer.chunk().await {
+            Ok(Some(chunk)) if body.len() + chunk.len() > limit => {
+                return Err("The helpdesk's answer is too large to pass on.")
+            }
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => return Ok(body),
+            Err(e) => {
+                eprintln!("threadline-server: gateway: {e}");
+                return Err("The helpdesk's answer was cut off.");
+            }
+        }
+    }
+}
+
+/// The answer streamed back, cut off (the connection fails, so the client sees an incomplete
+/// download, never a silently short file) past `limit`.
+pub fn stream_answer(answer: reqwest::Response, limit: usize) -> Body {
+    let mut seen = 0usize;
+    Body::from_stream(answer.bytes_stream().map(move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        seen = seen.saturating_add(chunk.len());
+        if seen > limit {
+            return Err(std::io::Error::other(TooLarge));
+        }
+        Ok::<Bytes, std::io::Error>(chunk)
+    }))
+}
