@@ -43,3 +43,41 @@ test('through the gateway an agent reads and replies, and the token never reache
   expect(refused.status).toBe(401);
   await upstream.dispose();
 });
+
+test('a customer reads their ticket through the gateway without the notes, and replies in their own name', async ({ page, request }) => {
+  const upstream = await playwrightRequest.newContext({ baseURL: process.env.BASE_URL });
+  const token = (await (await upstream.get('/config.json')).json()).token;
+  const api = '/api/initdesk/organizations/1/tickets/2/messages/';
+  // An agent's internal note upstream, which the customer must never receive.
+  const note = `Internal only: refund approved up to 50 (e2e ${Date.now()})`;
+  const noted = await upstream.post(api, {
+    headers: { 'X-Initdesk-Token': token },
+    data: { content: note, is_visible_to_customer: false },
+  });
+  expect(noted.status()).toBe(201);
+  const { url } = await (await request.get('/__test/portal-link/2?org=1')).json();
+  const received: Promise<string>[] = [];
+  page.on('response', (r) => received.push(r.text().catch(() => '')));
+
+  await page.goto(url);
+  const thread = page.getByRole('feed', { name: 'Conversation' });
+  await expect(thread.getByRole('article').first()).toBeVisible();
+  await expect(thread.getByRole('article', { name: /^Internal note/ })).toHaveCount(0);
+  const form = page.getByRole('form', { name: 'Reply to this conversation' });
+  const text = `Thanks, through the gateway (e2e ${Date.now()})`;
+  await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
+  await form.getByRole('button', { name: 'Send reply' }).click();
+  await expect(thread.getByRole('article').filter({ hasText: text })).toHaveCount(1);
+
+  // Stored upstream once, as the customer's message.
+  const all = (await (await upstream.get(`${api}?page_size=100`, { headers: { 'X-Initdesk-Token': token } })).json()).results;
+  const stored = all.filter((m: { content: string }) => m.content.includes(text));
+  expect(stored).toHaveLength(1);
+  expect(stored[0]).toMatchObject({ role: 'customer', is_visible_to_customer: true });
+
+  const bodies = (await Promise.all(received)).join('\n');
+  expect(bodies).toContain(text);
+  expect(bodies).not.toContain(note);
+  expect(bodies).not.toContain(token);
+  await upstream.dispose();
+});

@@ -130,13 +130,26 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 );
 "#;
 
-/// Opens (creating if needed) the database at `path`, applies the schema and, when the
-/// database is new or `reset_demo` is set, loads the demo data.
-pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
-    let mut conn = Connection::open(path)?;
+fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// Opens (creating if needed) a database with the schema and no demo data: a gateway's
+/// (its tickets live upstream; it keeps settings such as the link secret).
+pub fn open_store(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = connect(path)?;
+    conn.execute_batch(SCHEMA)?;
+    Ok(conn)
+}
+
+/// Opens (creating if needed) the database at `path`, applies the schema and, when the
+/// database is new or `reset_demo` is set, loads the demo data.
+pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
+    let mut conn = connect(path)?;
     let tx = conn.transaction()?;
     if reset_demo {
         for table in [

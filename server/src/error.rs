@@ -46,6 +46,18 @@ impl HttpError {
         Self::detail(StatusCode::PAYLOAD_TOO_LARGE, detail)
     }
 
+    /// DRF's 415 for a body that is not JSON.
+    pub fn unsupported_media_type(headers: &axum::http::HeaderMap) -> Self {
+        let given = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Self::detail(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("Unsupported media type \"{given}\" in request."),
+        )
+    }
+
     pub fn rate_limited(retry_after: u64) -> Self {
         let mut e = Self::detail(
             StatusCode::TOO_MANY_REQUESTS,

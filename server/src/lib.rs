@@ -90,6 +90,9 @@ pub struct Options {
     pub allowed_origins: Vec<String>,
     /// Gateway mode: forward the app's API to a real helpdesk, adding its token.
     pub gateway: Option<gateway::GatewayOptions>,
+    /// The secret that signs customer links (`--link-secret-file`, `THREADLINE_LINK_SECRET`);
+    /// else one is made and kept in the database.
+    pub link_secret: Option<Vec<u8>>,
     /// Demo mode on an address other than loopback: its `config.json` hands the demo
     /// organisation's token to anyone who can reach it, so this must be asked for.
     pub demo_public: bool,
@@ -116,6 +119,7 @@ impl Default for Options {
             allowed_origins: Vec::new(),
             gateway: None,
             demo_public: false,
+            link_secret: None,
             #[cfg(feature = "fault-switch")]
             fault_switch: false,
         }
@@ -131,6 +135,7 @@ struct Inner {
     dialect: Dialect,
     /// The app's API settings when this server is a gateway (no token in them).
     gateway_config: Option<serde_json::Value>,
+    link_secret: Option<Vec<u8>>,
 }
 
 /// Shared state of every handler.
@@ -169,6 +174,15 @@ impl AppState {
 
     pub(crate) fn dialect(&self) -> Dialect {
         self.0.dialect
+    }
+
+    /// The key that signs customer links: the configured secret, else the stored one.
+    pub(crate) fn link_key(&self) -> Result<Vec<u8>, HttpError> {
+        match &self.0.link_secret {
+            Some(key) => Ok(key.clone()),
+            None => portal::link::stored_secret(&*self.db()?)
+                .map_err(|e| HttpError::internal("link secret", e)),
+        }
     }
 
     pub(crate) fn gateway_config(&self) -> Option<&serde_json::Value> {
@@ -227,8 +241,13 @@ impl Server {
     /// Opens the database and binds the port.
     pub async fn bind(options: &Options) -> Result<Server, String> {
         demo_exposure(options)?;
-        let conn = db::open(&options.db, options.reset_demo)
-            .map_err(|e| format!("cannot open database {}: {e}", options.db.display()))?;
+        // A gateway's own store holds settings only: no demo organisation, no demo token.
+        let conn = if options.gateway.is_some() {
+            db::open_store(&options.db)
+        } else {
+            db::open(&options.db, options.reset_demo)
+        }
+        .map_err(|e| format!("cannot open database {}: {e}", options.db.display()))?;
         for count in &options.long_threads {
             let id = demo::add_long_thread(&conn, clock::now_secs(), *count)
                 .map_err(|e| format!("cannot add a thread of {count}: {e}"))?;
@@ -242,6 +261,7 @@ impl Server {
             undo_seconds: options.undo_seconds,
             dialect: options.dialect,
             gateway_config: options.gateway.as_ref().map(gateway::app_config),
+            link_secret: options.link_secret.clone(),
         }));
         #[cfg(feature = "fault-switch")]
         let test_routes = options
@@ -251,6 +271,13 @@ impl Server {
         // nothing of its own store is reachable.
         let router = match &options.gateway {
             Some(gw) => Router::new()
+                .nest(
+                    portal::MOUNT,
+                    shaped(
+                        portal::upstream::routes(gateway::Upstream::new(gw)?),
+                        guard::detail_shape,
+                    ),
+                )
                 .merge(web::routes(
                     options.dist.as_deref(),
                     &options.frame_ancestors,

@@ -1,7 +1,8 @@
 //! `threadline-server [--db PATH] [--host H] [--port N] [--dist DIR] [--reset-demo]
 //! [--rate-limit N] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread N]... [--fault-switch]`
 //! (`--fault-switch` only in builds with the `fault-switch` feature), and
-//! `threadline-server link TICKET [--ttl 7d] [--db PATH] [--base-url URL]` for a customer's link.
+//! `threadline-server link TICKET [--ttl 7d] [--db PATH] [--base-url URL] [--organization-id ID]
+//! [--link-secret-file PATH]` for a customer's link.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +12,7 @@ use threadline_server::{Options, Server};
 const USAGE: &str =
     "usage: threadline-server [--db PATH] [--host HOST] [--port N] [--dist DIR] [--reset-demo] \
 [--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread MESSAGES]... [--fault-switch (test builds only)] \
-[--frame-ancestors ORIGINS] [--demo-public] [--upstream URL --upstream-token-file PATH --organization-id ID (--agent-key-file PATH | --trusted-header NAME)]";
+[--frame-ancestors ORIGINS] [--demo-public] [--link-secret-file PATH] [--upstream URL --upstream-token-file PATH --organization-id ID (--agent-key-file PATH | --trusted-header NAME)]";
 
 /// A secret from a file (trimmed), else from an environment variable.
 fn secret(file: Option<PathBuf>, env: &str) -> Result<Option<String>, String> {
@@ -32,6 +33,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
     let mut agent_key_file = None;
     let mut trusted_header = None;
     let mut organization_id = "1".to_owned();
+    let mut link_secret_file: Option<PathBuf> = None;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
             args.next()
@@ -84,6 +86,9 @@ build threadline-server with `--features fault-switch` (test builds only)"
             }
             "--upstream" => upstream = Some(value("--upstream")?),
             "--demo-public" => o.demo_public = true,
+            "--link-secret-file" => {
+                link_secret_file = Some(PathBuf::from(value("--link-secret-file")?))
+            }
             "--frame-ancestors" => o.frame_ancestors.extend(
                 value("--frame-ancestors")?
                     .split_whitespace()
@@ -101,6 +106,8 @@ build threadline-server with `--features fault-switch` (test builds only)"
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
+    o.link_secret =
+        threadline_server::portal::link::configured_secret(link_secret_file.as_deref())?;
     if let Some(upstream) = upstream {
         let upstream_token = secret(upstream_token_file, "THREADLINE_UPSTREAM_TOKEN")?.ok_or(
             "--upstream needs the helpdesk token: --upstream-token-file PATH or THREADLINE_UPSTREAM_TOKEN",

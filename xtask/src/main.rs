@@ -357,6 +357,8 @@ fn start_gateway(
             "X-Portal-User",
             "--undo-seconds",
             "3",
+            // Customer links for the tests (`/__test/portal-link`).
+            "--fault-switch",
         ],
     )
 }

@@ -67,9 +67,16 @@ fn the_conversation_document_is_the_ticket_and_its_thread() {
     let req = d.list_messages_request("anything").unwrap();
     assert_eq!(
         req.url,
-        format!("https://help.acme.example/portal-api/{LINK}")
+        format!("https://help.acme.example/portal-api/{LINK}?page=1&page_size=50")
     );
-    assert_eq!(d.get_ticket_request("x").unwrap().url, req.url);
+    assert_eq!(
+        d.message_page_request("x", 3, 500).unwrap().url,
+        format!("https://help.acme.example/portal-api/{LINK}?page=3&page_size=100")
+    );
+    assert_eq!(
+        d.get_ticket_request("x").unwrap().url,
+        format!("https://help.acme.example/portal-api/{LINK}?page=1&page_size=1")
+    );
     let body = json!({
         "ticket": {"number": "1002", "subject": "Refund", "status": "awaiting_your_reply",
                    "requester": {"name": "Ann", "email": "ann@x.example"}, "created_at": "2026-01-01T00:00:00Z"},
@@ -80,7 +87,8 @@ fn the_conversation_document_is_the_ticket_and_its_thread() {
              "html": "<p>Hello</p>", "cc": [], "created_at": "2026-01-01T01:00:00Z",
              "attachments": [{"id": "f1", "name": "a.pdf", "size": 3, "content_type": "application/pdf",
                               "download_url": format!("/portal-api/{LINK}/attachments/f1")}]}
-        ]
+        ],
+        "count": 120
     })
     .to_string();
     let response = HttpResponse::new(200, body);
@@ -88,6 +96,7 @@ fn the_conversation_document_is_the_ticket_and_its_thread() {
     assert_eq!(ticket.status, Some(TicketStatus::WaitingCustomer));
     assert_eq!(ticket.number.as_deref(), Some("1002"));
     let page = d.parse_message_page(&response).unwrap();
+    assert_eq!(page.total, Some(120), "paged by count, newest pages first");
     assert_eq!(page.items[0].role, Role::Customer);
     assert_eq!(page.items[0].text.as_deref(), Some("Hi 👋"));
     assert_eq!(page.items[1].role, Role::Associate);

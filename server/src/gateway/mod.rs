@@ -9,6 +9,7 @@
 //! Anything else gets 401 before a byte goes upstream.
 
 mod bounded;
+pub(crate) use bounded::{read_answer, stream_answer};
 pub mod initdesk_routes;
 
 use axum::body::Body;
@@ -25,7 +26,7 @@ use initdesk_routes::{BodyKind, Refused, Route};
 
 /// The largest request or answer passed through: an upload at the reference server's default
 /// limit (25 MB) with room for its multipart envelope.
-const MAX_BODY: usize = 26 * 1024 * 1024;
+pub(crate) const MAX_BODY: usize = 26 * 1024 * 1024;
 
 /// Where the forwarded API is mounted on the gateway.
 pub const MOUNT: &str = "/gateway/initdesk";
@@ -64,9 +65,63 @@ const FORWARDED_RESPONSE: [HeaderName; 4] = [
 #[derive(Clone)]
 struct Gateway {
     options: GatewayOptions,
-    /// The upstream API root, parsed once: forwarded URLs are this plus validated segments.
+    upstream: Upstream,
+}
+
+/// The upstream Initdesk as the gateway calls it: every request it makes is a route of the
+/// table ([`initdesk_routes`]), on the configured root, with the organisation's token.
+#[derive(Clone)]
+pub struct Upstream {
+    /// The upstream API root, parsed once: URLs are this plus validated segments.
     base: reqwest::Url,
     client: reqwest::Client,
+    token: String,
+    organization_id: String,
+}
+
+impl Upstream {
+    pub fn new(options: &GatewayOptions) -> Result<Self, String> {
+        if !(1..=18).contains(&options.organization_id.len())
+            || !options.organization_id.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(format!(
+                "--organization-id {:?}: the organisation's numeric id",
+                options.organization_id
+            ));
+        }
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(120))
+            .build()
+            .map_err(|e| format!("cannot build the upstream client: {e}"))?;
+        Ok(Self {
+            base: upstream_base(&options.upstream)?,
+            client,
+            token: options.upstream_token.clone(),
+            organization_id: options.organization_id.clone(),
+        })
+    }
+
+    /// The organisation the gateway serves.
+    pub fn organization_id(&self) -> &str {
+        &self.organization_id
+    }
+
+    /// A request for `path` (below the API root) and `query`, if the table admits them.
+    pub(crate) fn request(
+        &self,
+        method: &axum::http::Method,
+        path: &str,
+        query: Option<&str>,
+    ) -> Result<(reqwest::RequestBuilder, Route), Refused> {
+        let route = initdesk_routes::route(method, path, query, &self.organization_id)?;
+        let url = upstream_url(&self.base, &route).ok_or(Refused::NotFound)?;
+        let builder = self
+            .client
+            .request(method.clone(), url)
+            .header("X-Initdesk-Token", &self.token);
+        Ok((builder, route))
+    }
 }
 
 /// The upstream API root as a URL the gateway can extend: http(s), no query or fragment.
@@ -94,22 +149,9 @@ pub fn routes(options: GatewayOptions) -> Result<Router, String> {
                 .into(),
         );
     }
-    if !(1..=18).contains(&options.organization_id.len())
-        || !options.organization_id.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err(format!(
-            "--organization-id {:?}: the organisation's numeric id",
-            options.organization_id
-        ));
-    }
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| format!("cannot build the upstream client: {e}"))?;
     let gateway = Gateway {
-        base: upstream_base(&options.upstream)?,
+        upstream: Upstream::new(&options)?,
         options,
-        client,
     };
     Ok(Router::new()
         .route(MOUNT, any(forward))
@@ -181,13 +223,8 @@ async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
         .strip_prefix(MOUNT)
         .and_then(|p| p.strip_prefix('/'))
         .unwrap_or_default();
-    let route = match initdesk_routes::route(
-        &parts.method,
-        below,
-        parts.uri.query(),
-        &gw.options.organization_id,
-    ) {
-        Ok(route) => route,
+    let (mut upstream, route) = match gw.upstream.request(&parts.method, below, parts.uri.query()) {
+        Ok(pair) => pair,
         Err(Refused::NotFound) => return refuse(StatusCode::NOT_FOUND, "Not found."),
         Err(Refused::Method) => {
             return refuse(
@@ -214,16 +251,6 @@ async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return bounded::too_large();
     }
-    let Some(url) = upstream_url(&gw.base, &route) else {
-        return refuse(
-            StatusCode::BAD_GATEWAY,
-            "The helpdesk address is not usable.",
-        );
-    };
-    let mut upstream = gw
-        .client
-        .request(parts.method.clone(), url.clone())
-        .header("X-Initdesk-Token", &gw.options.upstream_token);
     for name in &FORWARDED_REQUEST {
         if let Some(value) = parts.headers.get(name) {
             upstream = upstream.header(name, value);
@@ -246,7 +273,7 @@ async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
         Ok(r) => r,
         Err(_) if overflow.happened() => return bounded::too_large(),
         Err(e) => {
-            eprintln!("threadline-server: gateway: {url}: {e}");
+            eprintln!("threadline-server: gateway: {e}");
             return refuse(
                 StatusCode::BAD_GATEWAY,
                 "The helpdesk could not be reached.",
@@ -274,7 +301,7 @@ async fn relay(answer: reqwest::Response, gw: &Gateway, route: &Route) -> Respon
         .is_some_and(|t| t.contains("json"));
     let body = if is_json {
         match bounded::read_answer(answer, MAX_BODY).await {
-            Ok(bytes) => Body::from(rewrite_links(&bytes, &gw.base, MOUNT)),
+            Ok(bytes) => Body::from(rewrite_links(&bytes, &gw.upstream.base, MOUNT)),
             Err(detail) => return refuse(StatusCode::BAD_GATEWAY, detail),
         }
     } else {

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::Json;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
@@ -34,13 +34,24 @@ struct NewMessage {
     next_assignee: Option<Option<i64>>,
 }
 
+/// The largest create body (DRF's default upload limit is larger; a message is text).
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
 pub async fn create_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path((org, ticket)): Path<(String, String)>,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> Result<(StatusCode, Json<Value>), HttpError> {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    // Admitted on its headers before a byte of the body is read.
     let caller = authorize(&state, &headers, &org)?;
+    if !crate::guard::content_type_is(&headers, "application/json") {
+        return Err(HttpError::unsupported_media_type(&headers));
+    }
+    let body = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| HttpError::too_large("The request body is too large.".into()))?;
     let mut conn = state.db()?;
     let ticket_id = ticket_in_org(&conn, caller, &ticket)?;
     let key = crate::db::idempotency_key(&headers)?
@@ -62,9 +73,24 @@ pub async fn create_message(
         errors.add("non_field_errors", "Invalid data. Expected a dictionary.");
         return Err(HttpError::validation(errors));
     };
-    let new = validate(&conn, caller, &fields)?;
     let tx = conn.transaction()?;
-    let id = store(&tx, caller, ticket_id, &new)?;
+    let id = match fields.get("role").and_then(Value::as_str) {
+        // Our contract (docs/api/CONTRACT.md): a message in the ticket customer's name, as
+        // the gateway posts a reply from the customer's view.
+        Some("customer") => {
+            let (content, content_html) = validate_customer(&fields)?;
+            store_customer_message(&tx, ticket_id, &content, &content_html)?
+        }
+        None | Some("associate") => {
+            let new = validate(&tx, caller, &fields)?;
+            store(&tx, caller, ticket_id, &new)?
+        }
+        Some(other) => {
+            let mut errors = FieldErrors::default();
+            errors.add("role", format!("\"{other}\" is not a valid choice."));
+            return Err(HttpError::validation(errors));
+        }
+    };
     if let Some(key) = &key {
         crate::db::remember_key(&tx, caller.org_id, key, id)?;
     }
@@ -73,6 +99,58 @@ pub async fn create_message(
         StatusCode::CREATED,
         Json(repr::message(&conn, &api_root(), id)?),
     ))
+}
+
+/// The fields a message in the customer's name may have: its text, visible to the customer,
+/// and nothing an agent decides (CC, next action, assignee, files).
+fn validate_customer(f: &Map<String, Value>) -> Result<(String, String), HttpError> {
+    let mut errors = FieldErrors::default();
+    for (name, _) in f.iter().filter(|(name, value)| {
+        !matches!(
+            name.as_str(),
+            "role" | "content" | "content_html" | "is_visible_to_customer"
+        ) && !value.is_null()
+    }) {
+        errors.add(name, "A customer's message cannot set this.");
+    }
+    if f.get("is_visible_to_customer") != Some(&Value::Bool(true)) {
+        errors.add(
+            "is_visible_to_customer",
+            "A customer's message is visible to the customer.",
+        );
+    }
+    let content = string_field(f, "content", &mut errors);
+    let content_html = string_field(f, "content_html", &mut errors);
+    if content.trim().is_empty() && html_is_blank(&content_html) {
+        errors.add("non_field_errors", "The message is empty.");
+    }
+    errors.into_result()?;
+    Ok((content, content_html))
+}
+
+/// Stores a message in the name of the ticket's customer; the ticket then waits on the team
+/// again (spam stays spam).
+pub(crate) fn store_customer_message(
+    conn: &Connection,
+    ticket_id: i64,
+    content: &str,
+    content_html: &str,
+) -> rusqlite::Result<i64> {
+    let now = crate::clock::now();
+    conn.execute(
+        "INSERT INTO messages (ticket_id, role, sender_email, sender_name, content, content_html,
+                               is_visible_to_customer, external_recipient_emails, created_at, updated_at)
+         SELECT t.id, 'customer', c.email, c.name, ?2, ?3, 1, '[]', ?4, ?4
+           FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1",
+        params![ticket_id, content, content_html, now],
+    )?;
+    let id = conn.last_insert_rowid();
+    conn.execute(
+        "UPDATE tickets SET status = CASE WHEN status = 'spam' THEN status ELSE 'waiting_associate' END,
+                            updated_at = ?2 WHERE id = ?1",
+        params![ticket_id, now],
+    )?;
+    Ok(id)
 }
 
 fn validate(

@@ -2,7 +2,7 @@
 //! describes it: token auth, organisation scoping, DRF pagination and errors, the message
 //! endpoint's next-action, assignee and CC rules, attachments, users and rate limiting.
 
-mod create;
+pub(crate) mod create;
 mod repr;
 pub(crate) mod upload;
 

@@ -122,7 +122,8 @@ pub fn portal_link(db: &std::path::Path, ticket: i64, valid_for: i64) -> String 
             r.get(0)
         })
         .unwrap();
-    portal::issue(&conn, org, ticket, clock::now_secs() + valid_for).unwrap()
+    let key = portal::link::stored_secret(&conn).unwrap();
+    portal::link::issue_with(&key, org, ticket, clock::now_secs() + valid_for).unwrap()
 }
 
 /// A link from an answer (relative to the server, as the Initdesk surface gives them) as a

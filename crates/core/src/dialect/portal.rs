@@ -1,6 +1,8 @@
 //! The customer's view: the reference server's `/portal-api/{link}`, where the signed link
-//! in the path is the only credential and names one ticket. `GET {link}` is the ticket and
-//! its customer-visible messages; `POST {link}/messages` takes `{text, html}` as the
+//! in the path is the only credential and names one ticket. `GET {link}?page=N&page_size=S`
+//! is the ticket and one page of its customer-visible messages, oldest first, with their
+//! `count` (so the newest pages are read first, as for Initdesk); `POST {link}/messages`
+//! takes `{text, html}` as the
 //! customer's reply; errors are `{"detail": …}` (403 an invalid link, 410 an expired one).
 //! The customer can reply, nothing else: no notes, CC, next action, assignee or uploads.
 
@@ -40,9 +42,15 @@ impl Portal {
         })
     }
 
-    /// The conversation document (the link names the ticket, so ids are not needed).
-    fn conversation(&self) -> HttpRequest {
-        self.api.get(self.api.root())
+    /// One page of the conversation document (the link names the ticket, so ids are not
+    /// needed).
+    fn conversation(&self, page: u64, page_size: u32) -> HttpRequest {
+        self.api.get(format!(
+            "{}?page={}&page_size={}",
+            self.api.root(),
+            page.max(1),
+            page_size.clamp(1, 100)
+        ))
     }
 }
 
@@ -73,8 +81,9 @@ impl Dialect for Portal {
         Err(error_of(response))
     }
 
+    /// The ticket comes with every page: the smallest one will do.
     fn get_ticket_request(&self, _ticket_id: &str) -> Result<HttpRequest, ApiError> {
-        Ok(self.conversation())
+        Ok(self.conversation(1, 1))
     }
 
     fn parse_ticket(&self, response: &HttpResponse) -> Result<Ticket, ApiError> {
@@ -83,10 +92,9 @@ impl Dialect for Portal {
     }
 
     fn list_messages_request(&self, _ticket_id: &str) -> Result<HttpRequest, ApiError> {
-        Ok(self.conversation())
+        Ok(self.conversation(1, self.page_size()))
     }
 
-    /// The whole customer-visible thread at once.
     fn parse_message_page(&self, response: &HttpResponse) -> Result<Page<Message>, ApiError> {
         let doc: WireConversation = checked_json(response, error_of)?;
         Ok(Page {
@@ -96,17 +104,17 @@ impl Dialect for Portal {
                 .map(|v| message_or_placeholder(v, "id", "created_at", WireMessage::into_model))
                 .collect(),
             next: None,
-            total: None,
+            total: doc.count,
         })
     }
 
     fn message_page_request(
         &self,
         _ticket_id: &str,
-        _page: u64,
-        _page_size: u32,
+        page: u64,
+        page_size: u32,
     ) -> Result<HttpRequest, ApiError> {
-        Ok(self.conversation())
+        Ok(self.conversation(page, page_size))
     }
 
     fn next_page_request(&self, next_url: &str) -> Result<HttpRequest, ApiError> {
@@ -195,6 +203,9 @@ struct WireConversation {
     ticket: WireTicket,
     #[serde(default)]
     messages: Vec<Value>,
+    /// How many messages the pages hold in all (absent: this answer is the whole thread).
+    #[serde(default)]
+    count: Option<u64>,
 }
 
 #[derive(Deserialize)]
