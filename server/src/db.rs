@@ -138,6 +138,16 @@ fn connect(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
+/// A read-only connection to an existing database (see `AppState::read`).
+pub fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
 /// Opens (creating if needed) a database with the schema and no demo data: a gateway's
 /// (its tickets live upstream; it keeps settings such as the link secret).
 pub fn open_store(path: &Path) -> rusqlite::Result<Connection> {

@@ -34,6 +34,9 @@ use crate::ratelimit::RateLimiter;
 /// no offset computed from it can overflow.
 pub(crate) const MAX_PAGE: u64 = 1_000_000;
 
+/// Read-only connections kept for long reads.
+const READERS: usize = 4;
+
 /// How to run the server.
 /// The helpdesk APIs this server speaks; every surface is always served, this picks the one
 /// the app's `config.json` names.
@@ -128,6 +131,9 @@ impl Default for Options {
 
 struct Inner {
     db: Mutex<Connection>,
+    /// Read-only connections for reads that may be long (WAL lets them run beside the
+    /// writer): taken by [`AppState::read`], off the async workers.
+    readers: Vec<Mutex<Connection>>,
     limiter: Mutex<RateLimiter>,
     max_upload_bytes: u64,
     poll_seconds: u32,
@@ -149,6 +155,36 @@ impl AppState {
             .db
             .lock()
             .map_err(|e| HttpError::internal("database lock", e))
+    }
+
+    /// Runs `read` on a reader connection in a blocking thread: however long a thread's read
+    /// takes, it neither holds the writers' lock nor an async worker, so other tenants' requests
+    /// go on meanwhile.
+    pub(crate) async fn read<T, E>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<HttpError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let readers = &state.0.readers;
+            // A free reader if there is one, else wait for one (this is a blocking thread).
+            let guard = match readers.iter().find_map(|r| r.try_lock().ok()) {
+                Some(guard) => guard,
+                None => match readers.first() {
+                    Some(r) => r
+                        .lock()
+                        .map_err(|e| HttpError::internal("reader lock", e))?,
+                    None => return read(&*state.db()?),
+                },
+            };
+            read(&guard)
+        })
+        .await
+        .map_err(|e| E::from(HttpError::internal("read task", e)))?
     }
 
     pub(crate) fn rate_limit(&self, key: &str, now: Instant) -> Result<(), HttpError> {
@@ -253,8 +289,13 @@ impl Server {
                 .map_err(|e| format!("cannot add a thread of {count}: {e}"))?;
             println!("threadline-server: ticket {id} has {count} messages");
         }
+        let readers = (0..READERS)
+            .map(|_| db::open_reader(&options.db).map(Mutex::new))
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| format!("cannot open database {}: {e}", options.db.display()))?;
         let state = AppState(Arc::new(Inner {
             db: Mutex::new(conn),
+            readers,
             limiter: Mutex::new(RateLimiter::new(options.rate_limit_per_minute)),
             max_upload_bytes: options.max_upload_bytes,
             poll_seconds: options.poll_seconds,

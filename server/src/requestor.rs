@@ -189,8 +189,21 @@ async fn get_ticket(
     let plain = q
         .get("plainTextOnly")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let conn = state.db()?;
-    let ticket = find_ticket(&conn, caller, &id)?;
+    // The whole thread in one answer (the vendor's shape), read beside the writer.
+    let t = state
+        .read(move |conn| ticket_with_messages(conn, caller, &id, plain))
+        .await?;
+    Ok(Json(t))
+}
+
+/// The ticket with every message, as GetTicket answers.
+fn ticket_with_messages(
+    conn: &Connection,
+    caller: Caller,
+    id: &str,
+    plain: bool,
+) -> Result<Value, Failure> {
+    let ticket = find_ticket(conn, caller, id)?;
     let mut t = conn.query_row(
         "SELECT t.id, t.public_id, t.subject, t.created_at, t.status, c.name, u.id, u.name
            FROM tickets t JOIN customers c ON c.id = t.customer_id
@@ -237,7 +250,7 @@ async fn get_ticket(
         })?
         .collect::<Result<_, _>>()?;
     t["Messages"] = Value::Array(messages);
-    Ok(Json(t))
+    Ok(t)
 }
 
 /// What `NewMessage` was given, checked.

@@ -126,8 +126,8 @@ fn cases() -> Vec<Case> {
                 {"id": "m2", "direction": "outbound", "type": "email", "from_address": "sam@acme.example",
                  "body_text": "Thanks, Ann", "created_at": "2026-01-05T11:00:00Z"},
                 {"id": "m3", "type": "internal_note", "body_text": "VIP customer", "created_at": "2026-01-05T12:00:00Z"}
-            ]}),
-            paged: false,
+            ], "meta": {"page": 1, "per_page": 50, "total": 3}}),
+            paged: true,
             errors: vec![(
                 HttpResponse::new(
                     403,

@@ -123,33 +123,40 @@ impl Dialect for InboxOps {
     }
 
     fn list_messages_request(&self, ticket_id: &str) -> Result<HttpRequest, ApiError> {
-        let path = format!("tickets/{}/messages", path_segment(ticket_id)?);
-        Ok(self.get(self.url(&path)))
+        self.message_page_request(ticket_id, 1, self.page_size)
     }
 
     fn parse_message_page(&self, response: &HttpResponse) -> Result<Page<Message>, ApiError> {
-        let envelope: Envelope<Vec<Value>> = checked_json(response, error_of)?;
+        let mut envelope: Envelope<Vec<Value>> = checked_json(response, error_of)?;
+        let total = envelope.meta.take().and_then(|m| m.total);
         let items = envelope
             .data
             .into_iter()
             .map(|v| message_or_placeholder(v, "id", "created_at", WireMessage::into_model))
             .collect();
-        // No count: the list is the whole thread, unpaged.
+        // With a count, paged as the tickets list is; without one (a server that ignores the
+        // paging), the list is the whole thread.
         Ok(Page {
             items,
             next: None,
-            total: None,
+            total,
         })
     }
 
-    /// The thread is not paged: every page request reads all of it.
+    /// Paged with the list's `page` and `per_page` (docs/api/CONTRACT.md).
     fn message_page_request(
         &self,
         ticket_id: &str,
-        _page: u64,
-        _page_size: u32,
+        page: u64,
+        page_size: u32,
     ) -> Result<HttpRequest, ApiError> {
-        self.list_messages_request(ticket_id)
+        let path = format!(
+            "tickets/{}/messages?page={}&per_page={}",
+            path_segment(ticket_id)?,
+            page.max(1),
+            page_size.clamp(1, 100)
+        );
+        Ok(self.get(self.url(&path)))
     }
 
     fn next_page_request(&self, next_url: &str) -> Result<HttpRequest, ApiError> {
