@@ -677,10 +677,16 @@ fn read_post(conn: &Connection, caller: Caller, body: &[u8]) -> Result<Post, Fai
 
 async fn create_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> Result<(StatusCode, Json<Value>), Failure> {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let caller = authorize(&state, &headers)?;
+    // Admitted on its headers; only then is the body read (bounded).
+    let body = crate::refusal::body_after_admission(body)
+        .await
+        .map_err(|status| Failure::new(status, "PAYLOAD_TOO_LARGE", "The request is too large."))?;
+
     if !caller.can_write {
         return Err(Failure::new(
             StatusCode::FORBIDDEN,

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::json;
+use axum::response::Response;
+
+use crate::refusal::refuse;
 
 /// Origins besides this server's own whose pages may send writes (embedding portals).
 #[derive(Debug, Clone, Default)]
@@ -31,11 +31,6 @@ impl AllowedOrigins {
     fn contains(&self, origin: &str) -> bool {
         self.0.iter().any(|o| o == origin)
     }
-}
-
-/// A refusal in the `{"detail": …}` shape every surface parses.
-pub fn refuse(status: StatusCode, detail: &str) -> Response {
-    (status, Json(json!({ "detail": detail }))).into_response()
 }
 
 /// Whether a write with these headers comes from this server's own pages (or an allowed
@@ -74,6 +69,34 @@ pub async fn refuse_foreign_writes(
     next.run(request).await
 }
 
+/// Middleware for demo mode on loopback: only requests addressed to a loopback name. A page
+/// on another site that points its own host name at 127.0.0.1 (DNS rebinding) would otherwise
+/// read the demo's `config.json`, token included, as if it were this origin.
+pub async fn loopback_host_only(request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    // `[::1]:8080`, `127.0.0.1:8080`, `localhost`: the name without its port.
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if !name.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if !loopback {
+        return refuse(
+            StatusCode::MISDIRECTED_REQUEST,
+            "This demo server answers only to 127.0.0.1 or localhost.",
+        );
+    }
+    next.run(request).await
+}
+
 /// Paths whose answers are private and current: never stored by a browser or a proxy.
 fn is_private(path: &str) -> bool {
     path == "/config.json"
@@ -99,58 +122,6 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
-}
-
-/// A surface's error shape: builds its refusal for a status and a message.
-pub type Shape = fn(StatusCode, &str) -> Response;
-
-/// The `{"detail": …}` shape (Initdesk, the portal, the gateway).
-pub fn detail_shape(status: StatusCode, message: &str) -> Response {
-    refuse(status, message)
-}
-
-/// Middleware for one surface: the framework's own refusals (a body over the limit, a method
-/// the route does not take), which come as plain text or empty, made JSON in the surface's
-/// shape, so the app parses them as it parses every other error.
-pub async fn shaped_refusals(State(shape): State<Shape>, response: Response) -> Response {
-    let status = response.status();
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.contains("json"));
-    if !status.is_client_error() || is_json {
-        return response;
-    }
-    let message = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => "The request is too large.",
-        StatusCode::METHOD_NOT_ALLOWED => "This method is not allowed here.",
-        StatusCode::NOT_FOUND => "Not found.",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "This content type is not accepted here.",
-        _ => "The request could not be read.",
-    };
-    let mut shaped = shape(status, message);
-    if let Some(allow) = response.headers().get(header::ALLOW) {
-        shaped.headers_mut().insert(header::ALLOW, allow.clone());
-    }
-    shaped
-}
-
-/// Whether the request's `Content-Type` is `essence` (parameters such as `charset` aside).
-pub fn content_type_is(headers: &HeaderMap, essence: &str) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case(essence))
-}
-
-/// A 415 for a body that is not of the type the route takes.
-pub fn unsupported_media_type(expected: &str) -> Response {
-    refuse(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        &format!("Send this request as {expected}."),
-    )
 }
 
 #[cfg(test)]
@@ -192,14 +163,5 @@ mod tests {
             &none
         ));
         assert!(same_origin_write(&HeaderMap::new(), &none));
-    }
-
-    #[test]
-    fn content_types_are_read_by_their_essence() {
-        let h = headers(&[("content-type", "Application/JSON; charset=utf-8")]);
-        assert!(content_type_is(&h, "application/json"));
-        let plain = headers(&[("content-type", "text/plain;application/json")]);
-        assert!(!content_type_is(&plain, "application/json"));
-        assert!(!content_type_is(&HeaderMap::new(), "application/json"));
     }
 }

@@ -373,9 +373,15 @@ async fn add_note(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(ticket_id): Path<String>,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> Result<(StatusCode, Json<Value>), Problem> {
     let caller = authorize(&state, &headers)?;
+    let body = request.into_body();
+    // Admitted on its headers; only then is the body read (bounded).
+    let body = crate::refusal::body_after_admission(body)
+        .await
+        .map_err(|status| Problem::new(status, "payload_too_large", "The request is too large."))?;
+
     if !caller.can_write {
         return Err(Problem::new(
             StatusCode::FORBIDDEN,

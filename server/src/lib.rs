@@ -15,6 +15,7 @@ pub mod inboxops;
 pub mod initdesk;
 pub mod portal;
 mod ratelimit;
+mod refusal;
 pub mod requestor;
 mod serve;
 pub mod web;
@@ -37,7 +38,6 @@ pub(crate) const MAX_PAGE: u64 = 1_000_000;
 /// Read-only connections kept for long reads.
 const READERS: usize = 4;
 
-/// How to run the server.
 /// The helpdesk APIs this server speaks; every surface is always served, this picks the one
 /// the app's `config.json` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +64,7 @@ impl std::str::FromStr for Dialect {
     }
 }
 
+/// How to run the server.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The SQLite database file (created, with demo data, if new).
@@ -227,10 +228,10 @@ impl AppState {
 }
 
 /// A surface's routes with the framework's refusals in its error shape.
-fn shaped(routes: Router<AppState>, shape: guard::Shape) -> Router<AppState> {
+fn shaped(routes: Router<AppState>, shape: refusal::Shape) -> Router<AppState> {
     routes.layer(axum::middleware::map_response_with_state(
         shape,
-        guard::shaped_refusals,
+        refusal::shaped_refusals,
     ))
 }
 
@@ -316,7 +317,7 @@ impl Server {
                     portal::MOUNT,
                     shaped(
                         portal::upstream::routes(gateway::Upstream::new(gw)?),
-                        guard::detail_shape,
+                        refusal::detail_shape,
                     ),
                 )
                 .merge(web::routes(
@@ -328,7 +329,7 @@ impl Server {
             None => Router::new()
                 .nest(
                     initdesk::MOUNT,
-                    shaped(initdesk::routes(), guard::detail_shape),
+                    shaped(initdesk::routes(), refusal::detail_shape),
                 )
                 .nest(
                     airclou::MOUNT,
@@ -342,7 +343,10 @@ impl Server {
                     requestor::MOUNT,
                     shaped(requestor::routes(), requestor::framework_error),
                 )
-                .nest(portal::MOUNT, shaped(portal::routes(), guard::detail_shape))
+                .nest(
+                    portal::MOUNT,
+                    shaped(portal::routes(), refusal::detail_shape),
+                )
                 .merge(web::routes(
                     options.dist.as_deref(),
                     &options.frame_ancestors,
@@ -372,6 +376,12 @@ impl Server {
                 guard::refuse_foreign_writes,
             ))
             .layer(axum::middleware::from_fn(guard::security_headers));
+        // Demo mode holds a token: on loopback, only requests addressed to loopback.
+        let router = if options.gateway.is_none() && !options.demo_public {
+            router.layer(axum::middleware::from_fn(guard::loopback_host_only))
+        } else {
+            router
+        };
         let addr = format!("{}:{}", options.host, options.port);
         let listener = tokio::net::TcpListener::bind(&addr)
             .await

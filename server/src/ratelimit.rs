@@ -1,8 +1,10 @@
 //! A sliding one-minute window of requests per key (a token, an API key, a customer link),
 //! in bounded memory: keys are kept as SHA-256 digests (32 bytes, whatever a client sends),
 //! at most [`CAPACITY`] of them; a full table first drops keys idle for a whole window, then
-//! the one idle longest. Callers count only well-formed credentials ([`well_formed`]), so junk
-//! neither fills the table nor costs a database lookup.
+//! the one idle longest. Callers refuse malformed credentials ([`well_formed`]) before
+//! counting them, so junk costs neither a place in the table nor a database lookup; a
+//! well-formed unknown one is counted (it may be a guess), and the table's bound keeps its
+//! memory fixed.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};

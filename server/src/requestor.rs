@@ -338,10 +338,16 @@ fn read_post(conn: &Connection, caller: Caller, body: &[u8]) -> Result<Post, Fai
 
 async fn new_message(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> Result<Json<Value>, Failure> {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let caller = authorize(&state, &headers)?;
+    // Admitted on its headers; only then is the body read (bounded).
+    let body = crate::refusal::body_after_admission(body)
+        .await
+        .map_err(|status| Failure::new(status, "The request is too large."))?;
+
     let mut conn = state.db()?;
     let post = read_post(&conn, caller, &body)?;
     let ticket = find_ticket(&conn, caller, &post.ticket)?;

@@ -39,6 +39,27 @@ async fn demo_mode_binds_only_loopback_unless_made_public_on_purpose() {
 }
 
 #[tokio::test]
+async fn demo_mode_answers_only_to_loopback_names() {
+    let s = start_with(|_| {}).await;
+    // A page on another site whose name now points at 127.0.0.1 (DNS rebinding).
+    let (status, answer) = raw(
+        &s.root,
+        "GET /config.json HTTP/1.1\r\nHost: rebind.evil.example:8080\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 421, "{answer}");
+    assert!(!answer.contains(TOKEN));
+    for host in ["localhost:8080", "127.0.0.1", "[::1]:8080"] {
+        let (status, _) = raw(
+            &s.root,
+            &format!("GET /config.json HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
+        assert_eq!(status, 200, "{host}");
+    }
+}
+
+#[tokio::test]
 async fn every_answer_carries_the_safe_headers_and_private_ones_are_never_stored() {
     let s = start_with(|_| {}).await;
     let link = portal_link(&s.db, 1, 600);
@@ -202,7 +223,7 @@ async fn links_in_answers_ignore_the_client_s_host_and_scheme() {
             s.root
         ))
         .header("X-Initdesk-Token", TOKEN)
-        .header("Host", "evil.example")
+        .header("Host", "localhost")
         .header("X-Forwarded-Proto", "javascript:alert(1)//")
         .send()
         .await
@@ -210,7 +231,7 @@ async fn links_in_answers_ignore_the_client_s_host_and_scheme() {
     let page: Value = resp.json().await.unwrap();
     let next = page["next"].as_str().unwrap();
     assert!(next.starts_with("/api/initdesk/organizations/1/"), "{next}");
-    assert!(!page.to_string().contains("evil.example"));
+    assert!(!page.to_string().contains("localhost"));
     assert!(!page.to_string().contains("javascript:"));
 }
 
@@ -229,6 +250,17 @@ async fn junk_credentials_are_refused_without_being_counted() {
             .await
             .unwrap();
         assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    // A forged customer link, again and again: refused for what it is, never counted.
+    let forged = "v1.1.2.9999999999.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    for _ in 0..5 {
+        let resp = s
+            .client
+            .get(format!("{}/portal-api/{forged}", s.root))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     }
     let ok = s
         .client
@@ -259,7 +291,7 @@ async fn a_client_that_never_finishes_its_headers_loses_its_connection() {
     // A well-behaved client on another connection was served meanwhile.
     let (status, _) = raw(
         &s.root,
-        "GET /config.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /config.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     )
     .await;
     assert_eq!(status, 200);

@@ -299,3 +299,35 @@ async fn a_body_past_the_limit_is_a_json_413() {
     }
     assert!(up.seen.lock().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn an_agent_cannot_post_in_a_customer_s_name_or_smuggle_a_length() {
+    let (up, g) = recorded_pair(0).await;
+    for role in ["customer", "system", "cc"] {
+        let resp = g
+            .client
+            .post(format!("{}/gateway/initdesk/organizations/1/tickets/2/messages/", g.root))
+            .bearer_auth(AGENT_KEY)
+            .json(&serde_json::json!({"role": role, "content": "as someone else", "is_visible_to_customer": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400, "{role}");
+    }
+    assert!(
+        up.seen.lock().unwrap().is_empty(),
+        "{:?}",
+        up.seen.lock().unwrap()
+    );
+    // A read that declares a body: the upstream gets neither the body nor its length.
+    let request = format!(
+        "GET /gateway/initdesk/organizations/1/users/ HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {AGENT_KEY}\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
+        host(&g)
+    );
+    let (status, _) = raw(&g.root, &request).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        up.seen.lock().unwrap().clone(),
+        ["GET /api/organizations/1/users/"]
+    );
+}

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use futures_util::StreamExt;
 
-use crate::guard::refuse;
+use crate::refusal::refuse;
 
 /// Set when a request body went past the limit (the upstream call then fails, and this says
 /// why).

@@ -185,9 +185,33 @@ fn is_uuid(s: &str) -> bool {
         })
 }
 
-/// The query as validated pairs: only the route's parameters, each once, with values of the
-/// characters paging uses (digits; a cursor's URL-safe base64, `%`-escapes included, which
-/// the query's own encoder escapes again, so they stay data).
+/// A DRF cursor as sent (`cD0yMDI0%3D`): decoded, and kept only if it is base64 of a sane
+/// length; the query's encoder escapes it again on the way upstream.
+fn cursor(sent: &str) -> Option<String> {
+    let bytes = sent.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                decoded.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    let base64 = |b: &u8| b.is_ascii_alphanumeric() || b"+/=_-".contains(b);
+    ((1..=512).contains(&decoded.len()) && decoded.iter().all(base64))
+        .then(|| String::from_utf8(decoded).ok())
+        .flatten()
+}
+
+/// The query as validated pairs: only the route's parameters, each once; page numbers as
+/// digits, a cursor as decoded base64.
 fn query_pairs(
     query: Option<&str>,
     params: &[&str],
@@ -204,19 +228,14 @@ fn query_pairs(
             .copied()
             .find(|p| *p == key && params.contains(p))
             .ok_or(Refused::Query)?;
-        let ok = match name {
-            "cursor" => {
-                (1..=512).contains(&value.len())
-                    && value
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"-_=%".contains(&b))
-            }
-            _ => is_number(value),
+        let value = match name {
+            "cursor" => cursor(value),
+            _ => is_number(value).then(|| value.to_owned()),
         };
-        if !ok || pairs.iter().any(|(k, _)| *k == name) {
-            return Err(Refused::Query);
+        match value {
+            Some(v) if !pairs.iter().any(|(k, _)| *k == name) => pairs.push((name, v)),
+            _ => return Err(Refused::Query),
         }
-        pairs.push((name, value.to_owned()));
     }
     Ok(pairs)
 }
@@ -309,5 +328,17 @@ mod tests {
             get("organizations/1/users/", Some("page=2")),
             Err(Refused::Query)
         );
+        for cursor in ["%zz", "%2", "a%26b", "a%0d", "a/../b%2f%2e"] {
+            assert_eq!(
+                get(
+                    "organizations/1/tickets/",
+                    Some(&format!("cursor={cursor}"))
+                ),
+                Err(Refused::Query),
+                "{cursor}"
+            );
+        }
+        let ok = get("organizations/1/tickets/", Some("cursor=cD0y%3D")).unwrap();
+        assert_eq!(ok.query, [("cursor", "cD0y=".to_owned())]);
     }
 }

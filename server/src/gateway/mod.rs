@@ -9,8 +9,12 @@
 //! Anything else gets 401 before a byte goes upstream.
 
 mod bounded;
-pub(crate) use bounded::{read_answer, stream_answer};
 pub mod initdesk_routes;
+mod links;
+mod upstream;
+
+pub(crate) use bounded::{read_answer, stream_answer};
+pub use upstream::Upstream;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -20,9 +24,10 @@ use axum::routing::any;
 use axum::Router;
 use serde_json::json;
 
-use crate::guard::{content_type_is, refuse, unsupported_media_type};
 use crate::initdesk::upload::download_safety;
+use crate::refusal::{content_type_is, refuse, unsupported_media_type};
 use initdesk_routes::{BodyKind, Refused, Route};
+use links::rewrite_links;
 
 /// The largest request or answer passed through: an upload at the reference server's default
 /// limit (25 MB) with room for its multipart envelope.
@@ -46,14 +51,16 @@ pub struct GatewayOptions {
     pub trusted_header: Option<String>,
 }
 
-/// Request headers passed upstream (everything else, cookies and credentials included, stays).
-const FORWARDED_REQUEST: [HeaderName; 5] = [
+/// Request headers passed upstream (everything else, cookies and credentials included, stays;
+/// a body's length is the gateway's to state, never the client's).
+const FORWARDED_REQUEST: [HeaderName; 4] = [
     header::ACCEPT,
     header::CONTENT_TYPE,
-    header::CONTENT_LENGTH,
     header::IF_NONE_MATCH,
     HeaderName::from_static("idempotency-key"),
 ];
+/// The largest JSON post (a message): read whole, so its fields can be checked.
+const MAX_JSON: usize = 2 * 1024 * 1024;
 /// Response headers passed back.
 const FORWARDED_RESPONSE: [HeaderName; 4] = [
     header::CONTENT_TYPE,
@@ -66,78 +73,6 @@ const FORWARDED_RESPONSE: [HeaderName; 4] = [
 struct Gateway {
     options: GatewayOptions,
     upstream: Upstream,
-}
-
-/// The upstream Initdesk as the gateway calls it: every request it makes is a route of the
-/// table ([`initdesk_routes`]), on the configured root, with the organisation's token.
-#[derive(Clone)]
-pub struct Upstream {
-    /// The upstream API root, parsed once: URLs are this plus validated segments.
-    base: reqwest::Url,
-    client: reqwest::Client,
-    token: String,
-    organization_id: String,
-}
-
-impl Upstream {
-    pub fn new(options: &GatewayOptions) -> Result<Self, String> {
-        if !(1..=18).contains(&options.organization_id.len())
-            || !options.organization_id.bytes().all(|b| b.is_ascii_digit())
-        {
-            return Err(format!(
-                "--organization-id {:?}: the organisation's numeric id",
-                options.organization_id
-            ));
-        }
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(120))
-            .build()
-            .map_err(|e| format!("cannot build the upstream client: {e}"))?;
-        Ok(Self {
-            base: upstream_base(&options.upstream)?,
-            client,
-            token: options.upstream_token.clone(),
-            organization_id: options.organization_id.clone(),
-        })
-    }
-
-    /// The organisation the gateway serves.
-    pub fn organization_id(&self) -> &str {
-        &self.organization_id
-    }
-
-    /// A request for `path` (below the API root) and `query`, if the table admits them.
-    pub(crate) fn request(
-        &self,
-        method: &axum::http::Method,
-        path: &str,
-        query: Option<&str>,
-    ) -> Result<(reqwest::RequestBuilder, Route), Refused> {
-        let route = initdesk_routes::route(method, path, query, &self.organization_id)?;
-        let url = upstream_url(&self.base, &route).ok_or(Refused::NotFound)?;
-        let builder = self
-            .client
-            .request(method.clone(), url)
-            .header("X-Initdesk-Token", &self.token);
-        Ok((builder, route))
-    }
-}
-
-/// The upstream API root as a URL the gateway can extend: http(s), no query or fragment.
-fn upstream_base(upstream: &str) -> Result<reqwest::Url, String> {
-    let url = reqwest::Url::parse(upstream)
-        .map_err(|e| format!("--upstream {upstream:?} is not a URL: {e}"))?;
-    if !matches!(url.scheme(), "http" | "https")
-        || url.cannot_be_a_base()
-        || url.query().is_some()
-        || url.fragment().is_some()
-    {
-        return Err(format!(
-            "--upstream {upstream:?}: give the API root as http(s)://host/path, without query"
-        ));
-    }
-    Ok(url)
 }
 
 /// The gateway's routes (state included).
@@ -191,22 +126,6 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The upstream URL of an admitted route: the configured root, the route's validated
-/// segments, and its validated query re-encoded.
-/// `None` only for a root that cannot take a path, which [`upstream_base`] refuses at start.
-fn upstream_url(base: &reqwest::Url, route: &Route) -> Option<reqwest::Url> {
-    let mut url = base.clone();
-    url.path_segments_mut()
-        .ok()?
-        .pop_if_empty()
-        .extend(&route.segments);
-    if !route.query.is_empty() {
-        url.query_pairs_mut()
-            .extend_pairs(route.query.iter().map(|(k, v)| (*k, v.as_str())));
-    }
-    Some(url)
-}
-
 /// Admits the agent (headers only), matches the route, then streams a bounded body upstream
 /// with the organisation's token, and a bounded answer back.
 async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
@@ -243,27 +162,16 @@ async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
         }
         _ => {}
     }
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY as u64) {
-        return bounded::too_large();
-    }
     for name in &FORWARDED_REQUEST {
         if let Some(value) = parts.headers.get(name) {
             upstream = upstream.header(name, value);
         }
     }
-    let (body, overflow) = match route.body {
-        BodyKind::None => (
-            reqwest::Body::from(Vec::new()),
-            bounded::Overflow::default(),
-        ),
-        _ => bounded::request_body(body, MAX_BODY),
+    let (upstream, overflow) = match with_body(upstream, route.body, &parts.headers, body).await {
+        Ok(pair) => pair,
+        Err(refusal) => return refusal,
     };
-    let answer = match upstream.body(body).send().await {
+    let answer = match upstream.send().await {
         Ok(r) if r.content_length().is_some_and(|n| n > MAX_BODY as u64) => {
             return refuse(
                 StatusCode::BAD_GATEWAY,
@@ -285,6 +193,52 @@ async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
 
 /// The upstream's answer, passed back with only the headers the app needs; JSON with its
 /// links pointed at the gateway, files streamed, both bounded.
+/// The request's body as the upstream gets it: none for a read; a JSON post read whole (at most
+/// [`MAX_JSON`]) and refused if it would post in anyone's name but the agent's (only the
+/// customer's own view may, and it does not come this way); an upload streamed, counted, and
+/// stopped at [`MAX_BODY`], with its length stated when the client stated one.
+async fn with_body(
+    upstream: reqwest::RequestBuilder,
+    kind: BodyKind,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(reqwest::RequestBuilder, bounded::Overflow), Response> {
+    match kind {
+        BodyKind::None => Ok((upstream, bounded::Overflow::default())),
+        BodyKind::Json => {
+            let bytes = axum::body::to_bytes(body, MAX_JSON)
+                .await
+                .map_err(|_| bounded::too_large())?;
+            let role = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v.get("role").cloned());
+            if role.is_some_and(|r| r != "associate") {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    axum::Json(json!({ "role": ["Agents post in their own name."] })),
+                )
+                    .into_response());
+            }
+            Ok((upstream.body(bytes), bounded::Overflow::default()))
+        }
+        BodyKind::Multipart => {
+            let declared = headers
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            if declared.is_some_and(|n| n > MAX_BODY as u64) {
+                return Err(bounded::too_large());
+            }
+            let (stream, overflow) = bounded::request_body(body, MAX_BODY);
+            let upstream = match declared {
+                Some(n) => upstream.header(header::CONTENT_LENGTH, n),
+                None => upstream,
+            };
+            Ok((upstream.body(stream), overflow))
+        }
+    }
+}
+
 async fn relay(answer: reqwest::Response, gw: &Gateway, route: &Route) -> Response {
     let status = StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut out = HeaderMap::new();
@@ -301,7 +255,7 @@ async fn relay(answer: reqwest::Response, gw: &Gateway, route: &Route) -> Respon
         .is_some_and(|t| t.contains("json"));
     let body = if is_json {
         match bounded::read_answer(answer, MAX_BODY).await {
-            Ok(bytes) => Body::from(rewrite_links(&bytes, &gw.upstream.base, MOUNT)),
+            Ok(bytes) => Body::from(rewrite_links(&bytes, gw.upstream.base(), MOUNT)),
             Err(detail) => return refuse(StatusCode::BAD_GATEWAY, detail),
         }
     } else {
@@ -309,31 +263,20 @@ async fn relay(answer: reqwest::Response, gw: &Gateway, route: &Route) -> Respon
     };
     let mut response = (status, body).into_response();
     response.headers_mut().extend(out);
-    // What comes through is never rendered on the portal's origin; a download stays one.
+    // What comes through is never rendered on the portal's origin; a download stays one,
+    // whatever disposition the upstream gave it.
     response.headers_mut().extend(download_safety());
-    if route.download && !response.headers().contains_key(header::CONTENT_DISPOSITION) {
+    let inline = !response
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .is_some_and(|v| v.as_bytes().starts_with(b"attachment"));
+    if route.download && inline {
         response.headers_mut().insert(
             header::CONTENT_DISPOSITION,
             HeaderValue::from_static("attachment"),
         );
     }
     response
-}
-
-/// The upstream's links (`next`, downloads), absolute or relative to its host, made to point
-/// at the gateway. Only JSON strings that start with the upstream's root are changed; a body
-/// that is not UTF-8 is passed through untouched.
-fn rewrite_links(body: &[u8], base: &reqwest::Url, public_prefix: &str) -> Vec<u8> {
-    let Ok(text) = std::str::from_utf8(body) else {
-        return body.to_vec();
-    };
-    let absolute = base.as_str().trim_end_matches('/').to_owned();
-    let path = base.path().trim_end_matches('/').to_owned();
-    let mut out = text.replace(&format!("\"{absolute}/"), &format!("\"{public_prefix}/"));
-    if !path.is_empty() {
-        out = out.replace(&format!("\"{path}/"), &format!("\"{public_prefix}/"));
-    }
-    out.into_bytes()
 }
 
 #[cfg(test)]
@@ -379,16 +322,5 @@ mod tests {
             ..o
         })
         .is_err());
-    }
-
-    #[test]
-    fn upstream_links_point_at_the_gateway() {
-        let base = upstream_base("https://api.initdesk.example/v1").unwrap();
-        let body = br#"{"next": "https://api.initdesk.example/v1/organizations/1/tickets/?page=2",
-            "download_url": "/v1/organizations/1/attachments/x/download/", "content": "see /v1/x"}"#;
-        let out = String::from_utf8(rewrite_links(body, &base, MOUNT)).unwrap();
-        assert!(out.contains(r#""next": "/gateway/initdesk/organizations/1/tickets/?page=2""#));
-        assert!(out.contains(r#""download_url": "/gateway/initdesk/organizations/1/attachments/"#));
-        assert!(out.contains("see /v1/x"), "{out}");
     }
 }

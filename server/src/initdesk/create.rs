@@ -34,9 +34,6 @@ struct NewMessage {
     next_assignee: Option<Option<i64>>,
 }
 
-/// The largest create body (DRF's default upload limit is larger; a message is text).
-const MAX_BODY: usize = 2 * 1024 * 1024;
-
 pub async fn create_message(
     State(state): State<AppState>,
     Path((org, ticket)): Path<(String, String)>,
@@ -46,10 +43,10 @@ pub async fn create_message(
     let headers = parts.headers;
     // Admitted on its headers before a byte of the body is read.
     let caller = authorize(&state, &headers, &org)?;
-    if !crate::guard::content_type_is(&headers, "application/json") {
+    if !crate::refusal::content_type_is(&headers, "application/json") {
         return Err(HttpError::unsupported_media_type(&headers));
     }
-    let body = axum::body::to_bytes(body, MAX_BODY)
+    let body = crate::refusal::body_after_admission(body)
         .await
         .map_err(|_| HttpError::too_large("The request body is too large.".into()))?;
     let mut conn = state.db()?;

@@ -117,15 +117,17 @@ pub struct Grant {
     pub ticket: i64,
 }
 
-/// Rate-limits a well-formed link (one budget per link, like a token), then checks its
-/// signature and expiry. Whether the ticket exists is for the backend to say.
+/// Checks a link's signature and expiry (cheap, so junk and forgeries are refused before they
+/// are counted), then its budget (one per link, like a token). Whether the ticket exists is
+/// for the backend to say.
 fn admit(state: &AppState, link: &str) -> Result<Grant, Refusal> {
     if !link::well_formed(link) {
         return Err(Refusal::invalid());
     }
-    state.rate_limit(link, std::time::Instant::now())?;
     let key = state.link_key()?;
-    link::verify_with(&key, link, crate::clock::now_secs())
+    let grant = link::verify_with(&key, link, crate::clock::now_secs())?;
+    state.rate_limit(link, std::time::Instant::now())?;
+    Ok(grant)
 }
 
 /// The routes over the reference server's own store, relative to [`MOUNT`].
@@ -194,7 +196,7 @@ struct Reply {
 const CUSTOMER_FIELDS: [&str; 2] = ["text", "html"];
 
 fn read_reply(headers: &HeaderMap, body: &[u8]) -> Result<Reply, Refusal> {
-    if !crate::guard::content_type_is(headers, "application/json") {
+    if !crate::refusal::content_type_is(headers, "application/json") {
         return Err(Refusal::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Send your reply as JSON.",

@@ -1,8 +1,10 @@
 //! The customer's view through the gateway: the ticket and one page of its messages read from
 //! the upstream Initdesk with the organisation's token, and only what the customer may see
 //! passed on (customer-visible, not system events; an agent by name only; no next action,
-//! assignee or note). The page's `count` is rounded up to whole pages, so not even the number
-//! of hidden messages leaves the server. Files are served only through tags the gateway gave
+//! assignee or note). Pages are the upstream's, always [`PAGE`] messages wide whatever size the
+//! client asks for, and `count` is rounded up to whole pages: what leaves the server about
+//! hidden messages is at most how many of a page's 50 places they took, never their text,
+//! author or time. Files are served only through tags the gateway gave
 //! out with visible messages, and the customer's reply goes upstream in the customer's name
 //! (docs/api/CONTRACT.md, "Messages in the customer's name").
 
@@ -157,10 +159,13 @@ fn visible_message(m: &Value, link: &str, key: &[u8], ticket: i64) -> Option<Val
     }))
 }
 
-/// The upstream's count as whole pages: what paging needs, and nothing about how many
-/// messages are hidden.
-fn whole_pages(count: u64, size: u64) -> u64 {
-    count.div_ceil(size) * size
+/// The width of every page read upstream. Fixed, because a client choosing a page of one
+/// message could otherwise tell from each empty page where a note sits.
+const PAGE: u64 = 50;
+
+/// The upstream's count as whole pages: what paging needs.
+fn whole_pages(count: u64) -> u64 {
+    count.div_ceil(PAGE).saturating_mul(PAGE)
 }
 
 async fn config_json(
@@ -188,7 +193,13 @@ async fn conversation(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, Refusal> {
     let grant = grant(&state, &upstream, &link)?;
-    let paging = Paging::from_query(&q)?;
+    // The client's size is checked, then replaced by the fixed one (the portal dialect asks for
+    // pages of this same size; a ticket-only read asks for one message and gets a page).
+    let asked = Paging::from_query(&q)?;
+    let paging = Paging {
+        page: asked.page,
+        size: PAGE,
+    };
     let ticket = read_json(&upstream, &ticket_path(&upstream, grant), None).await?;
     let query = format!("page={}&page_size={}", paging.page, paging.size);
     let page = read_json(
@@ -217,7 +228,7 @@ async fn conversation(
         .collect();
     let count = page["count"]
         .as_u64()
-        .map_or(messages.len() as u64, |c| whole_pages(c, paging.size));
+        .map_or(messages.len() as u64, whole_pages);
     Ok(Json(page_document(
         visible_ticket(&ticket),
         messages,
@@ -267,7 +278,11 @@ async fn reply(
             answer.headers().get(header::RETRY_AFTER),
         ));
     }
-    let stored: Value = answer.json().await.map_err(|_| Refusal::unavailable())?;
+    let stored: Value = crate::gateway::read_answer(answer, crate::gateway::MAX_BODY)
+        .await
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or_else(Refusal::unavailable)?;
     if stored["role"] != "customer" {
         eprintln!(
             "threadline-server: portal: the helpdesk stored a customer's reply as {:?}; it does \

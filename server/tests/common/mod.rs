@@ -73,7 +73,14 @@ pub async fn recorder(big: usize) -> Recorder {
     let app = axum::Router::new().fallback(move |request: Request| {
         let log = log.clone();
         async move {
-            let line = format!("{} {}", request.method(), request.uri());
+            let length = request
+                .headers()
+                .get("content-length")
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| *v != "0")
+                .map(|v| format!(" content-length={v}"))
+                .unwrap_or_default();
+            let line = format!("{} {}{length}", request.method(), request.uri());
             let is_users = request.uri().path().ends_with("/users/");
             log.lock().unwrap().push(line);
             if is_users {
