@@ -302,7 +302,11 @@ impl Server {
             poll_seconds: options.poll_seconds,
             undo_seconds: options.undo_seconds,
             dialect: options.dialect,
-            gateway_config: options.gateway.as_ref().map(gateway::app_config),
+            gateway_config: options
+                .gateway
+                .as_ref()
+                .map(gateway::app_config)
+                .transpose()?,
             link_secret: options.link_secret.clone(),
         }));
         #[cfg(feature = "fault-switch")]
@@ -312,20 +316,25 @@ impl Server {
         // A gateway serves the app and the forwarded API only: none of the local surfaces, so
         // nothing of its own store is reachable.
         let router = match &options.gateway {
-            Some(gw) => Router::new()
-                .nest(
-                    portal::MOUNT,
-                    shaped(
-                        portal::upstream::routes(gateway::Upstream::new(gw)?),
-                        refusal::detail_shape,
-                    ),
-                )
-                .merge(web::routes(
-                    options.dist.as_deref(),
-                    &options.frame_ancestors,
-                ))
-                .with_state(state)
-                .merge(gateway::routes(gw.clone())?),
+            Some(gw) => {
+                let upstream = gateway::Upstream::new(gw)?;
+                // Customers' links, where the gateway can serve them for this dialect.
+                let portal = upstream
+                    .dialect()
+                    .customer_view
+                    .then(|| shaped(portal::upstream::routes(upstream), refusal::detail_shape));
+                let router = match portal {
+                    Some(portal) => Router::new().nest(portal::MOUNT, portal),
+                    None => Router::new(),
+                };
+                router
+                    .merge(web::routes(
+                        options.dist.as_deref(),
+                        &options.frame_ancestors,
+                    ))
+                    .with_state(state)
+                    .merge(gateway::routes(gw.clone())?)
+            }
             None => Router::new()
                 .nest(
                     initdesk::MOUNT,

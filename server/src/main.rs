@@ -12,7 +12,9 @@ use threadline_server::{Options, Server};
 const USAGE: &str =
     "usage: threadline-server [--db PATH] [--host HOST] [--port N] [--dist DIR] [--reset-demo] \
 [--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread MESSAGES]... [--fault-switch (test builds only)] \
-[--frame-ancestors ORIGINS] [--demo-public] [--link-secret-file PATH] [--upstream URL --upstream-token-file PATH --organization-id ID (--agent-key-file PATH | --trusted-header NAME)]";
+[--frame-ancestors ORIGINS] [--demo-public] [--link-secret-file PATH] [--upstream URL [--upstream-dialect initdesk|airclou|inboxops|requestor] --upstream-token-file PATH \
+[--organization-id ID] [--upstream-workspace-id WS] [--upstream-auth-header NAME] [--outbound-mailboxes A,B] \
+(--agent-key-file PATH | --trusted-header NAME)]";
 
 /// A secret from a file (trimmed), else from an environment variable.
 fn secret(file: Option<PathBuf>, env: &str) -> Result<Option<String>, String> {
@@ -34,6 +36,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
     let mut trusted_header = None;
     let mut organization_id = "1".to_owned();
     let mut link_secret_file: Option<PathBuf> = None;
+    let mut upstream_dialect = None;
+    let mut workspace_id = None;
+    let mut auth_header = None;
+    let mut outbound_mailboxes = Vec::new();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
             args.next()
@@ -86,6 +92,15 @@ build threadline-server with `--features fault-switch` (test builds only)"
             }
             "--upstream" => upstream = Some(value("--upstream")?),
             "--demo-public" => o.demo_public = true,
+            "--upstream-dialect" => upstream_dialect = Some(value("--upstream-dialect")?),
+            "--upstream-workspace-id" => workspace_id = Some(value("--upstream-workspace-id")?),
+            "--upstream-auth-header" => auth_header = Some(value("--upstream-auth-header")?),
+            "--outbound-mailboxes" => outbound_mailboxes.extend(
+                value("--outbound-mailboxes")?
+                    .split(',')
+                    .map(|m| m.trim().to_owned())
+                    .filter(|m| !m.is_empty()),
+            ),
             "--link-secret-file" => {
                 link_secret_file = Some(PathBuf::from(value("--link-secret-file")?))
             }
@@ -118,6 +133,10 @@ build threadline-server with `--features fault-switch` (test builds only)"
             organization_id,
             agent_key: secret(agent_key_file, "THREADLINE_AGENT_KEY")?,
             trusted_header,
+            upstream_dialect,
+            workspace_id,
+            auth_header,
+            outbound_mailboxes,
         });
     }
     Ok(o)

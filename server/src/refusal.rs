@@ -56,14 +56,6 @@ pub fn content_type_is(headers: &HeaderMap, essence: &str) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case(essence))
 }
 
-/// A 415 for a body that is not of the type the route takes.
-pub fn unsupported_media_type(expected: &str) -> Response {
-    refuse(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        &format!("Send this request as {expected}."),
-    )
-}
-
 /// The largest body a message post may have on any surface.
 pub const MAX_POST: usize = 2 * 1024 * 1024;
 

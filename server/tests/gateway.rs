@@ -24,6 +24,7 @@ async fn pair() -> (TestServer, TestServer) {
             organization_id: "1".into(),
             agent_key: Some(AGENT_KEY.into()),
             trusted_header: Some("x-portal-user".into()),
+            ..GatewayOptions::default()
         });
     })
     .await;

@@ -29,6 +29,7 @@ async fn gateway(upstream: &TestServer, secret: &[u8]) -> TestServer {
             organization_id: "1".into(),
             agent_key: Some("agent-key".into()),
             trusted_header: None,
+            ..GatewayOptions::default()
         });
     })
     .await

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use futures_util::StreamExt;
 
-use crate::refusal::refuse;
+use crate::refusal::Shape;
 
 /// Set when a request body went past the limit (the upstream call then fails, and this says
 /// why).
@@ -23,9 +23,9 @@ impl Overflow {
     }
 }
 
-/// The 413 in the surface's `{"detail": …}` shape.
-pub fn too_large() -> Response {
-    refuse(
+/// The 413 in the dialect's error shape.
+pub fn too_large(shape: Shape) -> Response {
+    shape(
         StatusCode::PAYLOAD_TOO_LARGE,
         "This request is too large to pass on.",
     )

@@ -9,8 +9,9 @@
 //! Anything else gets 401 before a byte goes upstream.
 
 mod bounded;
-pub mod initdesk_routes;
+pub mod dialects;
 mod links;
+pub mod routes;
 mod upstream;
 
 pub(crate) use bounded::{read_answer, stream_answer};
@@ -25,26 +26,36 @@ use axum::Router;
 use serde_json::json;
 
 use crate::initdesk::upload::download_safety;
-use crate::refusal::{content_type_is, refuse, unsupported_media_type};
-use initdesk_routes::{BodyKind, Refused, Route};
+use crate::refusal::content_type_is;
 use links::rewrite_links;
+use routes::{BodyKind, Refused, Route};
 
 /// The largest request or answer passed through: an upload at the reference server's default
 /// limit (25 MB) with room for its multipart envelope.
 pub(crate) const MAX_BODY: usize = 26 * 1024 * 1024;
 
-/// Where the forwarded API is mounted on the gateway.
-pub const MOUNT: &str = "/gateway/initdesk";
+/// Where a dialect's forwarded API is mounted on the gateway: `/gateway/<dialect>`.
+pub fn mount(dialect: &dialects::Dialect) -> String {
+    format!("/gateway/{}", dialect.name)
+}
 
 /// How the gateway reaches the upstream API and whom it lets through.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GatewayOptions {
-    /// The upstream Initdesk API root (`https://api.initdesk.com/api/v1`, say), no trailing `/`.
+    /// The upstream's dialect (`--upstream-dialect`); `None` is Initdesk.
+    pub upstream_dialect: Option<String>,
+    /// The upstream API root (`https://api.initdesk.com/api/v1`, say), no trailing `/`.
     pub upstream: String,
-    /// The organisation's Initdesk token, added to every forwarded request.
+    /// The organisation's credential, added to every forwarded request as its dialect says.
     pub upstream_token: String,
-    /// The organisation id the app works in.
+    /// The organisation id the app works in (Initdesk's paths name it).
     pub organization_id: String,
+    /// Airclou's `X-Workspace-Id`.
+    pub workspace_id: Option<String>,
+    /// The header Requestor's key goes in (its documentation names none).
+    pub auth_header: Option<String>,
+    /// The mailboxes a Requestor reply may be emailed from.
+    pub outbound_mailboxes: Vec<String>,
     /// `Authorization: Bearer` value that admits an agent.
     pub agent_key: Option<String>,
     /// A header set by the portal's reverse proxy once it has authenticated the agent.
@@ -88,19 +99,24 @@ pub fn routes(options: GatewayOptions) -> Result<Router, String> {
         upstream: Upstream::new(&options)?,
         options,
     };
+    let mount = mount(gateway.upstream.dialect());
     Ok(Router::new()
-        .route(MOUNT, any(forward))
-        .route(&format!("{MOUNT}/{{*rest}}"), any(forward))
+        .route(&mount, any(forward))
+        .route(&format!("{mount}/{{*rest}}"), any(forward))
         .with_state(gateway))
 }
 
-/// The `config.json` fields for an app behind the gateway: no token.
-pub fn app_config(options: &GatewayOptions) -> serde_json::Value {
-    json!({
-        "dialect": "initdesk",
-        "api_base": MOUNT,
-        "organization_id": options.organization_id,
-    })
+/// The `config.json` fields for an app behind the gateway: its dialect, the gateway's mount,
+/// and what the dialect's configuration needs besides, never a credential.
+pub fn app_config(options: &GatewayOptions) -> Result<serde_json::Value, String> {
+    let dialect = dialects::named(options.upstream_dialect.as_deref().unwrap_or("initdesk"))?;
+    let mut config = json!({ "dialect": dialect.name, "api_base": mount(dialect) });
+    if let (Some(config), serde_json::Value::Object(extra)) =
+        (config.as_object_mut(), (dialect.config)(options))
+    {
+        config.extend(extra);
+    }
+    Ok(config)
 }
 
 /// Whether the request comes from an agent the portal vouches for.
@@ -129,9 +145,11 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Admits the agent (headers only), matches the route, then streams a bounded body upstream
 /// with the organisation's token, and a bounded answer back.
 async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
+    let dialect = gw.upstream.dialect();
+    let shape = dialect.shape;
     let (parts, body) = request.into_parts();
     if !admitted(&gw.options, &parts.headers) {
-        return refuse(
+        return shape(
             StatusCode::UNAUTHORIZED,
             "Sign in through your portal to use this conversation.",
         );
@@ -139,26 +157,32 @@ async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
     let below = parts
         .uri
         .path()
-        .strip_prefix(MOUNT)
+        .strip_prefix(mount(dialect).as_str())
         .and_then(|p| p.strip_prefix('/'))
         .unwrap_or_default();
     let (mut upstream, route) = match gw.upstream.request(&parts.method, below, parts.uri.query()) {
         Ok(pair) => pair,
-        Err(Refused::NotFound) => return refuse(StatusCode::NOT_FOUND, "Not found."),
+        Err(Refused::NotFound) => return shape(StatusCode::NOT_FOUND, "Not found."),
         Err(Refused::Method) => {
-            return refuse(
+            return shape(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "This method is not allowed here.",
             )
         }
-        Err(Refused::Query) => return refuse(StatusCode::BAD_REQUEST, "Bad query."),
+        Err(Refused::Query) => return shape(StatusCode::BAD_REQUEST, "Bad query."),
     };
     match route.body {
         BodyKind::Json if !content_type_is(&parts.headers, "application/json") => {
-            return unsupported_media_type("application/json")
+            return shape(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send this request as application/json.",
+            )
         }
         BodyKind::Multipart if !content_type_is(&parts.headers, "multipart/form-data") => {
-            return unsupported_media_type("multipart/form-data")
+            return shape(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send this request as multipart/form-data.",
+            )
         }
         _ => {}
     }
@@ -167,22 +191,23 @@ async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
             upstream = upstream.header(name, value);
         }
     }
-    let (upstream, overflow) = match with_body(upstream, route.body, &parts.headers, body).await {
-        Ok(pair) => pair,
-        Err(refusal) => return refusal,
-    };
+    let (upstream, overflow) =
+        match with_body(upstream, dialect, &parts.headers, route.body, body).await {
+            Ok(pair) => pair,
+            Err(refusal) => return refusal,
+        };
     let answer = match upstream.send().await {
         Ok(r) if r.content_length().is_some_and(|n| n > MAX_BODY as u64) => {
-            return refuse(
+            return shape(
                 StatusCode::BAD_GATEWAY,
                 "The helpdesk's answer is too large to pass on.",
             );
         }
         Ok(r) => r,
-        Err(_) if overflow.happened() => return bounded::too_large(),
+        Err(_) if overflow.happened() => return bounded::too_large(shape),
         Err(e) => {
             eprintln!("threadline-server: gateway: {e}");
-            return refuse(
+            return shape(
                 StatusCode::BAD_GATEWAY,
                 "The helpdesk could not be reached.",
             );
@@ -199,25 +224,28 @@ async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
 /// stopped at [`MAX_BODY`], with its length stated when the client stated one.
 async fn with_body(
     upstream: reqwest::RequestBuilder,
-    kind: BodyKind,
+    dialect: &dialects::Dialect,
     headers: &HeaderMap,
+    kind: BodyKind,
     body: Body,
 ) -> Result<(reqwest::RequestBuilder, bounded::Overflow), Response> {
+    let too_large = || bounded::too_large(dialect.shape);
     match kind {
         BodyKind::None => Ok((upstream, bounded::Overflow::default())),
         BodyKind::Json => {
             let bytes = axum::body::to_bytes(body, MAX_JSON)
                 .await
-                .map_err(|_| bounded::too_large())?;
-            let role = serde_json::from_slice::<serde_json::Value>(&bytes)
-                .ok()
-                .and_then(|v| v.get("role").cloned());
-            if role.is_some_and(|r| r != "associate") {
-                return Err((
-                    StatusCode::BAD_REQUEST,
-                    axum::Json(json!({ "role": ["Agents post in their own name."] })),
-                )
-                    .into_response());
+                .map_err(|_| too_large())?;
+            if let Some((field, allowed)) = dialect.agent_only {
+                let given = serde_json::from_slice::<serde_json::Value>(&bytes)
+                    .ok()
+                    .and_then(|v| v.get(field).cloned());
+                if given.is_some_and(|v| !allowed.iter().any(|a| v == *a)) {
+                    return Err((dialect.shape)(
+                        StatusCode::BAD_REQUEST,
+                        "Agents post in their own name.",
+                    ));
+                }
             }
             Ok((upstream.body(bytes), bounded::Overflow::default()))
         }
@@ -227,7 +255,7 @@ async fn with_body(
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.parse::<u64>().ok());
             if declared.is_some_and(|n| n > MAX_BODY as u64) {
-                return Err(bounded::too_large());
+                return Err(too_large());
             }
             let (stream, overflow) = bounded::request_body(body, MAX_BODY);
             let upstream = match declared {
@@ -255,8 +283,12 @@ async fn relay(answer: reqwest::Response, gw: &Gateway, route: &Route) -> Respon
         .is_some_and(|t| t.contains("json"));
     let body = if is_json {
         match bounded::read_answer(answer, MAX_BODY).await {
-            Ok(bytes) => Body::from(rewrite_links(&bytes, gw.upstream.base(), MOUNT)),
-            Err(detail) => return refuse(StatusCode::BAD_GATEWAY, detail),
+            Ok(bytes) => Body::from(rewrite_links(
+                &bytes,
+                gw.upstream.base(),
+                &mount(gw.upstream.dialect()),
+            )),
+            Err(detail) => return (gw.upstream.dialect().shape)(StatusCode::BAD_GATEWAY, detail),
         }
     } else {
         bounded::stream_answer(answer, MAX_BODY)
@@ -290,6 +322,7 @@ mod tests {
             organization_id: "1".into(),
             agent_key: Some("agent-key".into()),
             trusted_header: Some("x-portal-user".into()),
+            ..GatewayOptions::default()
         }
     }
 

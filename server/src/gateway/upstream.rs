@@ -1,16 +1,21 @@
-//! The upstream Initdesk as the gateway calls it: every request it makes is a route of the
-//! table ([`super::initdesk_routes`]), on the configured root, with the organisation's token.
+//! The upstream helpdesk as the gateway calls it: every request it makes is a route of its
+//! dialect's table ([`super::dialects`]), on the configured root, with the organisation's
+//! credential in the headers that dialect documents.
 
-use super::initdesk_routes::{self, Refused, Route};
+use axum::http::{HeaderName, HeaderValue};
+
+use super::dialects::{self, Dialect};
+use super::routes::{self, Refused, Route};
 use super::GatewayOptions;
 
-/// The upstream helpdesk's client, root, token and organisation.
+/// The upstream helpdesk's dialect, client, root, credential and organisation.
 #[derive(Clone)]
 pub struct Upstream {
+    dialect: &'static Dialect,
     /// The upstream API root, parsed once: URLs are this plus validated segments.
     base: reqwest::Url,
     client: reqwest::Client,
-    token: String,
+    credential: Vec<(HeaderName, HeaderValue)>,
     organization_id: String,
 }
 
@@ -29,12 +34,19 @@ impl Upstream {
             .timeout(std::time::Duration::from_secs(120))
             .build()
             .map_err(|e| format!("cannot build the upstream client: {e}"))?;
+        let dialect = dialects::named(options.upstream_dialect.as_deref().unwrap_or("initdesk"))?;
         Ok(Self {
+            dialect,
             base: upstream_base(&options.upstream)?,
             client,
-            token: options.upstream_token.clone(),
+            credential: dialects::credential_headers(dialect, options)?,
             organization_id: options.organization_id.clone(),
         })
+    }
+
+    /// What the gateway knows of the upstream's dialect.
+    pub fn dialect(&self) -> &'static Dialect {
+        self.dialect
     }
 
     /// The organisation the gateway serves.
@@ -49,12 +61,18 @@ impl Upstream {
         path: &str,
         query: Option<&str>,
     ) -> Result<(reqwest::RequestBuilder, Route), Refused> {
-        let route = initdesk_routes::route(method, path, query, &self.organization_id)?;
+        let route = routes::route(
+            self.dialect.table,
+            method,
+            path,
+            query,
+            &self.organization_id,
+        )?;
         let url = upstream_url(&self.base, &route).ok_or(Refused::NotFound)?;
-        let builder = self
-            .client
-            .request(method.clone(), url)
-            .header("X-Initdesk-Token", &self.token);
+        let builder = self.credential.iter().fold(
+            self.client.request(method.clone(), url),
+            |b, (name, value)| b.header(name, value),
+        );
         Ok((builder, route))
     }
 }
@@ -119,7 +137,20 @@ mod tests {
     #[test]
     fn urls_are_the_root_and_the_route_s_parts() {
         let base = upstream_base("https://api.example/v1/").unwrap();
-        let route = initdesk_routes::route(
+        let route = routes::route(
+            &[routes::Spec::new(
+                axum::http::Method::GET,
+                &[
+                    routes::Part::Word("organizations"),
+                    routes::Part::Org,
+                    routes::Part::Word("tickets"),
+                    routes::Part::Word(""),
+                ],
+            )
+            .query(&[
+                ("page", routes::Param::Number),
+                ("cursor", routes::Param::Cursor),
+            ])],
             &axum::http::Method::GET,
             "organizations/1/tickets/",
             Some("page=2&cursor=cD0x%3D"),

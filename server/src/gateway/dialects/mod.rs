@@ -1,0 +1,64 @@
+//! What the gateway knows of each upstream dialect, one file each: the routes the app uses
+//! (a table for [`super::routes`]), the credential the vendor documents and how it is sent,
+//! the refusals in the shape the app's dialect parses, and the app's `config.json` fields.
+
+mod airclou;
+mod inboxops;
+mod initdesk;
+mod requestor;
+
+use axum::http::{HeaderName, HeaderValue};
+use serde_json::Value;
+
+use super::routes::Spec;
+use super::GatewayOptions;
+use crate::refusal::Shape;
+
+/// One upstream dialect as the gateway serves it.
+pub struct Dialect {
+    /// The name in `--upstream-dialect` and in the mount, `/gateway/<name>`.
+    pub name: &'static str,
+    pub table: &'static [Spec],
+    /// The headers that carry the organisation's credential upstream.
+    pub credential: fn(&GatewayOptions) -> Vec<(HeaderName, String)>,
+    /// The gateway's own refusals, in the shape the app's dialect parses.
+    pub shape: Shape,
+    /// The app's `config.json` fields besides `dialect` and `api_base`: never a credential.
+    pub config: fn(&GatewayOptions) -> Value,
+    /// A post field that can speak for someone else, and the values agents may give it: only
+    /// the customer's own view posts in the customer's name.
+    pub agent_only: Option<(&'static str, &'static [&'static str])>,
+    /// Whether the gateway serves customers' links for this dialect (`/portal-api/<link>`).
+    pub customer_view: bool,
+}
+
+/// Every dialect the gateway can stand in front of.
+pub const ALL: [&Dialect; 4] = [
+    &initdesk::DIALECT,
+    &airclou::DIALECT,
+    &inboxops::DIALECT,
+    &requestor::DIALECT,
+];
+
+/// The dialect named `name`.
+pub fn named(name: &str) -> Result<&'static Dialect, String> {
+    ALL.iter().copied().find(|d| d.name == name).ok_or_else(|| {
+        format!("--upstream-dialect {name:?}: initdesk, airclou, inboxops or requestor")
+    })
+}
+
+/// The credential headers, each checked as a header value (a token with a line break in it
+/// is refused at start, not sent).
+pub fn credential_headers(
+    dialect: &Dialect,
+    options: &GatewayOptions,
+) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+    (dialect.credential)(options)
+        .into_iter()
+        .map(|(name, value)| {
+            HeaderValue::from_str(&value)
+                .map(|v| (name.clone(), v))
+                .map_err(|_| format!("the upstream credential for {name} is not a header value"))
+        })
+        .collect()
+}

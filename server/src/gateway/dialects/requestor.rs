@@ -1,0 +1,62 @@
+//! Requestor behind the gateway: GetTicket and NewMessage; the key in the header the
+//! deployment names (`--upstream-auth-header`, by default `X-Requestor-Key`: the vendor's
+//! documentation names none; docs/api/requestor.md).
+
+use axum::http::{HeaderName, Method};
+use serde_json::json;
+
+use super::Dialect;
+use crate::gateway::routes::Part::{Id, Word};
+use crate::gateway::routes::{BodyKind, Param, Spec};
+use crate::gateway::GatewayOptions;
+
+const TABLE: &[Spec] = &[
+    Spec::new(Method::GET, &[Word("Tickets"), Word("GetTicket"), Id])
+        .query(&[("plainTextOnly", Param::OneOf(&["true", "false"]))]),
+    Spec::new(Method::POST, &[Word("Tickets"), Word("NewMessage")]).body(BodyKind::Json),
+];
+
+/// The header when the deployment names none.
+pub const DEFAULT_AUTH_HEADER: &str = "x-requestor-key";
+
+fn credential(o: &GatewayOptions) -> Vec<(HeaderName, String)> {
+    let name = o
+        .auth_header
+        .as_deref()
+        .and_then(|h| HeaderName::from_bytes(h.as_bytes()).ok())
+        .unwrap_or(HeaderName::from_static(DEFAULT_AUTH_HEADER));
+    vec![(name, o.upstream_token.clone())]
+}
+
+pub const DIALECT: Dialect = Dialect {
+    name: "requestor",
+    table: TABLE,
+    credential,
+    shape: crate::requestor::framework_error,
+    // The mailboxes an emailed reply may go from are the deployment's to name.
+    config: |o| json!({ "outbound_mailboxes": o.outbound_mailboxes }),
+    agent_only: None,
+    customer_view: false,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gateway::routes::{route, Refused};
+
+    #[test]
+    fn the_app_s_routes_and_nothing_else() {
+        let get = |path: &str, query: Option<&str>| route(TABLE, &Method::GET, path, query, "1");
+        assert!(get("Tickets/GetTicket/INC-000047", Some("plainTextOnly=false")).is_ok());
+        assert!(route(TABLE, &Method::POST, "Tickets/NewMessage", None, "1").is_ok());
+        assert_eq!(
+            get("Tickets/GetTicket/..%2f..", None),
+            Err(Refused::NotFound)
+        );
+        assert_eq!(get("Users/List", None), Err(Refused::NotFound));
+        assert_eq!(
+            route(TABLE, &Method::GET, "Tickets/NewMessage", None, "1"),
+            Err(Refused::Method)
+        );
+    }
+}
