@@ -1,7 +1,8 @@
 // Run by `cargo xtask test`, which starts threadline-server on free ports with throw-away
 // databases and passes their URLs: BASE_URL (the app speaks Initdesk), and the same app
 // configured for the other dialects: BASE_URL_AIRCLOU, BASE_URL_INBOXOPS, BASE_URL_REQUESTOR;
-// and BASE_URL_GATEWAY, a gateway in front of the Initdesk one.
+// and BASE_URL_GATEWAY, a gateway in front of the Initdesk one, and BASE_URL_GATEWAY_<DIALECT>
+// in front of each other one.
 // Browsers are never downloaded: Debian's Chromium.
 import { defineConfig } from '@playwright/test';
 
@@ -16,6 +17,9 @@ const urls = {
   BASE_URL_INBOXOPS: process.env.BASE_URL_INBOXOPS,
   BASE_URL_REQUESTOR: process.env.BASE_URL_REQUESTOR,
   BASE_URL_GATEWAY: process.env.BASE_URL_GATEWAY,
+  BASE_URL_GATEWAY_AIRCLOU: process.env.BASE_URL_GATEWAY_AIRCLOU,
+  BASE_URL_GATEWAY_INBOXOPS: process.env.BASE_URL_GATEWAY_INBOXOPS,
+  BASE_URL_GATEWAY_REQUESTOR: process.env.BASE_URL_GATEWAY_REQUESTOR,
 };
 const missing = Object.entries(urls).filter(([, url]) => !url).map(([name]) => name);
 if (!urls.BASE_URL || (wholeSuite && missing.length > 0)) {
@@ -29,16 +33,25 @@ const airclou = urls.BASE_URL_AIRCLOU;
 const inboxops = urls.BASE_URL_INBOXOPS;
 const requestor = urls.BASE_URL_REQUESTOR;
 const gateway = urls.BASE_URL_GATEWAY;
+// The portal's proxy vouches for the agent: its header on every request to a gateway.
+const vouched = { 'X-Portal-User': 'e2e-agent@acme.example' };
+const dialectGateways = (['airclou', 'inboxops', 'requestor'] as const).flatMap((dialect) => {
+  const url = urls[`BASE_URL_GATEWAY_${dialect.toUpperCase()}` as keyof typeof urls];
+  return url
+    ? [{ name: `gateway-${dialect}`, testMatch: /gateway-dialects\.spec\.ts/, use: { baseURL: url, extraHTTPHeaders: vouched } }]
+    : [];
+});
 
 export default defineConfig({
   testDir: './tests',
   forbidOnly: wholeSuite,
   projects: [
-    { name: 'initdesk', testIgnore: /dialects\/|gateway\.spec\.ts/, use: { baseURL } },
+    { name: 'initdesk', testIgnore: /dialects\/|gateway(-dialects)?\.spec\.ts/, use: { baseURL } },
     ...(airclou ? [{ name: 'airclou', testMatch: /dialects\/airclou\.spec\.ts/, use: { baseURL: airclou } }] : []),
     ...(inboxops ? [{ name: 'inboxops', testMatch: /dialects\/inboxops\.spec\.ts/, use: { baseURL: inboxops } }] : []),
     // The gateway admits what the portal's proxy vouches for: that proxy's header on every request.
-    ...(gateway ? [{ name: 'gateway', testMatch: /gateway\.spec\.ts/, use: { baseURL: gateway, extraHTTPHeaders: { 'X-Portal-User': 'e2e-agent@acme.example' } } }] : []),
+    ...(gateway ? [{ name: 'gateway', testMatch: /gateway\.spec\.ts/, use: { baseURL: gateway, extraHTTPHeaders: vouched } }] : []),
+    ...dialectGateways,
     ...(requestor ? [{ name: 'requestor', testMatch: /dialects\/requestor\.spec\.ts/, use: { baseURL: requestor } }] : []),
   ],
   timeout: 60_000,

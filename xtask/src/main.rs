@@ -330,36 +330,62 @@ fn test() -> Result {
     Ok(())
 }
 
-/// A gateway (`--upstream`) in front of the first server (the Initdesk one), admitting
-/// requests that carry `X-Portal-User`.
+/// A gateway (`--upstream`) in front of `upstream`, a server whose app speaks `dialect`,
+/// admitting requests that carry `X-Portal-User`. The upstream's credential, workspace and
+/// mailboxes are read from its own `config.json`, as an operator would copy them.
 fn start_gateway(
     root: &Path,
     server: &Path,
     scratch: &Path,
-    servers: &[Running],
+    dialect: &str,
+    upstream: &Running,
 ) -> Result<Running> {
-    let upstream = servers.first().ok_or("no upstream server")?;
-    let token_file = scratch.join("upstream-token");
-    std::fs::write(&token_file, "demo-token-acme").map_err(|e| e.to_string())?;
-    let upstream_api = format!("{}/api/initdesk", upstream.url);
+    let config = http_get_json(&format!("{}/config.json", upstream.url))?;
+    let text = |key: &str| config.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let token = text("token").ok_or("the upstream's config.json has no token")?;
+    let api_base = text("api_base").ok_or("the upstream's config.json has no api_base")?;
+    let token_file = scratch.join(format!("{dialect}-upstream-token"));
+    std::fs::write(&token_file, token).map_err(|e| e.to_string())?;
+    let upstream_api = format!("{}{api_base}", upstream.url);
     let token_path = token_file.to_string_lossy().into_owned();
+    let mut args: Vec<String> = [
+        "--upstream-dialect",
+        dialect,
+        "--upstream",
+        &upstream_api,
+        "--upstream-token-file",
+        &token_path,
+        "--trusted-header",
+        "X-Portal-User",
+        "--undo-seconds",
+        "3",
+        // Customer links for the tests (`/__test/portal-link`).
+        "--fault-switch",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    if let Some(workspace) = text("workspace_id") {
+        args.extend(["--upstream-workspace-id".to_owned(), workspace]);
+    }
+    if let Some(header) = text("auth_header") {
+        args.extend(["--upstream-auth-header".to_owned(), header]);
+    }
+    let mailboxes: Vec<String> = config
+        .get("outbound_mailboxes")
+        .and_then(|v| v.as_array())
+        .map(|list| list.iter().filter_map(|m| m.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    if !mailboxes.is_empty() {
+        args.extend(["--outbound-mailboxes".to_owned(), mailboxes.join(",")]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     start_server(
         root,
         server,
-        &scratch.join("gateway.sqlite3"),
+        &scratch.join(format!("gateway-{dialect}.sqlite3")),
         0,
-        &[
-            "--upstream",
-            &upstream_api,
-            "--upstream-token-file",
-            &token_path,
-            "--trusted-header",
-            "X-Portal-User",
-            "--undo-seconds",
-            "3",
-            // Customer links for the tests (`/__test/portal-link`).
-            "--fault-switch",
-        ],
+        &args,
     )
 }
 
@@ -407,11 +433,22 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
             }
         }
     }
-    // A gateway in front of the Initdesk server (as a portal would run it): the browser reaches
-    // it with the portal proxy's header (set by the Playwright project) and never the token.
-    if outcome.is_ok() {
-        outcome = start_gateway(root, &server, &scratch, &servers).map(|g| servers.push(g));
+    // A gateway in front of each server (as a portal would run it): the browser reaches it
+    // with the portal proxy's header (set by the Playwright project) and never the credential.
+    let mut gateways = Vec::new();
+    for (dialect, upstream) in ["initdesk", "airclou", "inboxops", "requestor"]
+        .iter()
+        .zip(&servers)
+    {
+        if outcome.is_err() {
+            break;
+        }
+        match start_gateway(root, &server, &scratch, dialect, upstream) {
+            Ok(g) => gateways.push(g),
+            Err(e) => outcome = Err(e),
+        }
     }
+    servers.extend(gateways);
     if outcome.is_ok() {
         let mut cmd = Command::new(&tools.npx);
         cmd.current_dir(root.join("e2e"))
@@ -428,6 +465,9 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
             "BASE_URL_INBOXOPS",
             "BASE_URL_REQUESTOR",
             "BASE_URL_GATEWAY",
+            "BASE_URL_GATEWAY_AIRCLOU",
+            "BASE_URL_GATEWAY_INBOXOPS",
+            "BASE_URL_GATEWAY_REQUESTOR",
         ];
         for (running, var) in servers.iter().zip(vars) {
             cmd.env(var, &running.url);
@@ -585,4 +625,27 @@ fn compressed_size(cmd: &mut Command) -> Result<u64> {
         return Err(format!("{cmd:?} failed"));
     }
     Ok(out.stdout.len() as u64)
+}
+
+/// A GET of a JSON document from one of our own test servers (plain HTTP on loopback), with
+/// no HTTP client in xtask's dependencies: HTTP/1.0, read to the end, the body parsed.
+fn http_get_json(url: &str) -> Result<serde_json::Value> {
+    use std::io::{Read, Write};
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("{url}: only http:// is read here"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let mut stream =
+        std::net::TcpStream::connect(host).map_err(|e| format!("cannot reach {url}: {e}"))?;
+    write!(stream, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n")
+        .map_err(|e| format!("{url}: {e}"))?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|e| format!("{url}: {e}"))?;
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body)
+        .ok_or_else(|| format!("{url}: no body in the answer"))?;
+    serde_json::from_str(body).map_err(|e| format!("{url}: not JSON: {e}"))
 }
