@@ -374,7 +374,11 @@ fn start_gateway(
     let mailboxes: Vec<String> = config
         .get("outbound_mailboxes")
         .and_then(|v| v.as_array())
-        .map(|list| list.iter().filter_map(|m| m.as_str().map(str::to_owned)).collect())
+        .map(|list| {
+            list.iter()
+                .filter_map(|m| m.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     if !mailboxes.is_empty() {
         args.extend(["--outbound-mailboxes".to_owned(), mailboxes.join(",")]);
