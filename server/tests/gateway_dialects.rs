@@ -32,6 +32,8 @@ struct Case {
     impersonation: Option<Post>,
     /// The field of an error body the app's dialect reads.
     error_field: &'static str,
+    /// The credential headers the upstream receives (with workspace `ws_test`).
+    expected_headers: &'static [&'static str],
 }
 
 fn cases() -> [Case; 3] {
@@ -51,6 +53,10 @@ fn cases() -> [Case; 3] {
                 || json!({"ticket_id": "tkt_2", "type": "request", "content": "As the customer"}),
             )),
             error_field: "error",
+            expected_headers: &[
+                "authorization: Bearer acs_demo_acme",
+                "x-workspace-id: ws_test",
+            ],
         },
         Case {
             name: "inboxops",
@@ -64,6 +70,7 @@ fn cases() -> [Case; 3] {
             ),
             impersonation: None,
             error_field: "detail",
+            expected_headers: &["authorization: Bearer ixk_demo_acme"],
         },
         Case {
             name: "requestor",
@@ -77,6 +84,7 @@ fn cases() -> [Case; 3] {
             ),
             impersonation: None,
             error_field: "Message",
+            expected_headers: &["x-requestor-key: rqk_demo_acme"],
         },
     ]
 }
@@ -123,7 +131,7 @@ async fn each_dialect_reads_and_posts_through_its_gateway_with_no_credential_in_
         let g = gateway(
             &case,
             format!("{}{}", up.root, case.surface),
-            Some(workspace.clone()),
+            (case.name == "airclou").then(|| workspace.clone()),
         )
         .await;
         let mount = format!("{}/gateway/{}", g.root, case.name);
@@ -204,6 +212,17 @@ async fn each_dialect_reads_and_posts_through_its_gateway_with_no_credential_in_
         );
         assert_eq!(after.matches(&marker).count(), 1, "{}: {after}", case.name);
 
+        // A body that is not one JSON object (a BOM in front, say) is not passed on unread.
+        let bom = g
+            .client
+            .post(format!("{mount}/{}", case.post.0))
+            .bearer_auth(AGENT_KEY)
+            .header("content-type", "application/json")
+            .body(format!("\u{feff}{}", (case.post.1)()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bom.status(), StatusCode::BAD_REQUEST, "{}", case.name);
         if let Some((path, body)) = case.impersonation {
             let resp = g
                 .client
@@ -259,7 +278,8 @@ const REFUSED: &[&str] = &[
 async fn the_traversal_table_is_refused_on_every_mount() {
     for case in cases() {
         let up = recorder(0).await;
-        let g = gateway(&case, format!("{}/api", up.root), Some("ws_test".into())).await;
+        let workspace = (case.name == "airclou").then(|| "ws_test".to_owned());
+        let g = gateway(&case, format!("{}/api", up.root), workspace).await;
         let host = g.root.trim_start_matches("http://").to_owned();
         for path in REFUSED {
             let request = format!(
@@ -291,5 +311,36 @@ async fn the_traversal_table_is_refused_on_every_mount() {
         .await;
         assert_eq!(status, 200, "{}", case.name);
         assert_eq!(up.seen.lock().unwrap().len(), 1, "{}", case.name);
+        // With the credential the dialect documents, once, and never the agent's key.
+        let sent = up.credentials.lock().unwrap()[0].clone();
+        assert_eq!(sent, case.expected_headers, "{}", case.name);
+        assert!(!sent.iter().any(|h| h.contains(AGENT_KEY)), "{}", case.name);
     }
+}
+
+#[tokio::test]
+async fn options_a_dialect_needs_or_would_ignore_are_checked_at_start() {
+    let start = |dialect: &str, workspace: Option<&str>, header: Option<&str>| {
+        threadline_server::gateway::Upstream::new(&GatewayOptions {
+            upstream_dialect: Some(dialect.into()),
+            upstream: "https://helpdesk.example/api".into(),
+            upstream_token: "k".into(),
+            organization_id: "1".into(),
+            workspace_id: workspace.map(str::to_owned),
+            auth_header: header.map(str::to_owned),
+            ..GatewayOptions::default()
+        })
+        .err()
+    };
+    assert!(start("airclou", None, None)
+        .unwrap()
+        .contains("--upstream-workspace-id"));
+    assert!(start("airclou", Some("ws_1"), None).is_none());
+    assert!(start("inboxops", Some("ws_1"), None).is_some());
+    assert!(start("requestor", None, Some("Idempotency-Key")).is_some());
+    assert!(start("requestor", None, Some("bad header")).is_some());
+    assert!(start("requestor", None, Some("X-Api-Key")).is_none());
+    assert!(start("zendesk", None, None)
+        .unwrap()
+        .contains("initdesk, airclou"));
 }

@@ -641,15 +641,24 @@ fn http_get_json(url: &str) -> Result<serde_json::Value> {
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let mut stream =
         std::net::TcpStream::connect(host).map_err(|e| format!("cannot reach {url}: {e}"))?;
+    // Our own server on loopback answers at once; one that stalls must not hang the run.
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .map_err(|e| format!("{url}: {e}"))?;
     write!(stream, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n")
         .map_err(|e| format!("{url}: {e}"))?;
     let mut answer = String::new();
     stream
         .read_to_string(&mut answer)
         .map_err(|e| format!("{url}: {e}"))?;
-    let body = answer
+    let (head, body) = answer
         .split_once("\r\n\r\n")
-        .map(|(_, body)| body)
         .ok_or_else(|| format!("{url}: no body in the answer"))?;
+    if head.split(' ').nth(1) != Some("200") {
+        return Err(format!(
+            "{url}: {}",
+            head.lines().next().unwrap_or_default()
+        ));
+    }
     serde_json::from_str(body).map_err(|e| format!("{url}: not JSON: {e}"))
 }

@@ -1,7 +1,9 @@
-//! Gateway mode: the server stands between the browser and a real Initdesk (or another
-//! reference server) and adds the organisation's token, which therefore never reaches a
-//! browser. `/gateway/initdesk/…` is forwarded to `--upstream` with `X-Initdesk-Token`; the
-//! served `config.json` points the app there and holds no token.
+//! Gateway mode: the server stands between the browser and a real helpdesk (or another
+//! reference server) and adds the organisation's credential, which therefore never reaches a
+//! browser. `/gateway/<dialect>/…` is forwarded to `--upstream` with the credential in the
+//! headers that dialect documents ([`dialects`]); the served `config.json` points the app
+//! there and holds no credential. This module admits, forwards and relays; the routes, the
+//! upstream client, the bodies and the links are in their own files.
 //!
 //! Agents reach the gateway through the portal's reverse proxy, which authenticates them and
 //! sets a trusted header (`--trusted-header NAME`, stripped from clients by that proxy), or
@@ -216,8 +218,6 @@ async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
     relay(answer, &gw, &route).await
 }
 
-/// The upstream's answer, passed back with only the headers the app needs; JSON with its
-/// links pointed at the gateway, files streamed, both bounded.
 /// The request's body as the upstream gets it: none for a read; a JSON post read whole (at most
 /// [`MAX_JSON`]) and refused if it would post in anyone's name but the agent's (only the
 /// customer's own view may, and it does not come this way); an upload streamed, counted, and
@@ -236,17 +236,28 @@ async fn with_body(
             let bytes = axum::body::to_bytes(body, MAX_JSON)
                 .await
                 .map_err(|_| too_large())?;
+            // What goes upstream is what was checked: one JSON object, written out again
+            // (no BOM, no duplicate keys left for the upstream to read differently).
+            let Ok(serde_json::Value::Object(fields)) =
+                serde_json::from_slice::<serde_json::Value>(&bytes)
+            else {
+                return Err((dialect.shape)(
+                    StatusCode::BAD_REQUEST,
+                    "Send the message as a JSON object.",
+                ));
+            };
             if let Some((field, allowed)) = dialect.agent_only {
-                let given = serde_json::from_slice::<serde_json::Value>(&bytes)
-                    .ok()
-                    .and_then(|v| v.get(field).cloned());
-                if given.is_some_and(|v| !allowed.iter().any(|a| v == *a)) {
+                if fields
+                    .get(field)
+                    .is_some_and(|v| !allowed.iter().any(|a| v == *a))
+                {
                     return Err((dialect.shape)(
                         StatusCode::BAD_REQUEST,
                         "Agents post in their own name.",
                     ));
                 }
             }
+            let bytes = serde_json::to_vec(&fields).map_err(|_| too_large())?;
             Ok((upstream.body(bytes), bounded::Overflow::default()))
         }
         BodyKind::Multipart => {
@@ -267,6 +278,8 @@ async fn with_body(
     }
 }
 
+/// The upstream's answer, passed back with only the headers the app needs; JSON with its
+/// links pointed at the gateway, files streamed, both bounded.
 async fn relay(answer: reqwest::Response, gw: &Gateway, route: &Route) -> Response {
     let status = StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut out = HeaderMap::new();

@@ -24,7 +24,8 @@ pub enum Part {
     Org,
     /// 1 to 18 digits.
     Number,
-    /// 1 to 64 letters, digits, `-` and `_` (a ticket reference, a file token).
+    /// 1 to 128 letters, digits, `-` and `_` (a ticket reference, a file token: as long as
+    /// the app's own check of a path segment allows).
     Id,
     /// A canonical hyphenated UUID.
     Uuid,
@@ -152,7 +153,7 @@ fn is_number(s: &str) -> bool {
 }
 
 fn is_id(s: &str) -> bool {
-    (1..=64).contains(&s.len())
+    (1..=128).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }

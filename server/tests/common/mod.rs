@@ -61,6 +61,8 @@ pub async fn raw(root: &str, request: &str) -> (u16, String) {
 pub struct Recorder {
     pub root: String,
     pub seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// Per request, its `Authorization` and `X-…` headers as `name: value`.
+    pub credentials: std::sync::Arc<std::sync::Mutex<Vec<Vec<String>>>>,
     pub _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -69,10 +71,23 @@ pub async fn recorder(big: usize) -> Recorder {
     use axum::body::Body;
     use axum::extract::Request;
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let credentials = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Vec<String>>::new()));
     let log = seen.clone();
+    let creds = credentials.clone();
     let app = axum::Router::new().fallback(move |request: Request| {
         let log = log.clone();
+        let creds = creds.clone();
         async move {
+            creds.lock().unwrap().push(
+                request
+                    .headers()
+                    .iter()
+                    .filter(|(name, _)| {
+                        name.as_str() == "authorization" || name.as_str().starts_with("x-")
+                    })
+                    .map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or("?")))
+                    .collect(),
+            );
             let length = request
                 .headers()
                 .get("content-length")
@@ -114,6 +129,7 @@ pub async fn recorder(big: usize) -> Recorder {
     Recorder {
         root: format!("http://{addr}"),
         seen,
+        credentials,
         _stop: stop,
     }
 }

@@ -41,6 +41,17 @@ fn credential(o: &GatewayOptions) -> Vec<(HeaderName, String)> {
     headers
 }
 
+/// The ticket endpoints need the workspace; Requestor's options would be ignored.
+fn check(o: &GatewayOptions) -> Result<(), String> {
+    if o.workspace_id.as_deref().is_none_or(str::is_empty) {
+        return Err("Airclou needs --upstream-workspace-id ws_… (its ticket endpoints do)".into());
+    }
+    if o.auth_header.is_some() || !o.outbound_mailboxes.is_empty() {
+        return Err("--upstream-auth-header and --outbound-mailboxes belong to Requestor".into());
+    }
+    Ok(())
+}
+
 pub const DIALECT: Dialect = Dialect {
     name: "airclou",
     table: TABLE,
@@ -51,6 +62,7 @@ pub const DIALECT: Dialect = Dialect {
     // A `request` is the customer's message.
     agent_only: Some(("type", &["response", "note"])),
     customer_view: false,
+    check,
 };
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ pub const DIALECT: Dialect = Dialect {
     config: |_| json!({}),
     agent_only: None,
     customer_view: false,
+    check: super::no_extra_options,
 };
 
 #[cfg(test)]

@@ -91,6 +91,7 @@ pub const DIALECT: Dialect = Dialect {
     config: |o| json!({ "organization_id": o.organization_id }),
     agent_only: Some(("role", &["associate"])),
     customer_view: true,
+    check: super::no_extra_options,
 };
 
 #[cfg(test)]

@@ -30,6 +30,20 @@ pub struct Dialect {
     pub agent_only: Option<(&'static str, &'static [&'static str])>,
     /// Whether the gateway serves customers' links for this dialect (`/portal-api/<link>`).
     pub customer_view: bool,
+    /// Checks the options this dialect needs (and refuses those it would ignore).
+    pub check: fn(&GatewayOptions) -> Result<(), String>,
+}
+
+/// For dialects that take no options beyond the credential.
+pub fn no_extra_options(o: &GatewayOptions) -> Result<(), String> {
+    if o.workspace_id.is_some() || o.auth_header.is_some() || !o.outbound_mailboxes.is_empty() {
+        return Err(
+            "--upstream-workspace-id, --upstream-auth-header and --outbound-mailboxes belong \
+             to Airclou and Requestor; this dialect would ignore them"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// Every dialect the gateway can stand in front of.
@@ -53,12 +67,15 @@ pub fn credential_headers(
     dialect: &Dialect,
     options: &GatewayOptions,
 ) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+    (dialect.check)(options)?;
     (dialect.credential)(options)
         .into_iter()
         .map(|(name, value)| {
-            HeaderValue::from_str(&value)
-                .map(|v| (name.clone(), v))
-                .map_err(|_| format!("the upstream credential for {name} is not a header value"))
+            let mut value = HeaderValue::from_str(&value)
+                .map_err(|_| format!("the upstream credential for {name} is not a header value"))?;
+            // Kept out of any debug output of the request.
+            value.set_sensitive(true);
+            Ok((name, value))
         })
         .collect()
 }

@@ -19,12 +19,42 @@ const TABLE: &[Spec] = &[
 /// The header when the deployment names none.
 pub const DEFAULT_AUTH_HEADER: &str = "x-requestor-key";
 
+/// Headers the gateway sets or forwards itself: the key may not go in one of them.
+const TAKEN: [&str; 8] = [
+    "host",
+    "content-length",
+    "content-type",
+    "transfer-encoding",
+    "accept",
+    "if-none-match",
+    "idempotency-key",
+    "connection",
+];
+
+/// The key's header: a valid name that is not one of [`TAKEN`].
+fn header_name(o: &GatewayOptions) -> Result<HeaderName, String> {
+    let name = match o.auth_header.as_deref() {
+        None => return Ok(HeaderName::from_static(DEFAULT_AUTH_HEADER)),
+        Some(given) => HeaderName::from_bytes(given.as_bytes())
+            .map_err(|_| format!("--upstream-auth-header {given:?} is not a header name"))?,
+    };
+    if TAKEN.contains(&name.as_str()) {
+        return Err(format!(
+            "--upstream-auth-header {name}: the gateway sets that header itself"
+        ));
+    }
+    Ok(name)
+}
+
+fn check(o: &GatewayOptions) -> Result<(), String> {
+    if o.workspace_id.is_some() {
+        return Err("--upstream-workspace-id belongs to Airclou".into());
+    }
+    header_name(o).map(|_| ())
+}
+
 fn credential(o: &GatewayOptions) -> Vec<(HeaderName, String)> {
-    let name = o
-        .auth_header
-        .as_deref()
-        .and_then(|h| HeaderName::from_bytes(h.as_bytes()).ok())
-        .unwrap_or(HeaderName::from_static(DEFAULT_AUTH_HEADER));
+    let name = header_name(o).unwrap_or(HeaderName::from_static(DEFAULT_AUTH_HEADER));
     vec![(name, o.upstream_token.clone())]
 }
 
@@ -37,6 +67,7 @@ pub const DIALECT: Dialect = Dialect {
     config: |o| json!({ "outbound_mailboxes": o.outbound_mailboxes }),
     agent_only: None,
     customer_view: false,
+    check,
 };
 
 #[cfg(test)]
