@@ -77,7 +77,7 @@ fn cases() -> [Case; 3] {
             surface: "/api/requestor/api",
             credential: "rqk_demo_acme",
             read: "Tickets/GetTicket/2?plainTextOnly=false",
-            ticket: "Tickets/GetTicket/2?plainTextOnly=true",
+            ticket: "Tickets/GetTicket/2",
             post: (
                 "Tickets/NewMessage",
                 || json!({"TicketId": 2, "Message": "Through the Requestor gateway ✓", "IsPrivate": true}),

@@ -9,21 +9,20 @@ use crate::gateway::routes::Part::{Id, Word};
 use crate::gateway::routes::{BodyKind, Param, Spec};
 use crate::gateway::GatewayOptions;
 
-const ORDER: Param = Param::OneOf(&["asc", "desc"]);
-
+/// Exactly the parameters and values the app sends (`crates/core/src/dialect/airclou.rs`).
 const TABLE: &[Spec] = &[
     Spec::new(Method::GET, &[Word("v1"), Word("tickets")]).query(&[
         ("page", Param::Number),
         ("page_size", Param::Number),
-        ("sort_by", Param::OneOf(&["updated_at", "created_at"])),
-        ("sort_order", ORDER),
+        ("sort_by", Param::OneOf(&["updated_at"])),
+        ("sort_order", Param::OneOf(&["desc"])),
     ]),
     Spec::new(Method::GET, &[Word("v1"), Word("tickets"), Id]),
     Spec::new(Method::GET, &[Word("messages")]).query(&[
         ("ticket_id", Param::Id),
         ("page", Param::Number),
         ("limit", Param::Number),
-        ("sort_order", ORDER),
+        ("sort_order", Param::OneOf(&["asc"])),
     ]),
     Spec::new(Method::POST, &[Word("messages")]).body(BodyKind::Json),
     Spec::new(Method::POST, &[Word("attachments")]).body(BodyKind::Multipart),

@@ -12,16 +12,13 @@ const TABLE: &[Spec] = &[
     Spec::new(Method::GET, &[Word("tickets")]).query(&[
         ("page", Param::Number),
         ("per_page", Param::Number),
-        ("sort", Param::OneOf(&["updated_at", "created_at"])),
-        ("order", Param::OneOf(&["asc", "desc"])),
+        ("sort", Param::OneOf(&["updated_at"])),
+        ("order", Param::OneOf(&["desc"])),
     ]),
     Spec::new(Method::GET, &[Word("tickets"), Id])
         .query(&[("include", Param::ListOf(&["contact", "tags", "inbox"]))]),
-    Spec::new(Method::GET, &[Word("tickets"), Id, Word("messages")]).query(&[
-        ("page", Param::Number),
-        ("per_page", Param::Number),
-        ("types", Param::ListOf(&["email", "internal_note"])),
-    ]),
+    Spec::new(Method::GET, &[Word("tickets"), Id, Word("messages")])
+        .query(&[("page", Param::Number), ("per_page", Param::Number)]),
     Spec::new(Method::POST, &[Word("tickets"), Id, Word("messages")]).body(BodyKind::Json),
 ];
 

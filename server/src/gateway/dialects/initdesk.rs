@@ -15,7 +15,6 @@ const PAGED: &[(&str, Param)] = &[
 ];
 
 const TABLE: &[Spec] = &[
-    Spec::new(Method::GET, &[Word("organizations"), Org, Word("")]),
     Spec::new(
         Method::GET,
         &[Word("organizations"), Org, Word("tickets"), Word("")],

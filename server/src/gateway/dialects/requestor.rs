@@ -12,7 +12,7 @@ use crate::gateway::GatewayOptions;
 
 const TABLE: &[Spec] = &[
     Spec::new(Method::GET, &[Word("Tickets"), Word("GetTicket"), Id])
-        .query(&[("plainTextOnly", Param::OneOf(&["true", "false"]))]),
+        .query(&[("plainTextOnly", Param::OneOf(&["false"]))]),
     Spec::new(Method::POST, &[Word("Tickets"), Word("NewMessage")]).body(BodyKind::Json),
 ];
 
