@@ -272,6 +272,7 @@ const REFUSED: &[&str] = &[
     "v1/tickets?sort_by=password",
     "tickets/2/messages?types=everything",
     "messages?ticket_id=..",
+    "messages?page=1&limit=50",
 ];
 
 #[tokio::test]

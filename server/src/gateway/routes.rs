@@ -51,6 +51,8 @@ pub struct Spec {
     pub method: Method,
     pub path: &'static [Part],
     pub query: &'static [(&'static str, Param)],
+    /// Query parameters the request must have (the app always sends them).
+    pub required: &'static [&'static str],
     pub body: BodyKind,
     /// A file: served as an attachment whatever the upstream says.
     pub download: bool,
@@ -62,6 +64,7 @@ impl Spec {
             method,
             path,
             query: &[],
+            required: &[],
             body: BodyKind::None,
             download: false,
         }
@@ -69,6 +72,11 @@ impl Spec {
 
     pub const fn query(mut self, query: &'static [(&'static str, Param)]) -> Self {
         self.query = query;
+        self
+    }
+
+    pub const fn requires(mut self, required: &'static [&'static str]) -> Self {
+        self.required = required;
         self
     }
 
@@ -123,9 +131,17 @@ pub fn route(
         if spec.method != method {
             continue;
         }
+        let query = query_pairs(query, spec.query)?;
+        if !spec
+            .required
+            .iter()
+            .all(|name| query.iter().any(|(k, _)| k == name))
+        {
+            return Err(Refused::Query);
+        }
         return Ok(Route {
             segments: sent.iter().map(|s| (*s).to_owned()).collect(),
-            query: query_pairs(query, spec.query)?,
+            query,
             body: spec.body,
             download: spec.download,
         });

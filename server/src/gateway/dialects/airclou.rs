@@ -18,12 +18,15 @@ const TABLE: &[Spec] = &[
         ("sort_order", Param::OneOf(&["desc"])),
     ]),
     Spec::new(Method::GET, &[Word("v1"), Word("tickets"), Id]),
-    Spec::new(Method::GET, &[Word("messages")]).query(&[
-        ("ticket_id", Param::Id),
-        ("page", Param::Number),
-        ("limit", Param::Number),
-        ("sort_order", Param::OneOf(&["asc"])),
-    ]),
+    Spec::new(Method::GET, &[Word("messages")])
+        .query(&[
+            ("ticket_id", Param::Id),
+            ("page", Param::Number),
+            ("limit", Param::Number),
+            ("sort_order", Param::OneOf(&["asc"])),
+        ])
+        // Without a ticket the list would be every message of the workspace.
+        .requires(&["ticket_id"]),
     Spec::new(Method::POST, &[Word("messages")]).body(BodyKind::Json),
     Spec::new(Method::POST, &[Word("attachments")]).body(BodyKind::Multipart),
     Spec::new(Method::GET, &[Word("attachments"), Id]).download(),
@@ -85,6 +88,10 @@ mod tests {
         assert!(get("attachments/att_0f8fad5b", None).unwrap().download);
         assert_eq!(get("messages", Some("ticket_id=../x")), Err(Refused::Query));
         assert_eq!(get("v1/workspaces", None), Err(Refused::NotFound));
+        assert_eq!(
+            get("messages", Some("page=1&limit=50")),
+            Err(Refused::Query)
+        );
         assert_eq!(get("v1/tickets/%2e%2e", None), Err(Refused::NotFound));
         assert_eq!(
             route(TABLE, &Method::DELETE, "messages", None, "1"),
