@@ -142,7 +142,8 @@ struct Inner {
     dialect: Dialect,
     /// The app's API settings when this server is a gateway (no token in them).
     gateway_config: Option<serde_json::Value>,
-    link_secret: Option<Vec<u8>>,
+    /// The configured link secret, else the one kept in the database.
+    link_secret: Vec<u8>,
 }
 
 /// Shared state of every handler.
@@ -213,13 +214,9 @@ impl AppState {
         self.0.dialect
     }
 
-    /// The key that signs customer links: the configured secret, else the stored one.
-    pub(crate) fn link_key(&self) -> Result<Vec<u8>, HttpError> {
-        match &self.0.link_secret {
-            Some(key) => Ok(key.clone()),
-            None => portal::link::stored_secret(&*self.db()?)
-                .map_err(|e| HttpError::internal("link secret", e)),
-        }
+    /// The key that signs customer links (settled once, when the server starts).
+    pub(crate) fn link_key(&self) -> &[u8] {
+        &self.0.link_secret
     }
 
     pub(crate) fn gateway_config(&self) -> Option<&serde_json::Value> {
@@ -290,6 +287,11 @@ impl Server {
                 .map_err(|e| format!("cannot add a thread of {count}: {e}"))?;
             println!("threadline-server: ticket {id} has {count} messages");
         }
+        let link_secret = match &options.link_secret {
+            Some(secret) => secret.clone(),
+            None => portal::link::stored_secret(&conn)
+                .map_err(|e| format!("cannot read the link secret: {e}"))?,
+        };
         let readers = (0..READERS)
             .map(|_| db::open_reader(&options.db).map(Mutex::new))
             .collect::<rusqlite::Result<Vec<_>>>()
@@ -307,7 +309,7 @@ impl Server {
                 .as_ref()
                 .map(gateway::app_config)
                 .transpose()?,
-            link_secret: options.link_secret.clone(),
+            link_secret,
         }));
         #[cfg(feature = "fault-switch")]
         let test_routes = options

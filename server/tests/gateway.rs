@@ -35,27 +35,10 @@ fn gw(s: &TestServer, path: &str) -> String {
     format!("{}/gateway/initdesk/{path}", s.root)
 }
 
-async fn upstream_thread(up: &TestServer, ticket: i64) -> Vec<Value> {
-    let resp = up
-        .client
-        .get(format!(
-            "{}/api/initdesk/organizations/1/tickets/{ticket}/messages/?page_size=100",
-            up.root
-        ))
-        .header("X-Initdesk-Token", ORG_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    resp.json::<Value>().await.unwrap()["results"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
 #[tokio::test]
 async fn only_admitted_agents_get_through_and_the_token_is_added_on_the_way() {
     let (up, g) = pair().await;
-    let before = upstream_thread(&up, 2).await.len();
+    let before = common::stored_thread(&up, 2).await.len();
     // No key, a wrong key, the organisation's own token: refused before anything goes upstream.
     for (name, value) in [
         ("x-nothing", "1"),
@@ -72,7 +55,7 @@ async fn only_admitted_agents_get_through_and_the_token_is_added_on_the_way() {
             .unwrap();
         assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{name}");
     }
-    assert_eq!(upstream_thread(&up, 2).await.len(), before);
+    assert_eq!(common::stored_thread(&up, 2).await.len(), before);
     // With the agent key: the reply is stored upstream, once for one idempotency key.
     for _ in 0..2 {
         let resp = g
@@ -86,7 +69,7 @@ async fn only_admitted_agents_get_through_and_the_token_is_added_on_the_way() {
             .unwrap();
         assert_eq!(resp.status(), StatusCode::CREATED);
     }
-    let after = upstream_thread(&up, 2).await;
+    let after = common::stored_thread(&up, 2).await;
     assert_eq!(after.len(), before + 1);
     assert_eq!(after.last().unwrap()["content"], "Through the gateway ✓");
     // The portal's proxy header admits too.

@@ -45,23 +45,6 @@ fn customer_link(ticket: i64, valid_for: i64) -> String {
     .unwrap()
 }
 
-async fn upstream_thread(up: &TestServer, ticket: i64) -> Vec<Value> {
-    let page: Value = up
-        .client
-        .get(format!(
-            "{}/api/initdesk/organizations/1/tickets/{ticket}/messages/?page_size=100",
-            up.root
-        ))
-        .header("X-Initdesk-Token", ORG_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    page["results"].as_array().unwrap().clone()
-}
-
 async fn get(s: &TestServer, path: &str) -> (StatusCode, String) {
     let resp = s
         .client
@@ -88,7 +71,7 @@ async fn post(s: &TestServer, link: &str, key: &str, body: Value) -> (StatusCode
 async fn the_customer_reads_only_what_they_may_see_through_the_gateway() {
     let up = start_with(|o| o.rate_limit_per_minute = 0).await;
     let g = gateway(&up, SECRET).await;
-    let all = upstream_thread(&up, TICKET).await;
+    let all = common::stored_thread(&up, TICKET).await;
     let hidden: Vec<String> = all
         .iter()
         .filter(|m| m["is_visible_to_customer"] == false || m["role"] == "system")
@@ -223,7 +206,7 @@ async fn the_customer_s_reply_is_stored_upstream_once_in_their_name() {
     let up = start_with(|o| o.rate_limit_per_minute = 0).await;
     let g = gateway(&up, SECRET).await;
     let link = customer_link(TICKET, 3600);
-    let before = upstream_thread(&up, TICKET).await.len();
+    let before = common::stored_thread(&up, TICKET).await.len();
     for forbidden in [
         json!({"text": "psst", "is_visible_to_customer": false}),
         json!({"text": "close it", "next_action": "close_and_mark_resolved"}),
@@ -253,7 +236,7 @@ async fn the_customer_s_reply_is_stored_upstream_once_in_their_name() {
         assert_eq!(created["role"], "customer");
         assert_eq!(created["text"], "Through the gateway, thanks ✓");
     }
-    let after = upstream_thread(&up, TICKET).await;
+    let after = common::stored_thread(&up, TICKET).await;
     assert_eq!(after.len(), before + 1, "stored once");
     let stored = after.last().unwrap();
     assert_eq!(stored["role"], "customer");

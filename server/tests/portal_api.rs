@@ -46,18 +46,7 @@ impl TestServer {
 
     /// Every message of a ticket as the agent's API has it.
     async fn agent_thread(&self, ticket: i64) -> Vec<Value> {
-        let resp = self
-            .client
-            .get(format!(
-                "{}/api/initdesk/organizations/1/tickets/{ticket}/messages/?page_size=100",
-                self.root
-            ))
-            .header("X-Initdesk-Token", TOKEN)
-            .send()
-            .await
-            .unwrap();
-        let page: Value = resp.json().await.unwrap();
-        page["results"].as_array().unwrap().clone()
+        common::stored_thread(self, ticket).await
     }
 }
 

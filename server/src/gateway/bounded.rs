@@ -45,18 +45,29 @@ impl std::error::Error for TooLarge {}
 /// The client's body as a stream for the upstream request, ending in an error past `limit`.
 pub fn request_body(body: Body, limit: usize) -> (reqwest::Body, Overflow) {
     let overflow = Overflow::default();
-    let flag = overflow.clone();
+    let stream = counted(body.into_data_stream(), limit, overflow.clone());
+    (reqwest::Body::wrap_stream(stream), overflow)
+}
+
+/// `stream` passed on as it comes, ending in an error (and `overflow` set) past `limit` bytes.
+fn counted<E>(
+    stream: impl futures_util::Stream<Item = Result<Bytes, E>>,
+    limit: usize,
+    overflow: Overflow,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
     let mut seen = 0usize;
-    let stream = body.into_data_stream().map(move |chunk| {
+    stream.map(move |chunk| {
         let chunk = chunk.map_err(std::io::Error::other)?;
         seen = seen.saturating_add(chunk.len());
         if seen > limit {
-            flag.0.store(true, Ordering::Relaxed);
+            overflow.0.store(true, Ordering::Relaxed);
             return Err(std::io::Error::other(TooLarge));
         }
-        Ok::<Bytes, std::io::Error>(chunk)
-    });
-    (reqwest::Body::wrap_stream(stream), overflow)
+        Ok(chunk)
+    })
 }
 
 /// The whole answer, if it is at most `limit` bytes.
@@ -83,13 +94,5 @@ pub async fn read_answer(
 /// The answer streamed back, cut off (the connection fails, so the client sees an incomplete
 /// download, never a silently short file) past `limit`.
 pub fn stream_answer(answer: reqwest::Response, limit: usize) -> Body {
-    let mut seen = 0usize;
-    Body::from_stream(answer.bytes_stream().map(move |chunk| {
-        let chunk = chunk.map_err(std::io::Error::other)?;
-        seen = seen.saturating_add(chunk.len());
-        if seen > limit {
-            return Err(std::io::Error::other(TooLarge));
-        }
-        Ok::<Bytes, std::io::Error>(chunk)
-    }))
+    Body::from_stream(counted(answer.bytes_stream(), limit, Overflow::default()))
 }

@@ -72,8 +72,7 @@ const FORWARDED_REQUEST: [HeaderName; 4] = [
     header::IF_NONE_MATCH,
     HeaderName::from_static("idempotency-key"),
 ];
-/// The largest JSON post (a message): read whole, so its fields can be checked.
-const MAX_JSON: usize = 2 * 1024 * 1024;
+
 /// Response headers passed back.
 const FORWARDED_RESPONSE: [HeaderName; 4] = [
     header::CONTENT_TYPE,
@@ -219,7 +218,7 @@ async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
 }
 
 /// The request's body as the upstream gets it: none for a read; a JSON post read whole (at most
-/// [`MAX_JSON`]) and refused if it would post in anyone's name but the agent's (only the
+/// [`crate::refusal::MAX_POST`], as every surface takes) and refused if it would post in anyone's name but the agent's (only the
 /// customer's own view may, and it does not come this way); an upload streamed, counted, and
 /// stopped at [`MAX_BODY`], with its length stated when the client stated one.
 async fn with_body(
@@ -233,7 +232,7 @@ async fn with_body(
     match kind {
         BodyKind::None => Ok((upstream, bounded::Overflow::default())),
         BodyKind::Json => {
-            let bytes = axum::body::to_bytes(body, MAX_JSON)
+            let bytes = crate::refusal::body_after_admission(body)
                 .await
                 .map_err(|_| too_large())?;
             // What goes upstream is what was checked: one JSON object, written out again

@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use threadline_core::email::is_valid_email;
 use threadline_core::model::NextAction;
 
-use super::{api_root, authorize, repr, ticket_in_org, Caller};
+use super::{authorize, repr, ticket_in_org, Caller, MOUNT};
 use crate::error::{FieldErrors, HttpError};
 use crate::AppState;
 
@@ -57,10 +57,7 @@ pub async fn create_message(
     // retry): answer with the message it stored, store nothing.
     if let Some(key) = &key {
         if let Some(id) = crate::db::message_for_key(&conn, caller.org_id, key)? {
-            return Ok((
-                StatusCode::CREATED,
-                Json(repr::message(&conn, &api_root(), id)?),
-            ));
+            return Ok((StatusCode::CREATED, Json(repr::message(&conn, MOUNT, id)?)));
         }
     }
     let value: Value =
@@ -92,10 +89,7 @@ pub async fn create_message(
         crate::db::remember_key(&tx, caller.org_id, key, id)?;
     }
     tx.commit()?;
-    Ok((
-        StatusCode::CREATED,
-        Json(repr::message(&conn, &api_root(), id)?),
-    ))
+    Ok((StatusCode::CREATED, Json(repr::message(&conn, MOUNT, id)?)))
 }
 
 /// The fields a message in the customer's name may have: its text, visible to the customer,

@@ -19,7 +19,9 @@ use serde_json::{json, Value};
 use crate::error::HttpError;
 use crate::AppState;
 
-/// Where this surface is mounted.
+/// Where this surface is mounted; also the root of the links in its answers (`next`,
+/// `download_url`), relative to this server and never built from the request's `Host` or
+/// `X-Forwarded-Proto`, which a client chooses.
 pub const MOUNT: &str = "/api/initdesk";
 /// The token header.
 pub const TOKEN_HEADER: &str = "x-initdesk-token";
@@ -90,12 +92,6 @@ pub fn authorize(state: &AppState, headers: &HeaderMap, org: &str) -> Result<Cal
         return Err(HttpError::forbidden());
     }
     Ok(Caller { org_id, user_id })
-}
-
-/// The API root for links in responses (`next`, `download_url`): relative to this server,
-/// never built from the request's `Host` or `X-Forwarded-Proto`, which a client chooses.
-pub fn api_root() -> String {
-    MOUNT.to_owned()
 }
 
 /// The ticket's id if it exists in the caller's organisation, else 404.
@@ -193,7 +189,7 @@ async fn list_tickets(
 ) -> Result<Json<Value>, HttpError> {
     let caller = authorize(&state, &headers, &org)?;
     let paging = Paging::from_query(&q, 25)?;
-    let root = api_root();
+    let root = MOUNT;
     let conn = state.db()?;
     let count: u64 = conn.query_row(
         "SELECT COUNT(*) FROM tickets WHERE org_id = ?1",
@@ -206,7 +202,7 @@ async fn list_tickets(
         .collect::<Result<_, _>>()?;
     let results = ids
         .into_iter()
-        .map(|id| repr::ticket(&conn, &root, id))
+        .map(|id| repr::ticket(&conn, root, id))
         .collect::<Result<Vec<_>, _>>()?;
     let url = format!("{root}/organizations/{}/tickets/", caller.org_id);
     Ok(Json(paging.envelope(count, results, &url)?))
@@ -218,7 +214,7 @@ async fn get_ticket(
     Path((org, ticket)): Path<(String, String)>,
 ) -> Result<Json<Value>, HttpError> {
     let (_, conn, id) = open_ticket(&state, &headers, &org, &ticket)?;
-    Ok(Json(repr::ticket(&conn, &api_root(), id)?))
+    Ok(Json(repr::ticket(&conn, MOUNT, id)?))
 }
 
 async fn unassign(
@@ -231,7 +227,7 @@ async fn unassign(
         "UPDATE tickets SET assignee_id = NULL, updated_at = ?2 WHERE id = ?1",
         params![id, crate::clock::now()],
     )?;
-    Ok(Json(repr::ticket(&conn, &api_root(), id)?))
+    Ok(Json(repr::ticket(&conn, MOUNT, id)?))
 }
 
 async fn list_messages(
@@ -241,7 +237,7 @@ async fn list_messages(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, HttpError> {
     let paging = Paging::from_query(&q, 50)?;
-    let root = api_root();
+    let root = MOUNT;
     let (caller, conn, id) = open_ticket(&state, &headers, &org, &ticket)?;
     let count: u64 = conn.query_row(
         "SELECT COUNT(*) FROM messages WHERE ticket_id = ?1",
@@ -254,7 +250,7 @@ async fn list_messages(
         .collect::<Result<_, _>>()?;
     let results = ids
         .into_iter()
-        .map(|m| repr::message(&conn, &root, m))
+        .map(|m| repr::message(&conn, root, m))
         .collect::<Result<Vec<_>, _>>()?;
     let url = format!(
         "{root}/organizations/{}/tickets/{id}/messages/",

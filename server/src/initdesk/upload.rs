@@ -10,7 +10,7 @@ use axum::Json;
 use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
-use super::{api_root, authorize, Caller};
+use super::{authorize, Caller, MOUNT};
 use crate::error::{FieldErrors, HttpError};
 use crate::AppState;
 
@@ -29,7 +29,7 @@ pub async fn upload(
     let file = read_file(multipart, state.max_upload_bytes()).await?;
     let conn = state.db()?;
     let id = store_file(&conn, caller.org_id, &file)?;
-    let root = api_root();
+    let root = MOUNT;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({

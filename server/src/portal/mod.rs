@@ -124,8 +124,8 @@ fn admit(state: &AppState, link: &str) -> Result<Grant, Refusal> {
     if !link::well_formed(link) {
         return Err(Refusal::invalid());
     }
-    let key = state.link_key()?;
-    let grant = link::verify_with(&key, link, crate::clock::now_secs())?;
+    let key = state.link_key();
+    let grant = link::verify_with(key, link, crate::clock::now_secs())?;
     state.rate_limit(link, std::time::Instant::now())?;
     Ok(grant)
 }

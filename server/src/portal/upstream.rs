@@ -215,7 +215,7 @@ async fn conversation(
             r
         }
     })?;
-    let key = state.link_key()?;
+    let key = state.link_key();
     // DRF's envelope, or a bare list (docs/api/initdesk.md).
     let items = page["results"]
         .as_array()
@@ -224,7 +224,7 @@ async fn conversation(
         .unwrap_or_default();
     let messages: Vec<Value> = items
         .iter()
-        .filter_map(|m| visible_message(m, &link, &key, grant.ticket))
+        .filter_map(|m| visible_message(m, &link, key, grant.ticket))
         .collect();
     let count = page["count"]
         .as_u64()
@@ -247,7 +247,7 @@ async fn reply(
     let grant = grant(&state, &upstream, &link)?;
     let (parts, body) = request.into_parts();
     let reply = read_reply(&parts.headers, &read_body(body).await?)?;
-    let key = state.link_key()?;
+    let key = state.link_key();
     let idempotency = crate::db::idempotency_key(&parts.headers)?;
     let (mut request, _) = upstream
         .request(
@@ -256,7 +256,7 @@ async fn reply(
             None,
         )
         .map_err(|_| Refusal::unavailable())?;
-    if let Some(k) = idempotency.and_then(|k| upstream_key(&key, grant.ticket, &k)) {
+    if let Some(k) = idempotency.and_then(|k| upstream_key(key, grant.ticket, &k)) {
         request = request.header("Idempotency-Key", k);
     }
     let answer = request
@@ -292,7 +292,7 @@ async fn reply(
         return Err(Refusal::unavailable());
     }
     let message =
-        visible_message(&stored, &link, &key, grant.ticket).ok_or_else(Refusal::unavailable)?;
+        visible_message(&stored, &link, key, grant.ticket).ok_or_else(Refusal::unavailable)?;
     Ok((StatusCode::CREATED, Json(message)))
 }
 
@@ -306,7 +306,7 @@ async fn download(
     let grant = grant(&state, &upstream, &link)?;
     let unavailable = || Refusal::new(StatusCode::NOT_FOUND, "This file is not available.");
     let (id, tag) = file.rsplit_once('.').ok_or_else(unavailable)?;
-    if !file_tag_matches(&state.link_key()?, grant.ticket, id, tag) {
+    if !file_tag_matches(state.link_key(), grant.ticket, id, tag) {
         return Err(unavailable());
     }
     let (request, _) = upstream

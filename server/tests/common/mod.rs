@@ -159,3 +159,24 @@ pub fn absolute(root: &str, link: &str) -> String {
         link.to_owned()
     }
 }
+
+/// Every message (up to 100) of a ticket of the demo organisation, read through the Initdesk
+/// surface with the demo token: what is stored, whatever a gateway or a customer's view made
+/// of it.
+#[allow(dead_code)]
+pub async fn stored_thread(s: &TestServer, ticket: i64) -> Vec<serde_json::Value> {
+    let page: serde_json::Value = s
+        .client
+        .get(format!(
+            "{}/api/initdesk/organizations/1/tickets/{ticket}/messages/?page_size=100",
+            s.root
+        ))
+        .header("X-Initdesk-Token", "demo-token-acme")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["results"].as_array().unwrap().clone()
+}
