@@ -122,6 +122,12 @@ CREATE TABLE IF NOT EXISTS settings (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS portal_replies (
+    key TEXT PRIMARY KEY,
+    message TEXT,
+    claimed_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS portal_replies_claimed ON portal_replies (claimed_at);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     org_id INTEGER NOT NULL REFERENCES organizations(id),
     key TEXT NOT NULL,
@@ -164,6 +170,7 @@ pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
     if reset_demo {
         for table in [
             "idempotency_keys",
+            "portal_replies",
             "settings",
             "airclou_ticket_fields",
             "airclou_messages",

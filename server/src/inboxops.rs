@@ -311,11 +311,30 @@ async fn get_ticket(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(ticket_id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, Problem> {
     let caller = authorize(&state, &headers)?;
     let conn = state.db()?;
     let id = ticket_in_workspace(&conn, caller, &ticket_id)?;
-    Ok(Json(json!({ "data": ticket(&conn, id)? })))
+    let mut data = ticket(&conn, id)?;
+    // The documented `include=contact` (the other inclusions are not served).
+    if q.get("include")
+        .is_some_and(|list| list.split(',').any(|i| i.trim() == "contact"))
+    {
+        data["contact"] = conn.query_row(
+            "SELECT c.id, c.name, c.email FROM tickets t JOIN customers c ON c.id = t.customer_id
+              WHERE t.id = ?1",
+            [id],
+            |r| {
+                Ok(json!({
+                    "id": r.get::<_, i64>(0)?,
+                    "name": r.get::<_, String>(1)?,
+                    "email": r.get::<_, String>(2)?,
+                }))
+            },
+        )?;
+    }
+    Ok(Json(json!({ "data": data })))
 }
 
 /// The timeline, oldest first, a page at a time (the list's paging, whose documentation is

@@ -321,10 +321,8 @@ impl Server {
             Some(gw) => {
                 let upstream = gateway::Upstream::new(gw)?;
                 // Customers' links, where the gateway can serve them for this dialect.
-                let portal = upstream
-                    .dialect()
-                    .customer_view
-                    .then(|| shaped(portal::upstream::routes(upstream), refusal::detail_shape));
+                let portal = portal::upstream::routes(upstream)
+                    .map(|routes| shaped(routes, refusal::detail_shape));
                 let router = match portal {
                     Some(portal) => Router::new().nest(portal::MOUNT, portal),
                     None => Router::new(),

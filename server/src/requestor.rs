@@ -260,6 +260,8 @@ struct Post {
     html: bool,
     private: bool,
     email: Option<(String, Vec<String>, Vec<String>)>,
+    /// Ours (docs/api/CONTRACT.md): the message is the ticket submitter's, posted for them.
+    as_submitter: bool,
 }
 
 fn read_post(conn: &Connection, caller: Caller, body: &[u8]) -> Result<Post, Failure> {
@@ -282,6 +284,12 @@ fn read_post(conn: &Connection, caller: Caller, body: &[u8]) -> Result<Post, Fai
     };
     let message = text("Message").ok_or_else(|| Failure::bad("The Message field is required."))?;
     let private = flag("IsPrivate");
+    let as_submitter = flag("AsSubmitter");
+    if as_submitter && (private || flag("SendViaOutboundEmail")) {
+        return Err(Failure::bad(
+            "A message in the submitter's name is neither private nor emailed.",
+        ));
+    }
     let email = if flag("SendViaOutboundEmail") {
         if private {
             return Err(Failure::bad(
@@ -333,6 +341,7 @@ fn read_post(conn: &Connection, caller: Caller, body: &[u8]) -> Result<Post, Fai
         html: flag("Html"),
         private,
         email,
+        as_submitter,
     })
 }
 
@@ -363,21 +372,25 @@ async fn new_message(
         .map(|(_, cc, _)| cc.clone())
         .unwrap_or_default();
     let tx = conn.transaction()?;
-    tx.execute(
-        "INSERT INTO messages (ticket_id, role, author_id, sender_email, sender_name, content, content_html,
-                               is_visible_to_customer, external_recipient_emails, created_at, updated_at)
-         SELECT ?1, 'associate', u.id, u.email, u.name, ?3, ?4, ?5, ?6, ?7, ?7 FROM users u WHERE u.id = ?2",
-        params![
-            ticket,
-            caller.user_id,
-            text,
-            html,
-            !post.private,
-            json!(cc).to_string(),
-            now
-        ],
-    )?;
-    let id = tx.last_insert_rowid();
+    let id = if post.as_submitter {
+        crate::initdesk::create::store_customer_message(&tx, ticket, &text, &html)?
+    } else {
+        tx.execute(
+            "INSERT INTO messages (ticket_id, role, author_id, sender_email, sender_name, content, content_html,
+                                   is_visible_to_customer, external_recipient_emails, created_at, updated_at)
+             SELECT ?1, 'associate', u.id, u.email, u.name, ?3, ?4, ?5, ?6, ?7, ?7 FROM users u WHERE u.id = ?2",
+            params![
+                ticket,
+                caller.user_id,
+                text,
+                html,
+                !post.private,
+                json!(cc).to_string(),
+                now
+            ],
+        )?;
+        tx.last_insert_rowid()
+    };
     if let Some((from, cc, bcc)) = &post.email {
         tx.execute(
             "INSERT INTO requestor_emails (message_id, from_mailbox, cc, bcc) VALUES (?1, ?2, ?3, ?4)",

@@ -46,6 +46,10 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
         .map(|c| c.mode)
         .unwrap_or_default();
     let customer = mode == Mode::Customer;
+    let writable = {
+        let caps = client.capabilities();
+        caps.can_reply || caps.can_note
+    };
     let area = ScrollArea::current();
     // Embedded in another page (or framed by one) there is no way back to the list.
     let show_nav = !customer && use_context::<Embedded>().is_none();
@@ -196,10 +200,17 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                 }}
             </div>
             <OutgoingList state=outbox/>
-            // A read-only view has no composer at all.
-            {(mode != Mode::Readonly).then(|| view! {
-                <Composer ticket_id=ticket_id thread=messages ticket=ticket_now outbox=outbox/>
-            })}
+            // A read-only view has no composer at all; a customer whose helpdesk takes no
+            // message from them is told where to answer instead.
+            {match (mode, writable) {
+                (Mode::Readonly, _) => ().into_any(),
+                (_, false) => view! {
+                    <p class="tl-read-only" role="note">{t!("ticket_page.read_only")}</p>
+                }.into_any(),
+                _ => view! {
+                    <Composer ticket_id=ticket_id thread=messages ticket=ticket_now outbox=outbox/>
+                }.into_any(),
+            }}
         </main>
     }
 }

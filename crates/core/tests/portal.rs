@@ -20,6 +20,29 @@ fn dialect() -> Box<dyn Dialect> {
         .unwrap()
 }
 
+/// A helpdesk that takes no message from customers (InboxOps): the view is read-only.
+#[test]
+fn a_read_only_view_offers_no_reply_and_sends_none() {
+    let config: DialectConfig = serde_json::from_value(json!({
+        "dialect": "portal", "api_base": format!("/portal-api/{LINK}"), "can_reply": false
+    }))
+    .unwrap();
+    let d = config
+        .build(&format!("https://help.acme.example/portal/{LINK}"))
+        .unwrap();
+    let caps = d.capabilities();
+    assert!(!caps.can_reply && !caps.can_note);
+    let reply = NewMessage {
+        text: "Thanks!".into(),
+        ..NewMessage::default()
+    };
+    assert!(matches!(
+        d.create_message_request("x", &reply),
+        Err(ApiError::InvalidRequest(_))
+    ));
+    assert!(dialect().capabilities().can_reply, "replies unless told");
+}
+
 #[test]
 fn the_customer_can_reply_and_nothing_else() {
     let d = dialect();

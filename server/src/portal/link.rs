@@ -64,9 +64,30 @@ fn tag_matches(key: &[u8], payload: &str, tag: &str) -> bool {
     signature(key, payload).is_some_and(|mac| mac.verify_slice(&tag).is_ok())
 }
 
+/// Whether `id` can be a link's ticket: a helpdesk's id or reference as it appears in a URL
+/// (Initdesk's `42`, Airclou's `tkt_42`, Requestor's `INC-000047`), with no `.` (the link's
+/// separator).
+pub fn ticket_id_ok(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// A link for ticket `ticket` of organisation `org`, valid until `expires` (seconds since
 /// the epoch).
-pub fn issue_with(key: &[u8], org: i64, ticket: i64, expires: i64) -> Result<String, String> {
+pub fn issue_with(
+    key: &[u8],
+    org: i64,
+    ticket: impl std::fmt::Display,
+    expires: i64,
+) -> Result<String, String> {
+    let ticket = ticket.to_string();
+    if !ticket_id_ok(&ticket) {
+        return Err(format!(
+            "{ticket:?} is not a ticket id (letters, digits, '_' and '-', at most 64)"
+        ));
+    }
     let payload = format!("{VERSION}.{org}.{ticket}.{expires}");
     let tag = encoded_tag(key, &payload).ok_or("the link secret is empty")?;
     Ok(format!("{payload}.{tag}"))
@@ -93,26 +114,32 @@ pub fn verify_with(key: &[u8], link: &str, now: i64) -> Result<Grant, Refusal> {
         return Err(Refusal::invalid());
     };
     let number = |s: &str| s.parse::<i64>().map_err(|_| Refusal::invalid());
-    let (org, ticket, expires) = (number(org)?, number(ticket)?, number(expires)?);
+    let (org, expires) = (number(org)?, number(expires)?);
+    if !ticket_id_ok(ticket) {
+        return Err(Refusal::invalid());
+    }
     if now >= expires {
         return Err(Refusal::expired());
     }
-    Ok(Grant { org, ticket })
+    Ok(Grant {
+        org,
+        ticket: (*ticket).to_owned(),
+    })
 }
 
 /// The tag that makes `/portal-api/{link}/attachments/{id}.{tag}`: given out only for files
 /// of messages the customer may see, and checked on download.
-pub fn file_tag(key: &[u8], ticket: i64, file: &str) -> Option<String> {
+pub fn file_tag(key: &[u8], ticket: &str, file: &str) -> Option<String> {
     encoded_tag(key, &format!("file.{ticket}.{file}"))
 }
 
-pub fn file_tag_matches(key: &[u8], ticket: i64, file: &str, tag: &str) -> bool {
+pub fn file_tag_matches(key: &[u8], ticket: &str, file: &str, tag: &str) -> bool {
     tag_matches(key, &format!("file.{ticket}.{file}"), tag)
 }
 
 /// The `Idempotency-Key` a customer's key becomes upstream: keyed with the secret, so no
 /// agent can pick a key that answers a customer with the agent's own message.
-pub fn upstream_key(key: &[u8], ticket: i64, customer_key: &str) -> Option<String> {
+pub fn upstream_key(key: &[u8], ticket: &str, customer_key: &str) -> Option<String> {
     encoded_tag(key, &format!("idem.{ticket}.{customer_key}")).map(|t| format!("portal-{t}"))
 }
 
@@ -165,24 +192,26 @@ pub fn link_command(args: &[String]) -> Result<String, String> {
                 )
             }
             "--link-secret-file" => secret_file = Some(std::path::PathBuf::from(value()?)),
-            t if ticket.is_none() && !t.starts_with('-') => {
-                ticket = Some(
-                    t.parse::<i64>()
-                        .map_err(|_| format!("{t:?} is not a ticket id\n{USAGE}"))?,
-                )
-            }
+            t if ticket.is_none() && !t.starts_with('-') => ticket = Some(t.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
     let ticket = ticket.ok_or(USAGE)?;
+    if !ticket_id_ok(&ticket) {
+        return Err(format!("{ticket:?} is not a ticket id\n{USAGE}"));
+    }
     let conn = crate::db::open_store(&db)
         .map_err(|e| format!("cannot open database {}: {e}", db.display()))?;
-    let local: Option<i64> = conn
-        .query_row("SELECT org_id FROM tickets WHERE id = ?1", [ticket], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(|e| e.to_string())?;
+    // The reference server's own tickets are numbered; a gateway's may be any id.
+    let local: Option<i64> = match ticket.parse::<i64>() {
+        Ok(number) => conn
+            .query_row("SELECT org_id FROM tickets WHERE id = ?1", [number], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| e.to_string())?,
+        Err(_) => None,
+    };
     let org = org.or(local).ok_or_else(|| {
         format!(
             "there is no ticket {ticket} in {}; for a gateway's ticket give --organization-id",
@@ -251,15 +280,23 @@ mod tests {
         assert!(well_formed(&link));
         assert_eq!(
             verify_with(key, &link, 1_000).unwrap(),
-            Grant { org: 1, ticket: 7 }
+            Grant {
+                org: 1,
+                ticket: "7".into()
+            }
         );
+        let airclou = issue_with(key, 1, "tkt_7", 2_000).unwrap();
+        assert_eq!(verify_with(key, &airclou, 1_000).unwrap().ticket, "tkt_7");
+        for bad in ["", "7.8", "../7", "a b", &"x".repeat(65)] {
+            assert!(issue_with(key, 1, bad, 2_000).is_err(), "{bad:?}");
+        }
         assert!(verify_with(b"another key, just as long as that", &link, 1_000).is_err());
         assert!(verify_with(key, &link.replace(".7.", ".8."), 1_000).is_err());
         assert!(verify_with(key, &link, 2_000).is_err());
-        let tag = file_tag(key, 7, "f1").unwrap();
-        assert!(file_tag_matches(key, 7, "f1", &tag));
-        assert!(!file_tag_matches(key, 8, "f1", &tag));
-        assert!(!file_tag_matches(key, 7, "f2", &tag));
-        assert_ne!(upstream_key(key, 7, "k"), upstream_key(key, 8, "k"));
+        let tag = file_tag(key, "7", "f1").unwrap();
+        assert!(file_tag_matches(key, "7", "f1", &tag));
+        assert!(!file_tag_matches(key, "8", "f1", &tag));
+        assert!(!file_tag_matches(key, "7", "f2", &tag));
+        assert_ne!(upstream_key(key, "7", "k"), upstream_key(key, "8", "k"));
     }
 }

@@ -110,11 +110,11 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// What a valid link grants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a valid link grants: one ticket, by the id the helpdesk gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
     pub org: i64,
-    pub ticket: i64,
+    pub ticket: String,
 }
 
 /// Checks a link's signature and expiry (cheap, so junk and forgeries are refused before they
@@ -135,20 +135,22 @@ pub fn routes() -> Router<AppState> {
     store::routes()
 }
 
-/// The app's configuration for a link: the portal dialect, customer mode, no token.
-fn config_for(state: &AppState, link: &str) -> Value {
+/// The app's configuration for a link: the portal dialect, customer mode, whether the
+/// customer can reply here, no token.
+fn config_for(state: &AppState, link: &str, can_reply: bool) -> Value {
     json!({
         "dialect": "portal",
         "api_base": format!("/portal-api/{link}"),
         "mode": "customer",
+        "can_reply": can_reply,
         "poll_seconds": state.poll_seconds(),
         "undo_seconds": state.undo_seconds(),
         "max_upload_mb": state.max_upload_bytes() / 1_000_000,
     })
 }
 
-/// The customer-visible part of a helpdesk status.
-fn customer_status(stored: &str) -> &'static str {
+/// The customer-visible part of a status as Initdesk (and this server's store) keeps it.
+pub(crate) fn customer_status(stored: &str) -> &'static str {
     match stored {
         "waiting_associate" => "open",
         "waiting_customer" => "awaiting_your_reply",
@@ -188,9 +190,9 @@ impl Paging {
 /// site can make one) with `text` and/or `html` and nothing else; anything else (a note
 /// flag, a next action, an assignee, CC) is refused rather than ignored, so a tampered client
 /// learns nothing works.
-struct Reply {
-    text: String,
-    html: String,
+pub struct Reply {
+    pub text: String,
+    pub html: String,
 }
 
 const CUSTOMER_FIELDS: [&str; 2] = ["text", "html"];

@@ -12,9 +12,7 @@ use axum::{Json, Router};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
-use super::{
-    admit, config_for, customer_status, page_document, read_reply, Grant, Paging, Refusal,
-};
+use super::{admit, config_for, customer_status, page_document, read_reply, Paging, Refusal};
 use crate::AppState;
 
 /// The routes, relative to [`super::MOUNT`].
@@ -27,18 +25,31 @@ pub fn routes() -> Router<AppState> {
         .fallback(|| async { Refusal::new(StatusCode::NOT_FOUND, "Not found.") })
 }
 
+/// What a link grants in this store, whose tickets are numbered.
+#[derive(Debug, Clone, Copy)]
+struct Local {
+    org: i64,
+    ticket: i64,
+}
+
 /// A valid link to a ticket that is still in this store.
-fn grant(state: &AppState, link: &str) -> Result<Grant, Refusal> {
+fn grant(state: &AppState, link: &str) -> Result<Local, Refusal> {
     let grant = admit(state, link)?;
+    let ticket = grant.ticket.parse::<i64>().map_err(|_| Refusal::gone())?;
     let conn = state.db()?;
     let exists: Option<i64> = conn
         .query_row(
             "SELECT id FROM tickets WHERE id = ?1 AND org_id = ?2",
-            params![grant.ticket, grant.org],
+            params![ticket, grant.org],
             |r| r.get(0),
         )
         .optional()?;
-    exists.map(|_| grant).ok_or_else(Refusal::gone)
+    exists
+        .map(|_| Local {
+            org: grant.org,
+            ticket,
+        })
+        .ok_or_else(Refusal::gone)
 }
 
 async fn config_json(
@@ -46,12 +57,12 @@ async fn config_json(
     Path(link): Path<String>,
 ) -> Result<Json<Value>, Refusal> {
     grant(&state, &link)?;
-    Ok(Json(config_for(&state, &link)))
+    Ok(Json(config_for(&state, &link, true)))
 }
 
 /// The ticket, one page of its customer-visible messages (oldest first) and their count;
 /// the lock is held for one page's queries, whatever the thread's length.
-fn conversation_json(conn: &Connection, grant: Grant, paging: Paging) -> Result<Value, Refusal> {
+fn conversation_json(conn: &Connection, grant: Local, paging: Paging) -> Result<Value, Refusal> {
     let ticket = conn.query_row(
         "SELECT t.id, t.public_id, t.subject, t.status, t.created_at, c.name, c.email
            FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1",
@@ -214,15 +225,19 @@ async fn download(
 pub fn test_routes() -> Router<AppState> {
     async fn issue_for_test(
         State(state): State<AppState>,
-        Path(ticket): Path<i64>,
+        Path(ticket): Path<String>,
         axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, i64>>,
     ) -> Result<Json<Value>, Refusal> {
-        let local: Option<i64> = state
-            .db()?
-            .query_row("SELECT org_id FROM tickets WHERE id = ?1", [ticket], |r| {
-                r.get(0)
-            })
-            .optional()?;
+        // This store's tickets are numbered; a gateway's may be any id (`tkt_2`).
+        let local: Option<i64> = match ticket.parse::<i64>() {
+            Ok(number) => state
+                .db()?
+                .query_row("SELECT org_id FROM tickets WHERE id = ?1", [number], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+            Err(_) => None,
+        };
         let org = local
             .or_else(|| q.get("org").copied())
             .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "no such ticket"))?;
@@ -230,10 +245,10 @@ pub fn test_routes() -> Router<AppState> {
         let link = super::link::issue_with(
             state.link_key(),
             org,
-            ticket,
+            &ticket,
             crate::clock::now_secs().saturating_add(ttl),
         )
-        .map_err(|e| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+        .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, e))?;
         Ok(Json(
             json!({ "link": link, "url": format!("/portal/{link}") }),
         ))

@@ -26,12 +26,21 @@ use crate::model::{
 pub struct PortalConfig {
     /// `/portal-api/{link}`, absolute or relative to the page.
     pub api_base: String,
+    /// Whether the customer can reply here (not where the helpdesk takes no message from
+    /// them: the view is then read-only and says so).
+    #[serde(default = "yes")]
+    pub can_reply: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The customer's view of one ticket.
 #[derive(Debug, Clone)]
 pub struct Portal {
     api: Api,
+    can_reply: bool,
 }
 
 impl Portal {
@@ -39,6 +48,7 @@ impl Portal {
     pub fn new(config: PortalConfig, page_url: &str) -> Result<Self, ApiError> {
         Ok(Self {
             api: Api::new(&config.api_base, page_url, None)?,
+            can_reply: config.can_reply,
         })
     }
 
@@ -57,7 +67,7 @@ impl Portal {
 impl Dialect for Portal {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
-            can_reply: true,
+            can_reply: self.can_reply,
             can_note: false,
             has_next_action: false,
             has_assignee: false,
@@ -128,6 +138,11 @@ impl Dialect for Portal {
     ) -> Result<HttpRequest, ApiError> {
         if message.visibility == Visibility::Note {
             return Err(ApiError::InvalidRequest(t!("portal.no_notes").into_owned()));
+        }
+        if !self.can_reply {
+            return Err(ApiError::InvalidRequest(
+                t!("portal.read_only").into_owned(),
+            ));
         }
         if !message.attachments.is_empty() {
             return Err(ApiError::InvalidRequest(t!("portal.no_files").into_owned()));

@@ -63,7 +63,7 @@ pub const DIALECT: Dialect = Dialect {
     config: |_| json!({}),
     // A `request` is the customer's message.
     agent_only: Some(("type", &["response", "note"])),
-    customer_view: false,
+    customer: Some(&crate::portal::upstream::AIRCLOU),
     check,
 };
 

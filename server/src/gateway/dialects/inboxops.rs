@@ -34,7 +34,7 @@ pub const DIALECT: Dialect = Dialect {
     shape: crate::inboxops::framework_error,
     config: |_| json!({}),
     agent_only: None,
-    customer_view: false,
+    customer: Some(&crate::portal::upstream::INBOXOPS),
     check: super::no_extra_options,
 };
 

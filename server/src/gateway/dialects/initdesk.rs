@@ -89,7 +89,7 @@ pub const DIALECT: Dialect = Dialect {
     shape: crate::refusal::detail_shape,
     config: |o| json!({ "organization_id": o.organization_id }),
     agent_only: Some(("role", &["associate"])),
-    customer_view: true,
+    customer: Some(&crate::portal::upstream::INITDESK),
     check: super::no_extra_options,
 };
 

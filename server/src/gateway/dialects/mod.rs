@@ -28,8 +28,8 @@ pub struct Dialect {
     /// A post field that can speak for someone else, and the values agents may give it: only
     /// the customer's own view posts in the customer's name.
     pub agent_only: Option<(&'static str, &'static [&'static str])>,
-    /// Whether the gateway serves customers' links for this dialect (`/portal-api/<link>`).
-    pub customer_view: bool,
+    /// How the gateway serves customers' links for this dialect (`/portal-api/<link>`).
+    pub customer: Option<&'static crate::portal::upstream::CustomerView>,
     /// Checks the options this dialect needs (and refuses those it would ignore).
     pub check: fn(&GatewayOptions) -> Result<(), String>,
 }

@@ -66,7 +66,7 @@ pub const DIALECT: Dialect = Dialect {
     // The mailboxes an emailed reply may go from are the deployment's to name.
     config: |o| json!({ "outbound_mailboxes": o.outbound_mailboxes }),
     agent_only: None,
-    customer_view: false,
+    customer: Some(&crate::portal::upstream::REQUESTOR),
     check,
 };
 

@@ -1,0 +1,116 @@
+//! The customer's view of an Airclou ticket: `request` messages are the customer's,
+//! `response` ones an agent's, `note`s are never shown; the reply is posted as a `request`
+//! (docs/api/airclou.md).
+
+use serde_json::{json, Value};
+
+use super::{list, text, Call, CustomerView, Ids, ReplyRules, Stored, Thread, Visible, PAGE};
+use crate::portal::Reply;
+
+fn customer_status(status: &str) -> &'static str {
+    match status {
+        "new" | "open" => "open",
+        "pending" => "awaiting_your_reply",
+        _ => "closed",
+    }
+}
+
+/// `{ticket: {...}}`, as the v1 API answers.
+fn visible_ticket(a: &Value) -> Value {
+    let t = &a["ticket"];
+    json!({
+        "number": text(&t["id"]),
+        "subject": text(&t["subject"]),
+        "status": customer_status(t["status"].as_str().unwrap_or_default()),
+        "created_at": text(&t["createdAt"]),
+        "requester": {"name": text(&t["requesterName"]), "email": text(&t["requesterEmail"])},
+    })
+}
+
+fn visible_message(m: &Value, _ticket: &Value) -> Option<Value> {
+    let role = match m["type"].as_str()? {
+        "request" => "customer",
+        "response" => "agent",
+        _ => return None,
+    };
+    let attachments = list(&m["attachments"])
+        .iter()
+        .filter_map(|a| {
+            let mut file = json!({ "id": a["token"].as_str()?, "name": text(&a["name"]) });
+            if !a["size"].is_null() {
+                file["size"] = a["size"].clone();
+            }
+            if !a["contentType"].is_null() {
+                file["content_type"] = a["contentType"].clone();
+            }
+            Some(file)
+        })
+        .collect();
+    Some(
+        Visible {
+            id: text(&m["id"]),
+            role,
+            name: text(&m["authorName"]),
+            email: text(&m["authorEmail"]),
+            text: text(&m["textContent"]),
+            html: text(&m["content"]),
+            cc: list(&m["ccs"])
+                .iter()
+                .filter_map(|c| c["email"].as_str().map(Value::from))
+                .collect(),
+            created_at: text(&m["createdAt"]),
+            attachments,
+        }
+        .into_json(),
+    )
+}
+
+/// A `request` on the ticket: Airclou's inbound message, the customer's own.
+fn post(ids: &Ids, reply: &Reply) -> (Call, Value) {
+    // `content` is HTML and required: plain text is escaped into it.
+    let html = if reply.html.trim().is_empty() {
+        threadline_core::html::SafeHtml::from_plain_text(&reply.text)
+            .as_str()
+            .to_owned()
+    } else {
+        reply.html.clone()
+    };
+    (
+        Call::to("messages"),
+        json!({
+            "ticket_id": ids.ticket,
+            "type": "request",
+            "content": html,
+            "text_content": reply.text,
+        }),
+    )
+}
+
+pub const VIEW: CustomerView = CustomerView {
+    ticket: |ids| Call::to(format!("v1/tickets/{}", ids.ticket)),
+    visible_ticket,
+    thread: Thread::Paged {
+        page: |ids, n| {
+            Call::to("messages").query(format!(
+                "ticket_id={}&page={n}&limit={PAGE}&sort_order=asc",
+                ids.ticket
+            ))
+        },
+        items: |a| (list(&a["messages"]), a["meta"]["total"].as_u64()),
+    },
+    visible_message,
+    reply: Some(ReplyRules {
+        post,
+        idempotency_header: true,
+        // The message itself, or wrapped as `{message: ...}`.
+        stored: |a| {
+            let m = if a["message"].is_object() {
+                &a["message"]
+            } else {
+                a
+            };
+            Stored::Message(m.clone())
+        },
+    }),
+    download: Some(|_, file| Call::to(format!("attachments/{file}"))),
+};
