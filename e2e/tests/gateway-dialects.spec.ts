@@ -80,3 +80,54 @@ test('through the gateway the agent reads and adds a note, stored once, and the 
   expect(refused.status).toBe(401);
   await upstream.dispose();
 });
+
+/// What the customer may do through each gateway: reply where the vendor takes one.
+const customerCanReply = { airclou: true, inboxops: false, requestor: true };
+
+test('a customer link through the gateway reads without notes and replies once where the backend allows', async ({ page, request }) => {
+  const name = test.info().project.name.replace('gateway-', '') as keyof typeof dialects;
+  const dialect = dialects[name];
+  const upstream = await playwrightRequest.newContext({ baseURL: dialect.upstream });
+  const upstreamConfig = (await (await upstream.get('/config.json')).json()) as Upstream;
+  // An internal note upstream, which the customer must never receive.
+  const note = `Internal only: ${name} refund approved (e2e ${Date.now()})`;
+  await page.goto(`/tickets/${dialect.ticket}`);
+  const agentForm = page.getByRole('form', { name: 'Answer this ticket' });
+  await agentForm.getByRole('radio', { name: /Internal note/ }).check();
+  await agentForm.getByRole('textbox', { name: 'Internal note text' }).fill(note);
+  await agentForm.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByRole('article', { name: /^Internal note/ }).filter({ hasText: note })).toHaveCount(1);
+  await expect.poll(async () => (await dialect.texts(upstream, upstreamConfig)).filter((t) => t.includes(note)).length).toBe(1);
+
+  const link = await request.get(`/__test/portal-link/${dialect.ticket}?org=1`);
+  expect(link.status()).toBe(200);
+  const { url } = await link.json();
+  const received: Promise<string>[] = [];
+  page.on('response', (r) => received.push(r.text().catch(() => '')));
+  await page.goto(url);
+  const thread = page.getByRole('feed', { name: 'Conversation' });
+  await expect(thread.getByRole('article').first()).toBeVisible();
+  await expect(thread.getByRole('article', { name: /^Internal note/ })).toHaveCount(0);
+
+  if (customerCanReply[name]) {
+    const form = page.getByRole('form', { name: 'Reply to this conversation' });
+    const text = `Thanks, through the ${name} gateway (e2e ${Date.now()})`;
+    await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
+    await form.getByRole('button', { name: 'Send reply' }).click();
+    await expect(thread.getByRole('article').filter({ hasText: text })).toHaveCount(1);
+    // Stored upstream once (read with the upstream's own credential).
+    await expect
+      .poll(async () => (await dialect.texts(upstream, upstreamConfig)).filter((t) => t.includes(text)).length)
+      .toBe(1);
+    await page.reload();
+    await expect(thread.getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  } else {
+    // Read-only, and it says where to answer instead.
+    await expect(page.getByRole('form', { name: 'Reply to this conversation' })).toHaveCount(0);
+    await expect(page.getByRole('note')).toContainText('reply to our latest email');
+  }
+  const bodies = (await Promise.all(received)).join('\n');
+  expect(bodies).not.toContain(note);
+  expect(bodies).not.toContain(upstreamConfig.token);
+  await upstream.dispose();
+});
