@@ -345,3 +345,59 @@ async fn options_a_dialect_needs_or_would_ignore_are_checked_at_start() {
         .unwrap()
         .contains("initdesk, airclou"));
 }
+
+/// An upstream behind a proxy that answers its own HTML error page.
+async fn html_errors() -> (String, tokio::sync::oneshot::Sender<()>) {
+    let app = axum::Router::new().fallback(|| async {
+        axum::response::Response::builder()
+            .status(503)
+            .header("content-type", "text/html")
+            .header("retry-after", "7")
+            .body(axum::body::Body::from(
+                "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
+            ))
+            .unwrap()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+    });
+    (format!("http://{addr}/api"), stop)
+}
+
+#[tokio::test]
+async fn an_upstream_error_page_reaches_the_app_in_the_dialect_s_own_shape() {
+    let (upstream, _stop) = html_errors().await;
+    for case in cases() {
+        let workspace = (case.name == "airclou").then(|| "ws_test".to_owned());
+        let g = gateway(&case, upstream.clone(), workspace).await;
+        let resp = g
+            .client
+            .get(format!("{}/gateway/{}/{}", g.root, case.name, case.read))
+            .bearer_auth(AGENT_KEY)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            resp.status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            case.name
+        );
+        assert_eq!(resp.headers()["retry-after"], "7", "{}", case.name);
+        let body: Value = resp.json().await.unwrap();
+        let said = match &body[case.error_field] {
+            Value::Object(error) => error["message"].to_string(),
+            other => other.to_string(),
+        };
+        assert!(said.contains("503"), "{}: {body}", case.name);
+        assert!(!body.to_string().contains("<html>"), "{}", case.name);
+    }
+}

@@ -277,6 +277,27 @@ async fn with_body(
     }
 }
 
+/// An upstream error that is not the vendor's JSON (a proxy's HTML page, a bare text), said in
+/// the dialect's own shape with its status and `Retry-After`, so the app reads it as it reads
+/// the vendor's errors.
+fn unshaped_error(
+    status: StatusCode,
+    headers: &HeaderMap,
+    shape: crate::refusal::Shape,
+) -> Response {
+    let detail = format!(
+        "The helpdesk answered {} without saying why. Please try again in a moment.",
+        status.as_u16()
+    );
+    let mut response = shape(status, &detail);
+    if let Some(retry) = headers.get(header::RETRY_AFTER) {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, retry.clone());
+    }
+    response
+}
+
 /// The upstream's answer, passed back with only the headers the app needs; JSON with its
 /// links pointed at the gateway, files streamed, both bounded.
 async fn relay(answer: reqwest::Response, gw: &Gateway, route: &Route) -> Response {
@@ -293,6 +314,9 @@ async fn relay(answer: reqwest::Response, gw: &Gateway, route: &Route) -> Respon
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.contains("json"));
+    if !status.is_success() && !status.is_redirection() && !is_json {
+        return unshaped_error(status, &out, gw.upstream.dialect().shape);
+    }
     let body = if is_json {
         match bounded::read_answer(answer, MAX_BODY).await {
             Ok(bytes) => Body::from(rewrite_links(
