@@ -124,6 +124,8 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 CREATE TABLE IF NOT EXISTS portal_replies (
     key TEXT PRIMARY KEY,
+    claim TEXT NOT NULL,
+    upstream_id TEXT,
     message TEXT,
     claimed_at INTEGER NOT NULL
 );

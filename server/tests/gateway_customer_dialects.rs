@@ -299,27 +299,67 @@ async fn airclou_files(up: &TestServer, workspace: &str) {
     }
 }
 
-/// A Requestor that ignores `AsSubmitter` (as one that does not know our field would): the
-/// reference server behind a proxy that drops it.
-async fn forgetful_requestor(up: &TestServer) -> (String, tokio::sync::oneshot::Sender<()>) {
+/// How a Requestor in front of the reference server misbehaves.
+#[derive(Clone, Copy, PartialEq)]
+enum Fault {
+    /// It ignores `AsSubmitter`, as one that does not know our field would.
+    ForgetsWhose,
+    /// It stores the first post, and the answer is lost on the way back.
+    LosesFirstAnswer,
+    /// The first read after the first post fails.
+    FailsReadAfterPost,
+}
+
+/// The reference server's Requestor behind a proxy with `fault`.
+async fn faulty_requestor(
+    up: &TestServer,
+    fault: Fault,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let target = format!("{}/api/requestor/api", up.root);
     let client = reqwest::Client::new();
+    // Posts seen, and reads failed.
+    let posts = std::sync::Arc::new(AtomicUsize::new(0));
+    let failed_reads = std::sync::Arc::new(AtomicUsize::new(0));
     let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
         let (target, client) = (target.clone(), client.clone());
+        let (posts, failed_reads) = (posts.clone(), failed_reads.clone());
         async move {
             let (parts, body) = request.into_parts();
             let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+            let is_post = parts.method == axum::http::Method::POST;
+            let unavailable = || {
+                axum::response::Response::builder()
+                    .status(502)
+                    .body(axum::body::Body::from("lost"))
+                    .unwrap()
+            };
+            if !is_post
+                && fault == Fault::FailsReadAfterPost
+                && posts.load(Ordering::SeqCst) > 0
+                && failed_reads.fetch_add(1, Ordering::SeqCst) == 0
+            {
+                return unavailable();
+            }
             let mut forwarded = client
                 .request(parts.method.clone(), format!("{target}{}", parts.uri))
                 .header("x-requestor-key", parts.headers["x-requestor-key"].clone());
-            if parts.method == axum::http::Method::POST {
+            if is_post {
                 let mut post: Value = serde_json::from_slice(&bytes).unwrap();
-                post.as_object_mut().unwrap().remove("AsSubmitter");
+                if fault == Fault::ForgetsWhose {
+                    post.as_object_mut().unwrap().remove("AsSubmitter");
+                }
                 forwarded = forwarded.json(&post);
             }
             let answer = forwarded.send().await.unwrap();
             let status = answer.status().as_u16();
             let body = answer.bytes().await.unwrap();
+            if is_post
+                && posts.fetch_add(1, Ordering::SeqCst) == 0
+                && fault == Fault::LosesFirstAnswer
+            {
+                return unavailable();
+            }
             axum::response::Response::builder()
                 .status(status)
                 .header("content-type", "application/json")
@@ -327,24 +367,67 @@ async fn forgetful_requestor(up: &TestServer) -> (String, tokio::sync::oneshot::
                 .unwrap()
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
-    });
-    (format!("http://{addr}"), stop)
+    common::serve(app).await
+}
+
+#[tokio::test]
+async fn a_requestor_reply_whose_answer_is_lost_is_stored_once() {
+    let up = start_with(|o| o.rate_limit_per_minute = 0).await;
+    let (proxy, _stop) = faulty_requestor(&up, Fault::LosesFirstAnswer).await;
+    let g = gateway(&CASES[2], proxy, None).await;
+    let link = customer_link("2");
+    let text = "Sent once although its answer was lost";
+    let (status, _) = reply(&g, &link, "lost-1", text).await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY);
+    assert_eq!(
+        stored_with(&up, text).await.len(),
+        1,
+        "the first post went through"
+    );
+    // Sent again at once: the first attempt's outcome is unknown, so it waits.
+    let (status, _) = reply(&g, &link, "lost-1", text).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    // Later (the claim aged past any attempt): found upstream, not posted again.
+    let conn = threadline_server::db::open_store(&g.db).unwrap();
+    conn.execute(
+        "UPDATE portal_replies SET claimed_at = claimed_at - 301",
+        [],
+    )
+    .unwrap();
+    let (status, answer) = reply(&g, &link, "lost-1", text).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(answer["role"], "customer");
+    assert_eq!(
+        stored_with(&up, text).await,
+        [("customer".to_owned(), true)]
+    );
+}
+
+#[tokio::test]
+async fn a_requestor_reply_whose_check_failed_is_checked_again_not_posted_again() {
+    let up = start_with(|o| o.rate_limit_per_minute = 0).await;
+    let (proxy, _stop) = faulty_requestor(&up, Fault::FailsReadAfterPost).await;
+    let g = gateway(&CASES[2], proxy, None).await;
+    let link = customer_link("2");
+    let text = "Posted, then its check failed";
+    let (status, _) = reply(&g, &link, "check-1", text).await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY);
+    let (status, answer) = reply(&g, &link, "check-1", text).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(
+        stored_with(&up, text).await,
+        [("customer".to_owned(), true)]
+    );
+    // And the same key once more: the stored answer, nothing new.
+    let (status, again) = reply(&g, &link, "check-1", text).await;
+    assert_eq!((status, &again["id"]), (StatusCode::CREATED, &answer["id"]));
+    assert_eq!(stored_with(&up, text).await.len(), 1);
 }
 
 #[tokio::test]
 async fn a_reply_stored_as_someone_else_s_is_reported_and_replies_stop() {
     let up = start_with(|o| o.rate_limit_per_minute = 0).await;
-    let (proxy, _stop) = forgetful_requestor(&up).await;
+    let (proxy, _stop) = faulty_requestor(&up, Fault::ForgetsWhose).await;
     let g = gateway(&CASES[2], proxy, None).await;
     let link = customer_link("2");
     let text = "Sent through a Requestor that forgets whose it is";

@@ -82,7 +82,10 @@ fn cases() -> [Case; 3] {
                 "Tickets/NewMessage",
                 || json!({"TicketId": 2, "Message": "Through the Requestor gateway ✓", "IsPrivate": true}),
             ),
-            impersonation: None,
+            impersonation: Some((
+                "Tickets/NewMessage",
+                || json!({"TicketId": 2, "Message": "As the customer", "asSubmitter": true}),
+            )),
             error_field: "Message",
             expected_headers: &["x-requestor-key: rqk_demo_acme"],
         },
@@ -358,18 +361,8 @@ async fn html_errors() -> (String, tokio::sync::oneshot::Sender<()>) {
             ))
             .unwrap()
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
-    });
-    (format!("http://{addr}/api"), stop)
+    let (root, stop) = common::serve(app).await;
+    (format!("{root}/api"), stop)
 }
 
 #[tokio::test]

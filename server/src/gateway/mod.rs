@@ -245,16 +245,11 @@ async fn with_body(
                     "Send the message as a JSON object.",
                 ));
             };
-            if let Some((field, allowed)) = dialect.agent_only {
-                if fields
-                    .get(field)
-                    .is_some_and(|v| !allowed.iter().any(|a| v == *a))
-                {
-                    return Err((dialect.shape)(
-                        StatusCode::BAD_REQUEST,
-                        "Agents post in their own name.",
-                    ));
-                }
+            if dialects::speaks_for_another(dialect, &fields) {
+                return Err((dialect.shape)(
+                    StatusCode::BAD_REQUEST,
+                    "Agents post in their own name.",
+                ));
             }
             let bytes = serde_json::to_vec(&fields).map_err(|_| too_large())?;
             Ok((upstream.body(bytes), bounded::Overflow::default()))

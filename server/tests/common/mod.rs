@@ -115,19 +115,9 @@ pub async fn recorder(big: usize) -> Recorder {
                 .unwrap()
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
-    });
+    let (root, stop) = serve(app).await;
     Recorder {
-        root: format!("http://{addr}"),
+        root,
         seen,
         credentials,
         _stop: stop,
@@ -179,4 +169,22 @@ pub async fn stored_thread(s: &TestServer, ticket: i64) -> Vec<serde_json::Value
         .await
         .unwrap();
     page["results"].as_array().unwrap().clone()
+}
+
+/// `app` served on a free loopback port (a stand-in upstream): its root URL, and the sender
+/// that stops it when dropped.
+#[allow(dead_code)]
+pub async fn serve(app: axum::Router) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+    });
+    (format!("http://{addr}"), stop)
 }

@@ -25,8 +25,9 @@ pub struct Dialect {
     pub shape: Shape,
     /// The app's `config.json` fields besides `dialect` and `api_base`: never a credential.
     pub config: fn(&GatewayOptions) -> Value,
-    /// A post field that can speak for someone else, and the values agents may give it: only
-    /// the customer's own view posts in the customer's name.
+    /// A post field that can speak for someone else, and the values agents may give it (none:
+    /// agents may not send it at all): only the customer's own view posts in the customer's
+    /// name. See [`speaks_for_another`].
     pub agent_only: Option<(&'static str, &'static [&'static str])>,
     /// How the gateway serves customers' links for this dialect (`/portal-api/<link>`).
     pub customer: Option<&'static crate::portal::upstream::CustomerView>,
@@ -78,4 +79,17 @@ pub fn credential_headers(
             Ok((name, value))
         })
         .collect()
+}
+
+/// Whether an agent's post sets the dialect's [`Dialect::agent_only`] field to a value agents
+/// may not give it. The field's name is matched in any letter case, as ASP.NET and other
+/// upstreams read JSON names.
+pub fn speaks_for_another(dialect: &Dialect, fields: &serde_json::Map<String, Value>) -> bool {
+    let Some((field, allowed)) = dialect.agent_only else {
+        return false;
+    };
+    fields
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case(field))
+        .any(|(_, value)| !allowed.iter().any(|a| value == *a))
 }

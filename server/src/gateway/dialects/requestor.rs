@@ -65,7 +65,8 @@ pub const DIALECT: Dialect = Dialect {
     shape: crate::requestor::framework_error,
     // The mailboxes an emailed reply may go from are the deployment's to name.
     config: |o| json!({ "outbound_mailboxes": o.outbound_mailboxes }),
-    agent_only: None,
+    // Our field for the submitter's own message (the customer's view): never an agent's.
+    agent_only: Some(("AsSubmitter", &[])),
     customer: Some(&crate::portal::upstream::REQUESTOR),
     check,
 };

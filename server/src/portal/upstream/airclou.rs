@@ -27,9 +27,18 @@ fn visible_ticket(a: &Value) -> Value {
     })
 }
 
-fn visible_message(m: &Value, _ticket: &Value) -> Option<Value> {
+/// A `request` is the requester's unless it names another author (someone copied in); a
+/// message of another ticket is never shown, whatever the list holds.
+fn visible_message(m: &Value, ticket: &Value) -> Option<Value> {
+    let ticket = &ticket["ticket"];
+    if m["ticketId"].is_string() && m["ticketId"] != ticket["id"] {
+        return None;
+    }
+    let author = text(&m["authorEmail"]);
+    let requester = text(&ticket["requesterEmail"]);
     let role = match m["type"].as_str()? {
-        "request" => "customer",
+        "request" if author.is_empty() || author.eq_ignore_ascii_case(&requester) => "customer",
+        "request" => "cc",
         "response" => "agent",
         _ => return None,
     };
@@ -50,8 +59,11 @@ fn visible_message(m: &Value, _ticket: &Value) -> Option<Value> {
         Visible {
             id: text(&m["id"]),
             role,
-            name: text(&m["authorName"]),
-            email: text(&m["authorEmail"]),
+            name: match text(&m["authorName"]) {
+                name if name.is_empty() && role == "customer" => text(&ticket["requesterName"]),
+                name => name,
+            },
+            email: author,
             text: text(&m["textContent"]),
             html: text(&m["content"]),
             cc: list(&m["ccs"])
@@ -66,7 +78,7 @@ fn visible_message(m: &Value, _ticket: &Value) -> Option<Value> {
 }
 
 /// A `request` on the ticket: Airclou's inbound message, the customer's own.
-fn post(ids: &Ids, reply: &Reply) -> (Call, Value) {
+fn post(ids: &Ids, _ticket: &Value, reply: &Reply) -> (Call, Value) {
     // `content` is HTML and required: plain text is escaped into it.
     let html = if reply.html.trim().is_empty() {
         threadline_core::html::SafeHtml::from_plain_text(&reply.text)
@@ -114,3 +126,54 @@ pub const VIEW: CustomerView = CustomerView {
     }),
     download: Some(|_, file| Call::to(format!("attachments/{file}"))),
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_is_the_customer_s_only_when_it_is_the_requester_s_and_this_ticket_s() {
+        let ticket = json!({"ticket": {"id": "tkt_2", "requesterEmail": "kenji@fabrikam.example",
+                                       "requesterName": "Kenji Tanaka"}});
+        let message = |fields: Value| {
+            let mut m = json!({"id": "msg_1", "ticketId": "tkt_2", "type": "request",
+                               "content": "<p>Hi</p>", "textContent": "Hi"});
+            if let (Value::Object(m), Value::Object(f)) = (&mut m, fields) {
+                m.extend(f);
+            }
+            visible_message(&m, &ticket)
+        };
+        let role = |m: Option<Value>| m.map(|m| m["role"].clone());
+        assert_eq!(
+            role(message(json!({"authorEmail": "Kenji@Fabrikam.example"}))),
+            Some(json!("customer"))
+        );
+        assert_eq!(
+            message(json!({})).unwrap()["author"]["name"],
+            "Kenji Tanaka",
+            "named as the requester"
+        );
+        // Stored under someone else's address (an agent's session): never passed off as theirs.
+        assert_eq!(
+            role(message(json!({"authorEmail": "priya@acme.example"}))),
+            Some(json!("cc"))
+        );
+        assert_eq!(
+            message(json!({"ticketId": "tkt_3"})),
+            None,
+            "another ticket's"
+        );
+        assert_eq!(message(json!({"type": "note"})), None);
+        assert_eq!(
+            role(message(
+                json!({"type": "response", "authorEmail": "priya@acme.example"})
+            )),
+            Some(json!("agent"))
+        );
+        assert_eq!(
+            message(json!({"type": "response", "authorEmail": "priya@acme.example"})).unwrap()
+                ["author"]["email"],
+            ""
+        );
+    }
+}

@@ -63,7 +63,7 @@ fn visible_message(m: &Value, _ticket: &Value) -> Option<Value> {
     )
 }
 
-fn post(ids: &Ids, reply: &Reply) -> (Call, Value) {
+fn post(ids: &Ids, _ticket: &Value, reply: &Reply) -> (Call, Value) {
     (
         Call::to(format!("{}messages/", ticket_path(ids))),
         json!({

@@ -1,7 +1,9 @@
-//! The gateway's own record of customers' replies by idempotency key, so a reply whose answer
-//! was lost and is sent again goes upstream once, whether or not the vendor honours
-//! `Idempotency-Key`. A key is claimed before the post, settled with the stored message after
-//! it, and released when the post fails (so the customer can try again).
+//! The gateway's own record of customers' replies by idempotency key, so that a reply sent
+//! again (its answer lost) is not posted twice, whether or not the vendor honours
+//! `Idempotency-Key`. Each attempt claims the key with a token of its own; only the holder
+//! settles it (with the reply as the customer saw it), notes the upstream's id of what it
+//! posted, or lets it go. What one instance records, only that instance knows: instances
+//! behind a load balancer each keep their own (see the README).
 
 use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
@@ -9,64 +11,112 @@ use serde_json::Value;
 use super::Refusal;
 use crate::AppState;
 
-/// Longer than any upstream request may take (its client gives up after 120 s): a claim this
-/// old was left by a gateway that stopped mid-post, and is taken over.
-const IN_FLIGHT_SECS: i64 = 150;
+/// Longer than one attempt can take (two upstream requests of at most 120 s each): a claim
+/// this old belongs to an attempt that ended without a word (the gateway stopped), and is
+/// taken over.
+const IN_FLIGHT_SECS: i64 = 300;
 /// How long a settled key answers with its message.
 const KEPT_SECS: i64 = 30 * 86_400;
+/// The claim of a key nobody is posting now (an attempt that posted, got the upstream's id,
+/// and could not check it): the next attempt checks that id instead of posting again.
+const OPEN: &str = "";
 
-pub enum Claim {
-    /// This request posts the reply.
-    Mine,
-    /// Another request with the same key is posting it now.
+/// What an attempt holds.
+pub struct Claim {
+    token: String,
+    /// What an earlier attempt posted, still to be checked.
+    pub posted: Option<String>,
+    /// An earlier attempt held the key and ended without a word: it may have posted.
+    pub retaken: bool,
+}
+
+pub enum Outcome {
+    /// This attempt goes on.
+    Mine(Claim),
+    /// Another attempt with the same key is on its way.
     Busy,
-    /// Already stored: the message as the customer saw it.
+    /// Already stored: the reply as the customer saw it.
     Done(Value),
 }
 
-pub fn claim(state: &AppState, key: &str) -> Result<Claim, Refusal> {
+pub fn claim(state: &AppState, key: &str) -> Result<Outcome, Refusal> {
     let now = crate::clock::now_secs();
+    let token = uuid::Uuid::new_v4().simple().to_string();
     let conn = state.db()?;
     conn.execute(
         "DELETE FROM portal_replies WHERE claimed_at < ?1",
         [now - KEPT_SECS],
     )?;
+    let existed = conn
+        .query_row("SELECT 1 FROM portal_replies WHERE key = ?1", [key], |_| {
+            Ok(())
+        })
+        .optional()?
+        .is_some();
     let claimed = conn.execute(
-        "INSERT INTO portal_replies (key, message, claimed_at) VALUES (?1, NULL, ?2)
-         ON CONFLICT (key) DO UPDATE SET claimed_at = ?2
-          WHERE message IS NULL AND claimed_at < ?3",
-        params![key, now, now - IN_FLIGHT_SECS],
+        "INSERT INTO portal_replies (key, claim, claimed_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET claim = ?2, claimed_at = ?3
+          WHERE message IS NULL AND (claim = ?4 OR claimed_at < ?5)",
+        params![key, token, now, OPEN, now - IN_FLIGHT_SECS],
     )?;
-    if claimed == 1 {
-        return Ok(Claim::Mine);
-    }
-    let stored: Option<Option<String>> = conn
+    let row: Option<(Option<String>, Option<String>)> = conn
         .query_row(
-            "SELECT message FROM portal_replies WHERE key = ?1",
+            "SELECT upstream_id, message FROM portal_replies WHERE key = ?1",
             [key],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    Ok(
-        match stored.flatten().and_then(|m| serde_json::from_str(&m).ok()) {
-            Some(message) => Claim::Done(message),
-            None => Claim::Busy,
-        },
-    )
+    Ok(match row {
+        Some((posted, _)) if claimed == 1 => Outcome::Mine(Claim {
+            retaken: existed && posted.is_none(),
+            token,
+            posted,
+        }),
+        Some((_, Some(message))) => serde_json::from_str(&message)
+            .map(Outcome::Done)
+            .unwrap_or(Outcome::Busy),
+        _ => Outcome::Busy,
+    })
 }
 
-pub fn settle(state: &AppState, key: &str, message: &Value) -> Result<(), Refusal> {
+/// The upstream answered with the id of what this attempt posted.
+pub fn note_posted(state: &AppState, key: &str, claim: &Claim, id: &str) -> Result<(), Refusal> {
     state.db()?.execute(
-        "UPDATE portal_replies SET message = ?2 WHERE key = ?1",
-        params![key, message.to_string()],
+        "UPDATE portal_replies SET upstream_id = ?3 WHERE key = ?1 AND claim = ?2",
+        params![key, claim.token, id],
     )?;
     Ok(())
 }
 
-pub fn release(state: &AppState, key: &str) -> Result<(), Refusal> {
+pub fn settle(state: &AppState, key: &str, claim: &Claim, message: &Value) -> Result<(), Refusal> {
     state.db()?.execute(
-        "DELETE FROM portal_replies WHERE key = ?1 AND message IS NULL",
-        [key],
+        "UPDATE portal_replies SET message = ?3, claim = ?4 WHERE key = ?1 AND claim = ?2",
+        params![key, claim.token, message.to_string(), OPEN],
+    )?;
+    Ok(())
+}
+
+/// Nothing was stored (or what was, is noted): the next attempt may go at once.
+pub fn release(state: &AppState, key: &str, claim: &Claim) -> Result<(), Refusal> {
+    let conn = state.db()?;
+    conn.execute(
+        "DELETE FROM portal_replies WHERE key = ?1 AND claim = ?2 AND upstream_id IS NULL",
+        params![key, claim.token],
+    )?;
+    conn.execute(
+        "UPDATE portal_replies SET claim = ?3 WHERE key = ?1 AND claim = ?2",
+        params![key, claim.token, OPEN],
+    )?;
+    Ok(())
+}
+
+/// The outcome is unknown: the claim stands until it runs out, unless the upstream's id of
+/// what was posted is noted (then the next attempt may go at once, and checks that id).
+pub fn pause(state: &AppState, key: &str, claim: &Claim) -> Result<(), Refusal> {
+    state.db()?.execute(
+        "UPDATE portal_replies SET claim = ?3
+          WHERE key = ?1 AND claim = ?2 AND upstream_id IS NOT NULL",
+        params![key, claim.token, OPEN],
     )?;
     Ok(())
 }

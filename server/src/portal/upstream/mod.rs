@@ -95,10 +95,11 @@ pub enum Stored {
 
 /// How a customer's reply is posted to a vendor that takes one.
 pub struct ReplyRules {
-    /// The request and its JSON body.
-    pub post: fn(&Ids, &super::Reply) -> (Call, Value),
-    /// Whether the vendor takes an `Idempotency-Key` on it (the gateway's own ledger keeps a
-    /// reply single either way).
+    /// The request and its JSON body, for the ticket (as its read answered).
+    pub post: fn(&Ids, &Value, &super::Reply) -> (Call, Value),
+    /// Whether the vendor takes an `Idempotency-Key` on it, which makes posting again after
+    /// an unknown outcome safe (without it, the gateway's ledger holds the key until the
+    /// outcome is known or the claim runs out).
     pub idempotency_header: bool,
     pub stored: fn(&Value) -> Stored,
 }
@@ -110,9 +111,9 @@ pub struct CustomerView {
     /// The ticket as the customer sees it, from that read's answer.
     pub visible_ticket: fn(&Value) -> Value,
     pub thread: Thread,
-    /// One message as the customer may see it, or `None`; its attachments carry the
-    /// upstream's file `id` (the gateway adds the download links). `ticket` is the ticket's
-    /// answer, or `null` for a message a post answered with.
+    /// One message of the ticket (as its read answered) as the customer may see it, or
+    /// `None`; its attachments carry the upstream's file `id` (the gateway adds the download
+    /// links).
     pub visible_message: fn(&Value, &Value) -> Option<Value>,
     /// `None`: the vendor takes no message from the customer, and the view is read-only.
     pub reply: Option<ReplyRules>,
@@ -282,6 +283,14 @@ fn whole_pages(count: u64) -> u64 {
     count.div_ceil(PAGE).saturating_mul(PAGE)
 }
 
+/// Whether an upstream's file id can go into a download link as it is.
+fn file_id_ok(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// The message's files as links through this gateway, each with its tag; files of a vendor
 /// the gateway cannot download from are left out.
 fn with_downloads(mut message: Value, side: &Side, key: &[u8], link: &str, ticket: &str) -> Value {
@@ -289,7 +298,7 @@ fn with_downloads(mut message: Value, side: &Side, key: &[u8], link: &str, ticke
         .iter()
         .filter(|_| side.view.download.is_some())
         .filter_map(|a| {
-            let id = a["id"].as_str()?;
+            let id = a["id"].as_str().filter(|id| file_id_ok(id))?;
             let tag = file_tag(key, ticket, id)?;
             let mut file = a.clone();
             file["download_url"] = json!(format!("/portal-api/{link}/attachments/{id}.{tag}"));
@@ -369,13 +378,14 @@ async fn conversation(
 fn read_only() -> Refusal {
     Refusal::new(
         StatusCode::FORBIDDEN,
-        "Replies cannot be sent from this page. Please answer our latest email instead.",
+        "Replies cannot be sent from this page. To answer, reply to our latest email.",
     )
 }
 
 /// The customer's reply, posted upstream in the customer's name once per idempotency key; an
 /// upstream that stores it under any other name is reported, not passed off as the
-/// customer's, and no further reply goes out through it.
+/// customer's, and no further reply goes out through it. The attempt runs to its end even if
+/// the customer's connection drops, so what it learnt is recorded.
 async fn reply(
     State(state): State<AppState>,
     Extension(side): Extension<Side>,
@@ -383,62 +393,191 @@ async fn reply(
     request: Request,
 ) -> Result<(StatusCode, Json<Value>), Refusal> {
     let grant = grant(&state, &side, &link)?;
-    let Some(rules) = side.view.reply.as_ref().filter(|_| side.can_reply()) else {
+    if !side.can_reply() {
         return Err(read_only());
-    };
+    }
     let (parts, body) = request.into_parts();
     let reply = read_reply(&parts.headers, &read_body(body).await?)?;
     let key = crate::db::idempotency_key(&parts.headers)?
         .and_then(|k| upstream_key(state.link_key(), &grant.ticket, &k));
-    if let Some(key) = &key {
-        match ledger::claim(&state, key)? {
-            ledger::Claim::Done(message) => {
-                let message =
-                    with_downloads(message, &side, state.link_key(), &link, &grant.ticket);
-                return Ok((StatusCode::CREATED, Json(message)));
-            }
-            ledger::Claim::Busy => return Err(ledger::busy()),
-            ledger::Claim::Mine => {}
-        }
-    }
-    let posted = post_reply(&side, rules, &grant, &reply, key.as_deref()).await;
-    if let Some(key) = &key {
-        match &posted {
-            Ok(message) => ledger::settle(&state, key, message)?,
-            Err(_) => ledger::release(&state, key)?,
-        }
-    }
-    let message = with_downloads(posted?, &side, state.link_key(), &link, &grant.ticket);
+    let attempt = tokio::spawn({
+        let (state, side, grant) = (state.clone(), side.clone(), grant.clone());
+        async move { deliver(&state, &side, &grant, &reply, key).await }
+    });
+    let message = attempt.await.map_err(|_| Refusal::unavailable())??;
+    let message = with_downloads(message, &side, state.link_key(), &link, &grant.ticket);
     Ok((StatusCode::CREATED, Json(message)))
 }
 
+/// How an attempt that did not store the customer's reply ended.
+enum Failed {
+    /// Nothing was stored upstream.
+    Surely(Refusal),
+    /// The upstream may have stored it (no answer, a server error).
+    Perhaps(Refusal),
+}
+
+/// One attempt, under the ledger's claim when the customer gave a key.
+async fn deliver(
+    state: &AppState,
+    side: &Side,
+    grant: &Grant,
+    reply: &super::Reply,
+    key: Option<String>,
+) -> Result<Value, Refusal> {
+    let Some(rules) = side.view.reply.as_ref() else {
+        return Err(read_only());
+    };
+    let Some(key) = key else {
+        return post_reply(side, rules, grant, reply, None, Earlier::None, |_| Ok(()))
+            .await
+            .map_err(|(Failed::Surely(r) | Failed::Perhaps(r))| r);
+    };
+    let claim = match ledger::claim(state, &key)? {
+        ledger::Outcome::Done(message) => return Ok(message),
+        ledger::Outcome::Busy => return Err(ledger::busy()),
+        ledger::Outcome::Mine(claim) => claim,
+    };
+    let earlier = match (&claim.posted, claim.retaken) {
+        (Some(id), _) => Earlier::Posted(id.clone()),
+        (None, true) => Earlier::Unknown,
+        (None, false) => Earlier::None,
+    };
+    let note = |id: &str| ledger::note_posted(state, &key, &claim, id);
+    match post_reply(side, rules, grant, reply, Some(&key), earlier, note).await {
+        Ok(message) => {
+            ledger::settle(state, &key, &claim, &message)?;
+            Ok(message)
+        }
+        Err(Failed::Surely(refusal)) => {
+            ledger::release(state, &key, &claim)?;
+            Err(refusal)
+        }
+        // The vendor's own key makes a second post safe; otherwise the claim stands until it
+        // runs out (or, with the posted id noted, the next attempt checks that id).
+        Err(Failed::Perhaps(refusal)) => {
+            if rules.idempotency_header {
+                ledger::release(state, &key, &claim)?;
+            } else {
+                ledger::pause(state, &key, &claim)?;
+            }
+            Err(refusal)
+        }
+    }
+}
+
+/// What the upstream's refusal of a reply means to the customer.
+fn refused_reply(status: reqwest::StatusCode, retry_after: Option<&HeaderValue>) -> Refusal {
+    eprintln!("threadline-server: portal: the helpdesk refused a customer's reply: {status}");
+    match status.as_u16() {
+        400 | 422 => Refusal::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Your reply could not be accepted as it is. Please check it and send it again.",
+        ),
+        403 => Refusal::new(
+            StatusCode::FORBIDDEN,
+            "This conversation no longer takes replies here. To answer, reply to our latest email.",
+        ),
+        _ => refusal_of(status, retry_after),
+    }
+}
+
+/// What an earlier attempt with the same key did.
+enum Earlier {
+    None,
+    /// Posted, and the upstream answered with this id.
+    Posted(String),
+    /// Ended without a word: it may have posted.
+    Unknown,
+}
+
+/// Where the whole thread is in the ticket's answer (no upstream key to rely on), the
+/// customer's message with exactly this reply's body, if there is one: what an earlier
+/// attempt that ended without a word stored.
+fn already_there(view: &CustomerView, ticket: &Value, reply: &super::Reply) -> Option<String> {
+    let Thread::InTicket(items) = view.thread else {
+        return None;
+    };
+    let body = |m: &Value| {
+        (m["text"].as_str() == Some(&reply.text) && !reply.text.is_empty())
+            || (m["html"].as_str() == Some(&reply.html) && !reply.html.is_empty())
+    };
+    items(ticket)
+        .iter()
+        .rev()
+        .filter_map(|m| (view.visible_message)(m, ticket))
+        .find(|m| m["role"] == "customer" && body(m))
+        .and_then(|m| m["id"].as_str().map(str::to_owned))
+}
+
+/// Posts the reply (or, when an earlier attempt did, finds what it stored) and checks that
+/// the upstream stored it as the customer's.
 async fn post_reply(
     side: &Side,
     rules: &ReplyRules,
     grant: &Grant,
     reply: &super::Reply,
     key: Option<&str>,
-) -> Result<Value, Refusal> {
+    earlier: Earlier,
+    note_posted: impl Fn(&str) -> Result<(), Refusal>,
+) -> Result<Value, Failed> {
     let ids = ids(side, grant);
-    let (call, body) = (rules.post)(&ids, reply);
-    let mut request = request(&side.upstream, &Method::POST, &call)?;
-    if let Some(key) = key.filter(|_| rules.idempotency_header) {
-        request = request.header("Idempotency-Key", key);
-    }
-    let answer = answer_json(request.json(&body)).await?;
-    let visible = match (rules.stored)(&answer) {
-        Stored::Message(m) => (side.view.visible_message)(&m, &Value::Null),
-        Stored::Id(id) => {
-            let ticket = read_json(&side.upstream, (side.view.ticket)(&ids)).await?;
-            match side.view.thread {
-                Thread::InTicket(items) => items(&ticket)
-                    .iter()
-                    .filter_map(|m| (side.view.visible_message)(m, &ticket))
-                    .find(|m| m["id"] == id.as_str()),
-                Thread::Paged { .. } => None,
+    let view = side.view;
+    let ticket = read_json(&side.upstream, (view.ticket)(&ids))
+        .await
+        .map_err(Failed::Surely)?;
+    let found = match earlier {
+        Earlier::Posted(id) => Some(id),
+        Earlier::Unknown if !rules.idempotency_header => already_there(view, &ticket, reply),
+        _ => None,
+    };
+    let stored = match found {
+        Some(id) => Stored::Id(id),
+        None => {
+            let (call, body) = (rules.post)(&ids, &ticket, reply);
+            let mut request =
+                request(&side.upstream, &Method::POST, &call).map_err(Failed::Surely)?;
+            if let Some(key) = key.filter(|_| rules.idempotency_header) {
+                request = request.header("Idempotency-Key", key);
             }
+            let answer = request.json(&body).send().await.map_err(|e| {
+                eprintln!("threadline-server: portal: reply: {e}");
+                Failed::Perhaps(Refusal::unavailable())
+            })?;
+            let status = answer.status();
+            if !status.is_success() {
+                let refusal = refused_reply(status, answer.headers().get(header::RETRY_AFTER));
+                let surely = status.is_client_error() && status.as_u16() != 408;
+                return Err(if surely {
+                    Failed::Surely(refusal)
+                } else {
+                    Failed::Perhaps(refusal)
+                });
+            }
+            let answer = crate::gateway::read_answer(answer, crate::gateway::MAX_BODY)
+                .await
+                .ok()
+                .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+                .ok_or(Failed::Perhaps(Refusal::unavailable()))?;
+            (rules.stored)(&answer)
         }
-        Stored::Unreadable => return Err(Refusal::unavailable()),
+    };
+    let visible = match stored {
+        Stored::Message(m) => (view.visible_message)(&m, &ticket),
+        Stored::Id(id) => {
+            note_posted(&id).map_err(Failed::Perhaps)?;
+            let Thread::InTicket(items) = view.thread else {
+                return Err(Failed::Perhaps(Refusal::unavailable()));
+            };
+            let ticket = read_json(&side.upstream, (view.ticket)(&ids))
+                .await
+                .map_err(Failed::Perhaps)?;
+            items(&ticket)
+                .iter()
+                .filter_map(|m| (view.visible_message)(m, &ticket))
+                .find(|m| m["id"] == id.as_str())
+        }
+        Stored::Unreadable => return Err(Failed::Perhaps(Refusal::unavailable())),
     };
     match visible {
         Some(message) if message["role"] == "customer" => Ok(message),
@@ -450,7 +589,7 @@ async fn post_reply(
                  customers' replies are off until restart",
                 other.as_ref().map(|m| m["role"].clone())
             );
-            Err(Refusal::unavailable())
+            Err(Failed::Surely(Refusal::unavailable()))
         }
     }
 }

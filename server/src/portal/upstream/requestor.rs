@@ -67,7 +67,7 @@ fn visible_message(m: &Value, ticket: &Value) -> Option<Value> {
     )
 }
 
-fn post(ids: &Ids, reply: &Reply) -> (Call, Value) {
+fn post(ids: &Ids, ticket: &Value, reply: &Reply) -> (Call, Value) {
     let html = !reply.html.trim().is_empty();
     let mut body = json!({
         "Message": if html { &reply.html } else { &reply.text },
@@ -76,10 +76,10 @@ fn post(ids: &Ids, reply: &Reply) -> (Call, Value) {
         "SendViaOutboundEmail": false,
         "AsSubmitter": true,
     });
-    // The ticket by its number when it is one, else by its reference.
-    match ids.ticket.parse::<i64>() {
-        Ok(id) => body["TicketId"] = json!(id),
-        Err(_) => body["TicketREF"] = json!(ids.ticket),
+    // The ticket as GetTicket named it, else as the link does.
+    match (ticket["TicketId"].as_i64(), ids.ticket.parse::<i64>()) {
+        (Some(id), _) | (None, Ok(id)) => body["TicketId"] = json!(id),
+        (None, Err(_)) => body["TicketREF"] = json!(ids.ticket),
     }
     (Call::to("Tickets/NewMessage"), body)
 }
