@@ -128,6 +128,12 @@ impl Formatters {
                 &options(&[
                     ("style", "unit".into()),
                     ("unit", UNITS[unit].into()),
+                    // Bytes spelt out ("757 bytes", not "757 byte"), plural-correct in every
+                    // locale; kB and MB as symbols.
+                    (
+                        "unitDisplay",
+                        if unit == 0 { "long" } else { "short" }.into(),
+                    ),
                     ("maximumFractionDigits", 1.into()),
                 ]),
             )

@@ -369,6 +369,9 @@ fn sizes_and_times_are_written_in_the_locale() {
         threadline::i18n::format_size(1_234_567),
         threadline::i18n::relative_time(0, 5 * 60_000),
     );
+    // Bytes spelt out, in the plural where it is one.
+    assert_eq!(threadline::i18n::format_size(757), "757 bytes");
+    assert_eq!(threadline::i18n::format_size(1), "1 byte");
     assert_eq!(german.0, "1,2 MB");
     assert_eq!(german.1, "vor 5 Minuten");
     assert_ne!(arabic, english.0, "Arabic digits or unit");

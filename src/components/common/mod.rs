@@ -1,6 +1,7 @@
 //! Small pieces shared by every page.
 
 mod error_notice;
+mod icon;
 mod resize;
 mod safe_html;
 mod scroll;
@@ -9,6 +10,7 @@ mod time;
 mod visible;
 
 pub use error_notice::ErrorNotice;
+pub use icon::{Glyph, Icon};
 pub use resize::ResizeWatch;
 pub use safe_html::SafeHtmlView;
 pub use scroll::ScrollArea;

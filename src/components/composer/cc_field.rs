@@ -8,6 +8,8 @@ use rust_i18n::t;
 use threadline_core::i18n::isolate;
 use threadline_core::recipients::{merge, parse_recipients, suggestions, Recipient};
 
+use crate::components::common::{Glyph, Icon};
+
 /// The To and CC rows (or a BCC row). `chips` is what the agent sees; editing it is what
 /// "changed CC" means to the caller.
 #[component]
@@ -108,7 +110,7 @@ pub fn CcField(
                                         data-chip-key=key.clone()
                                         aria-label=t!("cc_field.remove", name = isolate(&label))
                                         on:click=move |_| remove(key.clone())
-                                    >"×"</button>
+                                    ><Icon glyph=Glyph::Close/></button>
                                 </li>
                             }
                         }

@@ -433,6 +433,12 @@ pub fn Composer(
                 switch_mode(other);
                 return true;
             }
+            // Esc leaves the text box for the conversation (the draft stays as typed).
+            if ev.key() == "Escape" && !mod_key {
+                ev.prevent_default();
+                focus_newest_message(&ev);
+                return true;
+            }
             false
         })
     };
@@ -636,5 +642,20 @@ fn field_label(key: &str) -> String {
         field::NEXT_ACTION => t!("composer.next_action").into_owned(),
         field::ASSIGNEE => t!("composer.next_assignee").into_owned(),
         other => other.replace('_', " "),
+    }
+}
+
+/// Moves the focus from the composer to the newest message of its page's conversation.
+fn focus_newest_message(ev: &leptos::ev::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let newest = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("main").ok().flatten())
+        .and_then(|main| main.query_selector_all("[role=feed] article").ok())
+        .and_then(|all| all.item(all.length().checked_sub(1)?))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = newest {
+        let _ = el.focus();
     }
 }

@@ -8,7 +8,7 @@ use threadline_core::compose::{
     apply_format, byte_to_utf16, render_markdown, utf16_to_byte, Format,
 };
 
-use crate::components::common::SafeHtmlView;
+use crate::components::common::{Glyph, Icon, SafeHtmlView};
 
 /// The editor for `text`. `on_key` sees every keydown first (for Ctrl+Enter and the mode
 /// shortcut); it returns `true` when it handled the key.
@@ -74,7 +74,7 @@ pub fn MarkdownEditor(
                         >
                             // Named by its words, not an aria-label: the glyph ("1.") is not
                             // part of the name, so the name must not claim to be the label.
-                            <span aria-hidden="true">{tool_glyph(f)}</span>
+                            {tool_glyph(f)}
                             <span class="tl-visually-hidden">{f.label()}</span>
                         </button>
                     }
@@ -126,14 +126,16 @@ pub fn MarkdownEditor(
     }
 }
 
-fn tool_glyph(f: Format) -> &'static str {
+/// A tool's face: a letter where the letter is the convention (bold, italic), else an icon.
+fn tool_glyph(f: Format) -> AnyView {
+    let icon = |glyph| view! { <Icon glyph=glyph/> }.into_any();
     match f {
-        Format::Bold => "B",
-        Format::Italic => "I",
-        Format::Code => "</>",
-        Format::Link => "🔗",
-        Format::BulletList => "•",
-        Format::NumberedList => "1.",
-        Format::Quote => "❝",
+        Format::Bold => view! { <span aria-hidden="true">"B"</span> }.into_any(),
+        Format::Italic => view! { <span aria-hidden="true">"I"</span> }.into_any(),
+        Format::Code => icon(Glyph::Code),
+        Format::Link => icon(Glyph::Link),
+        Format::BulletList => icon(Glyph::BulletList),
+        Format::NumberedList => icon(Glyph::NumberedList),
+        Format::Quote => icon(Glyph::Quote),
     }
 }

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use rust_i18n::t;
 use threadline_core::model::{Capabilities, Visibility};
 
+use crate::components::common::{Glyph, Icon};
+
 #[component]
 pub fn ModeSwitch(
     #[prop(into)] is_note: Signal<bool>,
@@ -43,6 +45,7 @@ fn ModeRadio(
                 prop:checked=move || is_note.get() == note
                 on:change=move |_| on_switch.run(mode)
             />
+            <Icon glyph=if note { Glyph::Lock } else { Glyph::Reply }/>
             {if note { t!("composer.internal_note") } else { t!("composer.reply") }}
         </label>
     }

@@ -217,19 +217,23 @@ fn OutgoingItem(local_id: String, state: OutboxState) -> impl IntoView {
 
 /// What a message on its way is doing, in words.
 fn status_words(item: &Outgoing, state: OutboxState) -> String {
+    // The tick re-runs this; the time is read now, as the tick can be up to 250 ms old (which
+    // made a fresh 5 s window read "6 s").
+    state.now.track();
+    let now = js_sys::Date::now();
     match &item.state {
         OutState::Holding { send_at_ms } => {
-            let left = ((send_at_ms - state.now.get()) / 1000.0).ceil().max(0.0);
+            let left = ((send_at_ms - now) / 1000.0).ceil().max(0.0);
             t!("outgoing.sending_in", seconds = left).into_owned()
         }
-        OutState::Sending if item.is_slow(state.now.get()) => t!("outgoing.slow").into_owned(),
+        OutState::Sending if item.is_slow(now) => t!("outgoing.slow").into_owned(),
         OutState::Sending => t!("outgoing.sending").into_owned(),
         OutState::Unknown { .. } if !state.online.get() => t!("outgoing.offline").into_owned(),
         OutState::Waiting {
             retry_at_ms,
             reason,
         } => {
-            let left = ((retry_at_ms - state.now.get()) / 1000.0).ceil().max(0.0);
+            let left = ((retry_at_ms - now) / 1000.0).ceil().max(0.0);
             t!("outgoing.retrying_in", reason = reason, seconds = left).into_owned()
         }
         OutState::Unknown { reason, .. } => t!("outgoing.checking", reason = reason).into_owned(),

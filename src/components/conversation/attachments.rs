@@ -11,7 +11,7 @@ use threadline_core::ApiError;
 use wasm_bindgen::JsCast;
 
 use crate::api::{transport, Client};
-use crate::components::common::{when_near_viewport, ErrorNotice};
+use crate::components::common::{when_near_viewport, ErrorNotice, Glyph, Icon};
 use crate::i18n::format_size;
 
 /// The attachments of one message.
@@ -76,14 +76,23 @@ fn AttachmentItem(attachment: Attachment) -> impl IntoView {
         }
     };
     let name = isolate(&attachment.name);
+    let kind = if attachment.is_previewable_image() {
+        Glyph::Image
+    } else {
+        Glyph::File
+    };
     view! {
         <li class="tl-attachment" node_ref=node>
-            {move || thumbnail.get().map(|src| view! {
-                <img class="tl-attachment__thumb" src=src alt="" width="64" height="64"/>
-            })}
+            {move || match thumbnail.get() {
+                Some(src) => view! {
+                    <img class="tl-attachment__thumb" src=src alt="" width="64" height="64"/>
+                }.into_any(),
+                None => view! { <Icon glyph=kind/> }.into_any(),
+            }}
             <span class="tl-attachment__name">{attachment.name.clone()}</span>
             <span class="tl-attachment__size">{details}</span>
             <button type="button" class="tl-link-button" aria-label=t!("attachments.download_file", name = name) on:click=download>
+                <Icon glyph=Glyph::Download/>
                 {t!("attachments.download")}
             </button>
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}

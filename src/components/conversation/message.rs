@@ -8,7 +8,7 @@ use threadline_core::i18n::isolate;
 use threadline_core::model::{Message, Role};
 
 use super::{AttachmentList, MessageBody};
-use crate::components::common::RelativeTime;
+use crate::components::common::{Glyph, Icon, RelativeTime};
 
 /// Renders a message.
 #[component]
@@ -42,8 +42,15 @@ pub fn MessageItem(
         (_, false) => t!("message.message_from", name = isolate(&name)),
     };
     let is_note = message.is_internal && message.role != Role::System;
-    let cc = (!message.cc.is_empty())
-        .then(|| t!("message.cc", addresses = isolate(&message.cc.join(", "))));
+    // The author's own address is in the header already (a CC'd person writing in).
+    let copied: Vec<&str> = message
+        .cc
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.eq_ignore_ascii_case(&author.email))
+        .collect();
+    let cc =
+        (!copied.is_empty()).then(|| t!("message.cc", addresses = isolate(&copied.join(", "))));
     let attachments = message.attachments.clone();
     view! {
         <article
@@ -62,9 +69,7 @@ pub fn MessageItem(
                         .then(|| view! { <span class="tl-msg__email">{author.email.clone()}</span> })}
                     {is_note.then(|| view! {
                         <span class="tl-badge tl-badge--note">
-                            <svg class="tl-icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
-                                <path d="M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7zm2 0h4V5a2 2 0 0 0-4 0z" fill="currentColor"/>
-                            </svg>
+                            <Icon glyph=Glyph::Lock/>
                             {format!(" {}", t!("message.internal_note"))}
                         </span>
                     })}

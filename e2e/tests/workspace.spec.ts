@@ -1,0 +1,78 @@
+// The agent's workspace, details that tell a finished product from a demo: no emoji in the
+// app's own words (they are empty boxes without an emoji font), a CC'd author's address shown
+// once, Esc leaving the text box, and the undo countdown never longer than the window.
+import { test, expect } from './fixtures';
+import type { Page } from '@playwright/test';
+
+/// Every text node of the app's own UI (email bodies left out: they are the sender's) with an
+/// emoji in it.
+async function emojiInAppText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      if (node.parentElement?.closest('.tl-msg__body, script, style')) continue;
+      if (/\p{Extended_Pictographic}/u.test(text)) found.push(text.trim());
+    }
+    return found;
+  });
+}
+
+test('no emoji in the app\'s own words, in any view', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: /Invoice #4411/ })).toBeVisible();
+  expect(await emojiInAppText(page)).toEqual([]);
+  await page.goto('/tickets/1');
+  const form = page.getByRole('form', { name: 'Answer this ticket' });
+  await expect(form).toBeVisible();
+  expect(await emojiInAppText(page)).toEqual([]);
+  await form.getByRole('radio', { name: 'Internal note' }).check();
+  await expect(form.getByRole('textbox', { name: 'Internal note text' })).toBeVisible();
+  expect(await emojiInAppText(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  expect(await emojiInAppText(page)).toEqual([]);
+});
+
+test('the check can fail: an emoji in the app\'s words is found', async ({ page }) => {
+  await page.goto('/tickets/1');
+  await expect(page.getByRole('form', { name: 'Answer this ticket' })).toBeVisible();
+  await page.evaluate(() => {
+    const label = document.querySelector('.tl-composer__hint');
+    if (label) label.textContent = '\u{1F512} locked';
+  });
+  expect(await emojiInAppText(page)).toEqual(['\u{1F512} locked']);
+});
+
+test('a CC\'d person writing in is named once, not again as a copy', async ({ page }) => {
+  await page.goto('/tickets/1');
+  const fromTom = page.getByRole('article', { name: /^Message from Tom Becker/ }).first();
+  await expect(fromTom).toBeVisible();
+  await expect(fromTom.locator('.tl-msg__email')).toHaveText('finance@northwind.example');
+  await expect(fromTom.getByText(/^Cc:/)).toHaveCount(0);
+});
+
+test('Esc in the text box moves to the conversation and keeps the draft', async ({ page }) => {
+  await page.goto('/tickets/1');
+  const text = page.getByRole('textbox', { name: 'Reply text' });
+  await text.fill('Half a thought');
+  await text.press('Escape');
+  const conversation = page.getByRole('feed', { name: 'Conversation' });
+  await expect(conversation.getByRole('article').last()).toBeFocused();
+  await expect(text).toHaveValue('Half a thought');
+});
+
+test('the undo countdown never reads longer than the undo window', async ({ page, request }) => {
+  const window = (await (await request.get('/config.json')).json()).undo_seconds as number;
+  await page.goto('/tickets/1');
+  await page.getByRole('textbox', { name: 'Reply text' }).fill(`Countdown check (e2e ${Date.now()})`);
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  const status = page.getByRole('status').filter({ hasText: /Sending in \d+ s/ });
+  await expect(status).toBeVisible();
+  const seconds = Number((await status.textContent())?.match(/Sending in (\d+) s/)?.[1]);
+  expect(seconds).toBeGreaterThan(0);
+  expect(seconds).toBeLessThanOrEqual(window);
+  // Let it go: delivered, not left queued for the next test.
+  await expect(status).toHaveCount(0, { timeout: (window + 10) * 1000 });
+});
