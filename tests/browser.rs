@@ -186,7 +186,7 @@ async fn the_composer_formats_markdown_previews_it_and_says_what_send_will_do() 
         .unwrap()
         .unwrap()
         .unchecked_into();
-    select.set_value("1"); // Close and Mark Resolved
+    select.set_value("close_and_mark_resolved");
     select
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();

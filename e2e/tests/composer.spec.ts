@@ -60,7 +60,8 @@ test('a reply with CC, next action, assignee and two attachments stores exactly 
   const chips = form.getByRole('list', { name: 'Cc recipients' }).getByRole('listitem');
   await expect(chips).toHaveCount(2);
   await expect(form.getByText('Adding: ann@x-corp.example, bob@y-org.example')).toBeVisible();
-  await form.getByLabel('Next action').selectOption({ label: 'Close and Mark Resolved' });
+  // Ticket 5 is closed: of the next actions, it offers to reopen.
+  await form.getByLabel('Next action').selectOption({ label: 'Reopen, waiting on the customer' });
   await form.getByLabel('Next assignee').selectOption({ label: 'Priya Shah' });
   await form.locator('input[type=file]').setInputFiles([
     file('notes.txt', 'first file'),
@@ -68,8 +69,8 @@ test('a reply with CC, next action, assignee and two attachments stores exactly 
   ]);
   const uploads = form.getByRole('list', { name: 'Files to send' });
   await expect(uploads.getByRole('button', { name: /^Remove / })).toHaveCount(2);
-  await expect(form.getByRole('button', { name: 'Send and close as resolved' })).toBeVisible();
-  await form.getByRole('button', { name: 'Send and close as resolved' }).click();
+  await expect(form.getByRole('button', { name: 'Send and reopen, waiting on the customer' })).toBeVisible();
+  await form.getByRole('button', { name: 'Send and reopen, waiting on the customer' }).click();
 
   // At once: shown as on its way, composer emptied.
   await expect(page.getByRole('list', { name: 'Messages being sent' }).getByText(text)).toBeVisible();
@@ -81,14 +82,14 @@ test('a reply with CC, next action, assignee and two attachments stores exactly 
   expect(stored).toHaveLength(1);
   expect(stored[0].is_visible_to_customer).toBe(true);
   expect(stored[0].external_recipient_emails).toEqual(['ann@x-corp.example', 'bob@y-org.example']);
-  expect(stored[0].next_action).toBe('close_and_mark_resolved');
+  expect(stored[0].next_action).toBe('reopen_waiting_customer');
   expect(stored[0].attachments.map((a: { name: string }) => a.name).sort()).toEqual(['log.csv', 'notes.txt']);
   expect(stored[0].content_html).toContain('Dark mode ships next week');
   const ticket = await server.ticket('5');
-  expect(ticket.status).toBe('closed_resolved');
+  expect(ticket.status).toBe('waiting_customer');
   expect(ticket.assignee?.name).toBe('Priya Shah');
   // The header shows the ticket as it is now.
-  await expect(page.getByText('Closed: resolved').first()).toBeVisible();
+  await expect(page.getByRole('definition').filter({ hasText: 'Waiting on customer' })).toBeVisible();
 });
 
 test('an internal note never carries CC', async ({ page, request }) => {
@@ -139,7 +140,7 @@ test('a draft survives a reload', async ({ page }) => {
   const form = composer(page);
   await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
   await form.getByRole('combobox', { name: 'Cc' }).fill('keep@me.example;');
-  await form.getByLabel('Next action').selectOption({ label: 'Reopen Waiting Customer' });
+  await form.getByLabel('Next action').selectOption({ label: 'Reopen, waiting on the customer' });
   // Saved 400 ms after the last change: the reload comes once it is in storage.
   await expect
     .poll(async () => {
@@ -150,8 +151,8 @@ test('a draft survives a reload', async ({ page }) => {
   await page.reload();
   await expect(form.getByRole('textbox', { name: 'Reply text' })).toHaveValue(text);
   await expect(form.getByRole('list', { name: 'Cc recipients' }).getByText('keep@me.example')).toBeVisible();
-  await expect(form.getByLabel('Next action')).toHaveValue('4');
-  await expect(form.getByRole('button', { name: 'Send and reopen, waiting on customer' })).toBeVisible();
+  await expect(form.getByLabel('Next action')).toHaveValue('reopen_waiting_customer');
+  await expect(form.getByRole('button', { name: 'Send and reopen, waiting on the customer' })).toBeVisible();
 });
 
 test('undo restores the whole draft and nothing is sent', async ({ page, request }) => {
@@ -161,7 +162,7 @@ test('undo restores the whole draft and nothing is sent', async ({ page, request
   const form = composer(page);
   await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
   await form.getByRole('combobox', { name: 'Cc' }).fill('undo@x.example,');
-  await form.getByLabel('Next action').selectOption({ label: 'Close and Mark Invalid' });
+  await form.getByLabel('Next action').selectOption({ label: 'Close as invalid' });
   await form.getByLabel('Next assignee').selectOption({ label: 'Unassigned' });
   await form.locator('input[type=file]').setInputFiles([file('undo.txt', 'undo me')]);
   await expect(form.getByRole('button', { name: 'Remove undo.txt' })).toBeVisible();
@@ -170,7 +171,7 @@ test('undo restores the whole draft and nothing is sent', async ({ page, request
 
   await expect(form.getByRole('textbox', { name: 'Reply text' })).toHaveValue(text);
   await expect(form.getByRole('list', { name: 'Cc recipients' }).getByText('undo@x.example')).toBeVisible();
-  await expect(form.getByLabel('Next action')).toHaveValue('2');
+  await expect(form.getByLabel('Next action')).toHaveValue('close_and_mark_invalid');
   await expect(form.getByLabel('Next assignee')).toHaveValue('none');
   await expect(form.getByRole('button', { name: 'Remove undo.txt' })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Messages being sent' }).getByRole('article')).toHaveCount(0);

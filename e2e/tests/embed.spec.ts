@@ -29,7 +29,7 @@ test('an admin portal embeds two conversations that live in their boxes and repo
     'threadline:status-changed', (e) => resolve((e as CustomEvent).detail.statusCode), { once: true })));
   const form = login.getByRole('form', { name: 'Answer this ticket' });
   await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
-  await form.getByLabel('Next action').selectOption({ label: 'Close and Mark Resolved' });
+  await form.getByLabel('Next action').selectOption({ label: 'Close as resolved' });
   await form.getByRole('button', { name: 'Send and close as resolved' }).click();
   await expect(login.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   const events = page.getByRole('list', { name: 'Threadline events' });

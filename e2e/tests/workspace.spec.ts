@@ -76,3 +76,39 @@ test('the undo countdown never reads longer than the undo window', async ({ page
   // Let it go: delivered, not left queued for the next test.
   await expect(status).toHaveCount(0, { timeout: (window + 10) * 1000 });
 });
+
+/// The next actions the composer offers on ticket `id`.
+async function offeredActions(page: Page, id: string): Promise<string[]> {
+  await page.goto(`/tickets/${id}`);
+  const picker = page.getByRole('form', { name: 'Answer this ticket' }).getByLabel('Next action');
+  await expect(picker).toBeVisible();
+  // Once the ticket (and so its status) is in, the list is narrowed to it.
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  return picker.locator('option').allTextContents();
+}
+
+test('next actions fit the ticket: none to close a closed ticket, "Not spam" only on spam', async ({ page, request }) => {
+  const closed = await offeredActions(page, '4');
+  expect(closed.filter((a) => a.startsWith('Close'))).toEqual([]);
+  expect(closed).toEqual(expect.arrayContaining(['Reopen, waiting on the customer', 'Reopen, waiting on us']));
+  const open = await offeredActions(page, '1');
+  expect(open).toEqual(expect.arrayContaining(['Close as resolved', 'Wait on the customer', 'Mark as spam']));
+  expect(open).not.toContain('Wait on us');
+  // No API words in Title Case.
+  expect(open.filter((a) => /[A-Z]\w* [A-Z]/.test(a))).toEqual([]);
+
+  // The spam ticket says so, and its composer waits until the agent chooses to answer. (Other
+  // tests may have taken ticket 6 out of spam: it is marked again first.)
+  const { token } = await (await request.get('/config.json')).json();
+  const marked = await request.post('/api/initdesk/organizations/1/tickets/6/messages/', {
+    headers: { 'X-Initdesk-Token': token },
+    data: { content: 'Spam again (e2e)', is_visible_to_customer: false, next_action: 'report_spam' },
+  });
+  expect(marked.status()).toBe(201);
+  await page.goto('/tickets/6');
+  await expect(page.getByRole('note').filter({ hasText: 'marked as spam' })).toBeVisible();
+  await expect(page.getByRole('form', { name: 'Answer this ticket' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Answer anyway' }).click();
+  const picker = page.getByRole('form', { name: 'Answer this ticket' }).getByLabel('Next action');
+  expect(await picker.locator('option').allTextContents()).toEqual(['(none)', 'Not spam: back to the inbox']);
+});

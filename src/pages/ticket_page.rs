@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use rust_i18n::t;
+use threadline_core::model::{Ticket, TicketStatus};
 use threadline_core::ApiError;
 
 use crate::api::Client;
@@ -208,7 +209,9 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                     <p class="tl-read-only" role="note">{t!("ticket_page.read_only")}</p>
                 }.into_any(),
                 _ => view! {
-                    <Composer ticket_id=ticket_id thread=messages ticket=ticket_now outbox=outbox/>
+                    <SpamGuard ticket=ticket_now>
+                        <Composer ticket_id=ticket_id.clone() thread=messages ticket=ticket_now outbox=outbox/>
+                    </SpamGuard>
                 }.into_any(),
             }}
         </main>
@@ -289,5 +292,33 @@ fn LoadFailed(error: ApiError, thread: UseThreadReturn) -> impl IntoView {
                 {t!("ticket_page.try_again")}
             </button>
         </div>
+    }
+}
+
+/// On a ticket marked as spam, a warning in place of the composer until the agent chooses to
+/// answer anyway (a reply would go to whoever sent the spam).
+#[component]
+fn SpamGuard(ticket: Signal<Option<Ticket>>, children: ChildrenFn) -> impl IntoView {
+    let answer_anyway = RwSignal::new(false);
+    // A memo, so that re-reading the ticket (after every send) does not make the composer anew.
+    let warn = Memo::new(move |_| {
+        let spam = ticket.with(|t| t.as_ref().and_then(Ticket::effective_status))
+            == Some(TicketStatus::Spam);
+        spam && !answer_anyway.get()
+    });
+    move || {
+        if warn.get() {
+            view! {
+                <div class="tl-spam-warning" role="note">
+                    <p>{t!("ticket_page.spam_warning")}</p>
+                    <button type="button" class="tl-button" on:click=move |_| answer_anyway.set(true)>
+                        {t!("ticket_page.answer_anyway")}
+                    </button>
+                </div>
+            }
+            .into_any()
+        } else {
+            children().into_any()
+        }
     }
 }

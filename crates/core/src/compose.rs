@@ -6,7 +6,7 @@ use rust_i18n::t;
 
 use crate::html::{sanitize, SafeHtml};
 use crate::i18n::isolate;
-use crate::model::{NextAction, Visibility};
+use crate::model::{NextAction, TicketStatus, Visibility};
 
 /// Renders the agent's Markdown to HTML, through the same sanitizer as incoming mail. A line
 /// break typed in the editor stays a line break, as people expect in email.
@@ -23,8 +23,12 @@ pub fn render_markdown(text: &str) -> SafeHtml {
 
 /// What the send button says: the kind of message and what happens to the ticket (in the
 /// current locale).
-pub fn send_label(visibility: Visibility, action: NextAction) -> String {
-    let Some(action) = action_phrase(action) else {
+pub fn send_label(
+    visibility: Visibility,
+    action: NextAction,
+    status: Option<TicketStatus>,
+) -> String {
+    let Some(action) = action_phrase(action, status) else {
         return match visibility {
             Visibility::Reply => t!("compose.send_reply"),
             Visibility::Note => t!("compose.add_note"),
@@ -38,10 +42,13 @@ pub fn send_label(visibility: Visibility, action: NextAction) -> String {
     t!("compose.send_and", verb = verb, action = action).into_owned()
 }
 
-/// The next action as the end of a sentence ("Send and …").
-fn action_phrase(action: NextAction) -> Option<String> {
+/// The next action as the end of a sentence ("Send and …"), for a ticket in `status`.
+fn action_phrase(action: NextAction, status: Option<TicketStatus>) -> Option<String> {
+    let open = status.is_some_and(|s| !s.is_closed() && s != TicketStatus::Spam);
     let phrase = match action {
         NextAction::None => return None,
+        NextAction::ReopenWaitingCustomer if open => t!("compose.then.wait_customer"),
+        NextAction::ReopenWaitingAssociate if open => t!("compose.then.wait_agent"),
         NextAction::CloseAndMarkResolved => t!("compose.then.close_resolved"),
         NextAction::CloseAndMarkInvalid => t!("compose.then.close_invalid"),
         NextAction::CloseAndMarkCustomerInactivity => t!("compose.then.close_inactive"),
@@ -349,21 +356,34 @@ mod tests {
 
     #[test]
     fn send_label_says_what_will_happen() {
+        let open = Some(TicketStatus::WaitingAssociate);
+        let closed = Some(TicketStatus::ClosedResolved);
         assert_eq!(
-            send_label(Visibility::Reply, NextAction::None),
+            send_label(Visibility::Reply, NextAction::None, open),
             "Send reply"
         );
-        assert_eq!(send_label(Visibility::Note, NextAction::None), "Add note");
         assert_eq!(
-            send_label(Visibility::Reply, NextAction::CloseAndMarkResolved),
+            send_label(Visibility::Note, NextAction::None, open),
+            "Add note"
+        );
+        assert_eq!(
+            send_label(Visibility::Reply, NextAction::CloseAndMarkResolved, open),
             "Send and close as resolved"
         );
         assert_eq!(
-            send_label(Visibility::Note, NextAction::ReportSpam),
-            "Add note and report as spam"
+            send_label(Visibility::Note, NextAction::ReportSpam, open),
+            "Add note and mark as spam"
+        );
+        assert_eq!(
+            send_label(Visibility::Reply, NextAction::ReopenWaitingCustomer, closed),
+            "Send and reopen, waiting on the customer"
+        );
+        assert_eq!(
+            send_label(Visibility::Reply, NextAction::ReopenWaitingCustomer, open),
+            "Send and wait on the customer"
         );
         for action in NextAction::ALL {
-            assert!(!send_label(Visibility::Reply, action).is_empty());
+            assert!(!send_label(Visibility::Reply, action, None).is_empty());
         }
     }
 

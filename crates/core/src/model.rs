@@ -191,20 +191,46 @@ impl NextAction {
         NextAction::ALL.into_iter().find(|a| a.as_wire() == s)
     }
 
-    /// The documented label (English), in the current locale.
-    pub fn label(self) -> String {
+    /// What the action does, in plain words in the current locale, for a ticket in `status`
+    /// (a reopen action on a ticket that is not closed only sets whom it waits on).
+    pub fn label(self, status: Option<TicketStatus>) -> String {
+        let open = status.is_some_and(|s| !s.is_closed() && s != TicketStatus::Spam);
         match self {
             NextAction::None => t!("model.next_action.none"),
             NextAction::CloseAndMarkResolved => t!("model.next_action.close_resolved"),
             NextAction::CloseAndMarkInvalid => t!("model.next_action.close_invalid"),
             NextAction::CloseAndMarkCustomerInactivity => t!("model.next_action.close_inactive"),
+            NextAction::ReopenWaitingCustomer if open => t!("model.next_action.wait_customer"),
             NextAction::ReopenWaitingCustomer => t!("model.next_action.reopen_customer"),
+            NextAction::ReopenWaitingAssociate if open => t!("model.next_action.wait_agent"),
             NextAction::ReopenWaitingAssociate => t!("model.next_action.reopen_agent"),
             NextAction::CloseAndMarkOther => t!("model.next_action.close_other"),
             NextAction::ReportSpam => t!("model.next_action.report_spam"),
             NextAction::RemoveFromSpam => t!("model.next_action.remove_spam"),
         }
         .into_owned()
+    }
+
+    /// Whether the action makes sense for a ticket in `status` (`None`: not known yet): it
+    /// changes something the status allows. A spam ticket can only leave spam; a closed one
+    /// can be reopened (or marked as spam), not closed again; an open one can be closed, set
+    /// to wait on the other side, or marked as spam.
+    pub fn fits(self, status: Option<TicketStatus>) -> bool {
+        let spam = status == Some(TicketStatus::Spam);
+        let closed = status.is_some_and(TicketStatus::is_closed);
+        match self {
+            NextAction::None => true,
+            NextAction::RemoveFromSpam => spam,
+            _ if spam => false,
+            _ if closed && self.resulting_status().is_some_and(TicketStatus::is_closed) => false,
+            _ => self.resulting_status() != status,
+        }
+    }
+
+    /// Of `offered` (what the backend can do), the actions that fit a ticket in `status`,
+    /// in the same order.
+    pub fn fitting(offered: &[NextAction], status: Option<TicketStatus>) -> Vec<NextAction> {
+        offered.iter().copied().filter(|a| a.fits(status)).collect()
     }
 
     /// The status the ticket gets, or `None` when the status is left alone.
@@ -311,6 +337,17 @@ pub struct Ticket {
     /// Other properties the backend reports, as (label, value) to show ("Priority", "High").
     #[serde(default)]
     pub fields: Vec<(String, String)>,
+}
+
+impl Ticket {
+    /// The status as the next actions see it: a ticket flagged as spam is spam.
+    pub fn effective_status(&self) -> Option<TicketStatus> {
+        if self.is_spam {
+            Some(TicketStatus::Spam)
+        } else {
+            self.status
+        }
+    }
 }
 
 /// A ticket property a message can change beside the next action (Airclou's priority and

@@ -216,7 +216,7 @@ fn all_nine_next_actions_round_trip_with_their_labels() {
     assert_eq!(NextAction::ALL.len(), 9);
     for a in NextAction::ALL {
         assert_eq!(NextAction::from_wire(a.as_wire()), Some(a));
-        assert!(!a.label().is_empty());
+        assert!(!a.label(None).is_empty());
     }
     assert_eq!(NextAction::from_wire("close"), None);
     assert_eq!(

@@ -73,6 +73,8 @@ pub fn Composer(
     let bcc = RwSignal::new(Vec::<Recipient>::new());
     let mailboxes = StoredValue::new(client.outbound_mailboxes());
     let actions = StoredValue::new(client.next_actions());
+    let status =
+        Signal::derive(move || ticket.with(|t| t.as_ref().and_then(Ticket::effective_status)));
     let ticket_field_list = StoredValue::new(client.ticket_fields());
     let ticket_fields = RwSignal::new(BTreeMap::<String, String>::new());
     let uploads = Uploads::new(max_bytes);
@@ -480,7 +482,7 @@ pub fn Composer(
         if send_when_uploaded.get() && waiting > 0 {
             return crate::i18n::plural("composer.sending_after_uploads", waiting);
         }
-        send_label(visibility.get(), next_action.get())
+        send_label(visibility.get(), next_action.get(), status.get())
     };
     let drop_files = {
         let client = client.clone();
@@ -593,7 +595,7 @@ pub fn Composer(
                 </div>
             })}
             <div class="tl-composer__options">
-                {caps.has_next_action.then(|| view! { <NextActionField next_action=next_action actions=actions/> })}
+                {caps.has_next_action.then(|| view! { <NextActionField next_action=next_action actions=actions status=status/> })}
                 <TicketFieldsChoice fields=ticket_field_list values=ticket_fields/>
                 {caps.has_assignee.then(|| view! { <AssigneeField assignee=assignee ticket=ticket thread=thread/> })}
             </div>

@@ -244,7 +244,7 @@ impl Dialect for Airclou {
         let status = match message.next_action {
             NextAction::None => None,
             action => Some(status_for(action).ok_or_else(|| {
-                let label = action.label();
+                let label = action.label(None);
                 ApiError::InvalidRequest(
                     t!(
                         "airclou.cannot_do",
