@@ -236,7 +236,7 @@ test('a CC address the helpdesk refuses (400) becomes a red chip; without it the
   expect(stored[0].external_recipient_emails).not.toContain('bounce@y.example');
 });
 
-test('an expired session (401) and a refusal (403) are explained, the message kept, then sent once', async ({ page, request }) => {
+test('an expired session (401) is retried; a refusal (403) offers no Retry, only Edit; sent once', async ({ page, request }) => {
   const server = await api(request);
   const text = `Sent after signing in again (e2e ${Date.now()})`;
   await openTicket(page, '5');
@@ -252,7 +252,11 @@ test('an expired session (401) and a refusal (403) are explained, the message ke
   await outgoing.getByRole('button', { name: 'Retry' }).click();
   await expect(outgoing.getByRole('alert')).toContainText('You are not allowed to answer this ticket');
   expect((await server.messages('5')).filter((m) => m.content === text)).toHaveLength(0);
-  await outgoing.getByRole('button', { name: 'Retry' }).click();
+  // A refusal is not fixed by sending the same again: no Retry, the message back to edit.
+  await expect(outgoing.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await outgoing.getByRole('button', { name: 'Edit' }).click();
+  await expect(form.getByRole('textbox', { name: 'Reply text' })).toHaveValue(text);
+  await form.getByRole('button', { name: /^Send/ }).click();
   await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   expect((await server.messages('5')).filter((m) => m.content === text)).toHaveLength(1);
 });

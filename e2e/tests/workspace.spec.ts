@@ -1,7 +1,7 @@
 // The agent's workspace, details that tell a finished product from a demo: no emoji in the
 // app's own words (they are empty boxes without an emoji font), a CC'd author's address shown
 // once, Esc leaving the text box, and the undo countdown never longer than the window.
-import { test, expect } from './fixtures';
+import { test, expect, arm } from './fixtures';
 import type { Page } from '@playwright/test';
 
 /// Every text node of the app's own UI (email bodies left out: they are the sender's) with an
@@ -111,4 +111,37 @@ test('next actions fit the ticket: none to close a closed ticket, "Not spam" onl
   await page.getByRole('button', { name: 'Answer anyway' }).click();
   const picker = page.getByRole('form', { name: 'Answer this ticket' }).getByLabel('Next action');
   expect(await picker.locator('option').allTextContents()).toEqual(['(none)', 'Not spam: back to the inbox']);
+});
+
+test('a ticket that does not exist: one error, the way back, no composer', async ({ page }) => {
+  await page.goto('/tickets/999999');
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  await expect(page.getByRole('form', { name: 'Answer this ticket' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Back to all tickets' }).click();
+  await expect(page.getByRole('heading', { name: 'Tickets', level: 1 })).toBeVisible();
+});
+
+test('the list that fails with a 502 offers to try again, and then shows', async ({ page, request }) => {
+  await arm(request, { kind: 'status', status: 502, method: 'GET', path_contains: '/tickets/?', count: 1 });
+  await page.goto('/');
+  await expect(page.getByRole('alert')).toBeVisible();
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('link', { name: /Invoice #4411/ })).toBeVisible();
+});
+
+test('a slow users lookup does not hold the page: the ticket shows and can be answered meanwhile', async ({ page, request }) => {
+  await arm(request, { kind: 'delay', delay_ms: 20000, method: 'GET', path_contains: '/users/' });
+  let usersAnswered = false;
+  page.on('requestfinished', (r) => {
+    if (r.url().includes('/users/')) usersAnswered = true;
+  });
+  await page.goto('/tickets/1');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Invoice #4411');
+  await expect(page.getByRole('textbox', { name: 'Reply text' })).toBeVisible();
+  expect(usersAnswered, 'the page showed before the users lookup answered').toBe(false);
+  // The assignee list has the people seen on the ticket until the full list comes.
+  const assignee = page.getByLabel('Next assignee');
+  await expect(assignee.locator('option')).not.toHaveCount(2);
 });

@@ -8,7 +8,7 @@ use rust_i18n::t;
 use threadline_core::model::Ticket;
 
 use crate::api::Client;
-use crate::components::common::{ErrorNotice, RelativeTime};
+use crate::components::common::{ErrorNotice, RelativeTime, Skeleton};
 
 /// The list of tickets.
 #[component]
@@ -30,15 +30,25 @@ pub fn TicketListPage() -> impl IntoView {
     view! {
         <main class="tl-page">
             <h1>{t!("ticket_list.title")}</h1>
-            <Suspense fallback=|| view! { <p class="tl-loading" role="status">{t!("ticket_list.loading")}</p> }>
+            <Suspense fallback=|| view! { <Skeleton status=t!("ticket_list.loading").into_owned() rows=6/> }>
                 {move || tickets.get().map(|result| match result {
-                    Ok(page) if page.items.is_empty() => view! { <p>{t!("ticket_list.empty")}</p> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <p class="tl-empty">{t!("ticket_list.empty")}</p> }.into_any(),
                     Ok(page) => view! {
                         <ul class="tl-tickets" aria-label=t!("ticket_list.title")>
                             {page.items.into_iter().map(|t| view! { <TicketRow ticket=t/> }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => {
+                        let retryable = e.is_retryable();
+                        view! {
+                            <ErrorNotice error=e/>
+                            {retryable.then(|| view! {
+                                <button type="button" class="tl-button" on:click=move |_| tickets.refetch()>
+                                    {t!("ticket_page.try_again")}
+                                </button>
+                            })}
+                        }.into_any()
+                    }
                 })}
             </Suspense>
         </main>

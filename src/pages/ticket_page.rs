@@ -10,7 +10,7 @@ use threadline_core::model::{Ticket, TicketStatus};
 use threadline_core::ApiError;
 
 use crate::api::Client;
-use crate::components::common::{ErrorNotice, ScrollArea};
+use crate::components::common::{ErrorNotice, ScrollArea, Skeleton};
 use crate::components::composer::{add_to_thread, Composer, OutboxState, OutgoingList};
 use crate::components::conversation::{reveal, settle_at_bottom, Thread, TicketHeader};
 use crate::components::shortcuts::{self, ShortcutHelp};
@@ -104,6 +104,10 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
         }
     });
     let ticket_now = Signal::derive(move || ticket.get().and_then(Result::ok));
+    let ticket_failed = Memo::new(move |_| ticket.with(|t| matches!(t, Some(Err(_)))));
+    // A ticket that does not exist or is not the agent's to see: no composer to write into.
+    let unanswerable =
+        Memo::new(move |_| ticket.with(|t| matches!(t, Some(Err(e)) if !e.is_retryable())));
     Effect::new(move |_| {
         area.track();
         let y = area.scroll_top();
@@ -148,9 +152,9 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
             </nav>
             <ShortcutHelp dialog=help/>
             {move || match ticket.get() {
-                None => view! { <p class="tl-loading" role="status">{t!("ticket_page.loading_ticket")}</p> }.into_any(),
+                None => view! { <Skeleton status=t!("ticket_page.loading_ticket").into_owned() rows=1/> }.into_any(),
                 Some(Ok(t)) => view! { <TicketHeader ticket=t/> }.into_any(),
-                Some(Err(e)) => view! { <LoadFailed error=e thread=thread/> }.into_any(),
+                Some(Err(e)) => view! { <LoadFailed error=e thread=thread back_to_list=show_nav/> }.into_any(),
             }}
             // The marker takes the button's place at the same height, so that nothing below moves
             // when the last older page arrives.
@@ -180,8 +184,20 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                             t!("ticket_page.loading_conversation")
                         }}
                     </p>
+                    <ul class="tl-skeleton__rows tl-skeleton__rows--thread" aria-hidden="true">
+                        {(0..3).map(|_| view! {
+                            <li class="tl-skeleton__row tl-skeleton__row--message">
+                                <span class="tl-skeleton__line tl-skeleton__line--short"></span>
+                                <span class="tl-skeleton__line"></span>
+                                <span class="tl-skeleton__line tl-skeleton__line--mid"></span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
                 }.into_any(),
-                Load::Failed(e) => view! { <LoadFailed error=e thread=thread/> }.into_any(),
+                // One failure, one message: when the ticket could not be read either, its
+                // message above says it.
+                Load::Failed(_) if ticket_failed.get() => ().into_any(),
+                Load::Failed(e) => view! { <LoadFailed error=e thread=thread back_to_list=false/> }.into_any(),
                 Load::Ready => view! { <Thread messages=messages complete=Signal::derive(move || older_page.get().is_none())/> }.into_any(),
             }}
             <div class="tl-new-messages" role="status" aria-live="polite">
@@ -203,16 +219,21 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
             <OutgoingList state=outbox/>
             // A read-only view has no composer at all; a customer whose helpdesk takes no
             // message from them is told where to answer instead.
-            {match (mode, writable) {
+            {move || match (mode, writable) {
+                // Nothing to answer: a ticket that is gone or not the agent's to see.
                 (Mode::Readonly, _) => ().into_any(),
+                _ if unanswerable.get() => ().into_any(),
                 (_, false) => view! {
                     <p class="tl-read-only" role="note">{t!("ticket_page.read_only")}</p>
                 }.into_any(),
-                _ => view! {
-                    <SpamGuard ticket=ticket_now>
-                        <Composer ticket_id=ticket_id.clone() thread=messages ticket=ticket_now outbox=outbox/>
-                    </SpamGuard>
-                }.into_any(),
+                _ => {
+                    let ticket_id = ticket_id.clone();
+                    view! {
+                        <SpamGuard ticket=ticket_now>
+                            <Composer ticket_id=ticket_id.clone() thread=messages ticket=ticket_now outbox=outbox/>
+                        </SpamGuard>
+                    }.into_any()
+                }
             }}
         </main>
     }
@@ -270,15 +291,28 @@ fn tell_the_embedding_page(ticket_id: &str, thread: UseThreadReturn) {
     );
 }
 
-/// A load that failed: what happened, that it is tried again (when it can help), and a
-/// button to try now.
+/// A load that failed: what happened and the one thing that can help. Where retrying can
+/// succeed: that it is tried again, and a button to try now; where it cannot (the ticket is
+/// gone, or not the agent's to see), what to do instead and, on the agent's own page, the
+/// way back to the list.
 #[component]
-fn LoadFailed(error: ApiError, thread: UseThreadReturn) -> impl IntoView {
+fn LoadFailed(error: ApiError, thread: UseThreadReturn, back_to_list: bool) -> impl IntoView {
     let retryable = error.is_retryable();
+    // The customer's own errors say what to do already ("use the link from your email").
+    let agent = use_context::<AppConfig>().is_none_or(|c| c.mode != Mode::Customer);
+    let hint = match &error {
+        _ if !agent => None,
+        ApiError::NotFound(_) => Some(t!("ticket_page.not_found_hint")),
+        ApiError::Forbidden(_) | ApiError::Unauthorized(_) => {
+            Some(t!("ticket_page.forbidden_hint"))
+        }
+        _ => None,
+    };
     let slow = thread.slow;
     view! {
         <div class="tl-load-failed">
             <ErrorNotice error=error/>
+            {hint.map(|h| view! { <p class="tl-load-failed__hint">{h}</p> })}
             {retryable.then(|| view! {
                 <p class="tl-load-failed__retry" role="status">
                     {move || if slow.get() {
@@ -287,10 +321,13 @@ fn LoadFailed(error: ApiError, thread: UseThreadReturn) -> impl IntoView {
                         t!("ticket_page.trying_again")
                     }}
                 </p>
+                <button type="button" class="tl-button" on:click=move |_| thread.retry()>
+                    {t!("ticket_page.try_again")}
+                </button>
             })}
-            <button type="button" class="tl-button" on:click=move |_| thread.retry()>
-                {t!("ticket_page.try_again")}
-            </button>
+            {(!retryable && back_to_list).then(|| view! {
+                <A href="/" attr:class="tl-button">{t!("ticket_page.back_to_list")}</A>
+            })}
         </div>
     }
 }

@@ -94,6 +94,18 @@ pub enum FailureKind {
     Connection,
 }
 
+impl FailureKind {
+    /// Whether sending the same message again can succeed: after a sign-in, or once the
+    /// server or the connection is back; never after a refusal (not allowed, not valid, no
+    /// such ticket, too large), where only a change (Edit) can help.
+    pub fn retry_can_help(self) -> bool {
+        matches!(
+            self,
+            FailureKind::SessionExpired | FailureKind::Server | FailureKind::Connection
+        )
+    }
+}
+
 /// What the driver must do next with a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -388,6 +400,21 @@ fn normalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_is_offered_only_where_sending_the_same_again_can_succeed() {
+        assert!(FailureKind::SessionExpired.retry_can_help());
+        assert!(FailureKind::Server.retry_can_help());
+        assert!(FailureKind::Connection.retry_can_help());
+        for refusal in [
+            FailureKind::Forbidden,
+            FailureKind::Invalid,
+            FailureKind::NotFound,
+            FailureKind::TooLarge,
+        ] {
+            assert!(!refusal.retry_can_help(), "{refusal:?}");
+        }
+    }
     use crate::error::FieldErrors;
 
     fn message(id: &str, text: &str, internal: bool) -> Message {

@@ -6,6 +6,7 @@ mod resize;
 mod safe_html;
 mod scroll;
 mod sending_indicator;
+mod skeleton;
 mod time;
 mod visible;
 
@@ -15,5 +16,6 @@ pub use resize::ResizeWatch;
 pub use safe_html::SafeHtmlView;
 pub use scroll::ScrollArea;
 pub use sending_indicator::SendingIndicator;
+pub use skeleton::Skeleton;
 pub use time::RelativeTime;
 pub use visible::when_near_viewport;

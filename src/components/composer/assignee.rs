@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use rust_i18n::t;
-use threadline_core::model::{AssigneeChange, Message, Ticket};
+use threadline_core::model::{AssigneeChange, Message, Ticket, User};
 use threadline_core::outgoing::seen_users;
 
 use crate::api::Client;
@@ -15,13 +15,20 @@ pub fn AssigneeField(
     thread: RwSignal<Vec<Message>>,
 ) -> impl IntoView {
     let client = expect_context::<Client>();
-    let users = LocalResource::new(move || {
-        let client = client.clone();
-        async move { client.users().await.ok().flatten() }
+    // A plain signal filled when the list comes, not a resource: a resource read here would
+    // hold the whole app in its loading state (the root's Suspense) while a slow users
+    // lookup runs. Until then, the people seen on the ticket.
+    let listed = RwSignal::new(None::<Vec<User>>);
+    leptos::task::spawn_local(async move {
+        if let Ok(Some(users)) = client.users().await {
+            // The composer may be gone by now.
+            let _ = listed.try_set(Some(users));
+        }
     });
     let assignable = Memo::new(move |_| {
-        let listed = users.get().flatten();
-        listed.unwrap_or_else(|| seen_users(ticket.get().as_ref(), &thread.get()))
+        listed
+            .get()
+            .unwrap_or_else(|| seen_users(ticket.get().as_ref(), &thread.get()))
     });
     view! {
         <label class="tl-composer__option">

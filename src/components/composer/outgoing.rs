@@ -177,6 +177,13 @@ fn OutgoingItem(local_id: String, state: OutboxState) -> impl IntoView {
     let failed = Memo::new(move |_| {
         item.with(|i| matches!(i.as_ref().map(|i| &i.state), Some(OutState::Failed(_))))
     });
+    // Retry only where sending the same again can succeed (not after a 403, say).
+    let retry_helps = Memo::new(move |_| {
+        item.with(|i| match i.as_ref().map(|i| &i.state) {
+            Some(OutState::Failed(f)) => f.kind.retry_can_help(),
+            _ => false,
+        })
+    });
     let class = move || match (is_note, failed.get()) {
         (_, true) => "tl-outgoing__item tl-outgoing__item--failed",
         (true, false) => "tl-outgoing__item tl-outgoing__item--note",
@@ -204,7 +211,9 @@ fn OutgoingItem(local_id: String, state: OutboxState) -> impl IntoView {
                     {move || failed.get().then(|| {
                         let (retry_id, edit_id) = (retry_id.clone(), edit_id.clone());
                         view! {
-                            <button type="button" class="tl-button tl-button--primary" on:click=move |_| state.retry(&retry_id)>{t!("outgoing.retry")}</button>
+                            {retry_helps.get().then(|| view! {
+                                <button type="button" class="tl-button tl-button--primary" on:click=move |_| state.retry(&retry_id)>{t!("outgoing.retry")}</button>
+                            })}
                             <button type="button" class="tl-button" on:click=move |_| state.take_back(&edit_id)>{t!("outgoing.edit")}</button>
                         }
                     })}
