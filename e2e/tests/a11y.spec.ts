@@ -51,6 +51,8 @@ test('a thread with the composer in reply mode, then note mode', async ({ page }
 test('the composer with chips, an invalid chip, open suggestions and errors', async ({ page }) => {
   await openTicket(page, '3');
   const form = composer(page);
+  // The composer opens when the agent turns to it.
+  await form.getByRole('textbox', { name: 'Reply text' }).click();
   const cc = form.getByRole('combobox', { name: 'Cc' });
   await cc.fill('good@x.example');
   await cc.press('Enter');

@@ -97,6 +97,7 @@ test('an internal note never carries CC', async ({ page, request }) => {
   const text = `Billing confirmed the refund (e2e note ${Date.now()})`;
   await openTicket(page, '1');
   const form = composer(page);
+  await form.getByRole('textbox', { name: 'Reply text' }).click();
   await form.getByRole('combobox', { name: 'Cc' }).fill('someone@else.example,');
   await form.getByRole('radio', { name: /Internal note/ }).check();
   await expect(form.getByRole('combobox', { name: 'Cc' })).toHaveCount(0);

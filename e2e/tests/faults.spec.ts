@@ -208,6 +208,7 @@ test.describe('fault matrix', () => {
     await openTicket(page, '1');
     await arm(request, { kind: 'status', status: 500, count: 3, method: 'POST', path_contains: '/messages/' });
     const form = composer(page);
+    await form.getByRole('textbox', { name: 'Reply text' }).click();
     await form.getByRole('combobox', { name: 'Cc' }).fill('taken-back@x.example,');
     await write(page, text);
     // The send is really tried and really fails: the agent is told, the message is kept.

@@ -12,7 +12,9 @@ use threadline_core::ApiError;
 use crate::api::Client;
 use crate::components::common::{ErrorNotice, ScrollArea, Skeleton};
 use crate::components::composer::{add_to_thread, Composer, OutboxState, OutgoingList};
-use crate::components::conversation::{reveal, settle_at_bottom, Thread, TicketHeader};
+use crate::components::conversation::{
+    reveal, settle_at_bottom, Thread, TicketDetails, TicketHeader,
+};
 use crate::components::shortcuts::{self, ShortcutHelp};
 use crate::config::{AppConfig, Mode};
 use crate::embed::Embedded;
@@ -129,7 +131,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
     shortcuts::listen_on_page(root, help, area);
     view! {
         <main
-            class="tl-page"
+            class="tl-page tl-page--ticket"
             node_ref=root
             on:keydown=move |ev| {
                 if !area.is_page() {
@@ -151,6 +153,8 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                 >{t!("shortcuts.title")}</button>
             </nav>
             <ShortcutHelp dialog=help/>
+            <div class="tl-ticket-layout">
+            <div class="tl-conversation">
             {move || match ticket.get() {
                 None => view! { <Skeleton status=t!("ticket_page.loading_ticket").into_owned() rows=1/> }.into_any(),
                 Some(Ok(t)) => view! { <TicketHeader ticket=t/> }.into_any(),
@@ -200,6 +204,10 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                 Load::Failed(e) => view! { <LoadFailed error=e thread=thread back_to_list=false/> }.into_any(),
                 Load::Ready => view! { <Thread messages=messages complete=Signal::derive(move || older_page.get().is_none())/> }.into_any(),
             }}
+            <OutgoingList state=outbox/>
+            // Docked at the bottom of the conversation: the composer (and, just above it, the
+            // new-messages pill), with the thread scrolling behind.
+            <div class="tl-dock">
             <div class="tl-new-messages" role="status" aria-live="polite">
                 {move || {
                     let count = unseen.with(Vec::len);
@@ -216,7 +224,6 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                     })
                 }}
             </div>
-            <OutgoingList state=outbox/>
             // A read-only view has no composer at all; a customer whose helpdesk takes no
             // message from them is told where to answer instead.
             {move || match (mode, writable) {
@@ -235,6 +242,10 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                     }.into_any()
                 }
             }}
+            </div>
+            </div>
+            {move || ticket_now.get().filter(|_| !customer).map(|t| view! { <TicketDetails ticket=t/> })}
+            </div>
         </main>
     }
 }

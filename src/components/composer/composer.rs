@@ -17,6 +17,7 @@ use threadline_core::outgoing::{message_from_draft, people_seen};
 use threadline_core::recipients::{
     blocking_problem, cc_change, cc_snapshot, parse_recipients, Recipient,
 };
+use wasm_bindgen::JsCast;
 
 use super::assignee::AssigneeField;
 use super::cc_field::CcField;
@@ -84,6 +85,8 @@ pub fn Composer(
     let stale = RwSignal::new(Vec::<Message>::new());
     let send_when_uploaded = RwSignal::new(false);
     let checking = RwSignal::new(false);
+    // Whether the agent has turned to the composer since it last sent (see `expanded`).
+    let engaged = RwSignal::new(false);
     let area = NodeRef::<Textarea>::new();
     // The stored draft revision this tab last read or wrote.
     let base = StoredValue::new(0u64);
@@ -295,10 +298,11 @@ pub fn Composer(
             fields.set(FieldMessages::new());
             stale.set(Vec::new());
             // Back to the (now empty) text: the Send button is busy or gone, and the focus
-            // must not fall to the page's start.
+            // must not fall to the page's start. Folded up again: the message has gone.
             if let Some(el) = area.get_untracked() {
                 let _ = el.focus();
             }
+            engaged.set(false);
         }
     };
     let submit = {
@@ -448,6 +452,20 @@ pub fn Composer(
     // Suggestions for CC and BCC: everyone the ticket has seen.
     let people =
         Signal::derive(move || ticket.with(|t| thread.with(|m| people_seen(t.as_ref(), m))));
+    let requester_name = Signal::derive(move || {
+        ticket.with(|t| {
+            t.as_ref()
+                .and_then(|t| t.requester.as_ref())
+                .map(|r| {
+                    r.display_name()
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                })
+                .filter(|n| !n.is_empty())
+        })
+    });
     let requester = Signal::derive(move || {
         ticket.with(|t| {
             t.as_ref()
@@ -498,6 +516,24 @@ pub fn Composer(
         }
     };
     let dragging = RwSignal::new(false);
+    // Collapsed to one line (the mode and the text box) until the agent turns to it or
+    // something is written or chosen: the conversation gets the room. It does not fold up
+    // again when the focus leaves (that would move what is under the pointer), only once a
+    // message has gone.
+    let expanded = Memo::new(move |_| {
+        engaged.get()
+            || !text.with(|t| t.trim().is_empty())
+            || uploads.items.with(|i| !i.is_empty())
+            || !uploads.refused.with(Vec::is_empty)
+            || cc.with(Option::is_some)
+            || bcc.with(|b| !b.is_empty())
+            || next_action.get() != NextAction::None
+            || assignee.with(|a| *a != AssigneeChange::Keep)
+            || notice.with(Option::is_some)
+            || conflict.with(Option::is_some)
+            || stale.with(|s| !s.is_empty())
+            || dragging.get()
+    });
     let submit_click = submit.clone();
     let submit_force = submit.clone();
     let keep_mine = save_now.clone();
@@ -508,7 +544,19 @@ pub fn Composer(
                 let mut c = String::from("tl-composer");
                 if is_note() { c.push_str(" tl-composer--note"); }
                 if dragging.get() { c.push_str(" tl-composer--dragging"); }
+                if !expanded.get() { c.push_str(" tl-composer--collapsed"); }
                 c
+            }
+            on:focusin=move |ev: leptos::ev::FocusEvent| {
+                // Choosing reply or note is not writing yet (and must not move the switch
+                // from under the pointer).
+                let is_radio = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .is_some_and(|i| i.type_() == "radio");
+                if !is_radio {
+                    engaged.set(true);
+                }
             }
             aria-label=if customer { t!("composer.form_customer") } else { t!("composer.form_agent") }
             on:submit=move |ev| {
@@ -573,12 +621,16 @@ pub fn Composer(
                 text=text
                 label=Signal::derive(move || if is_note() { t!("composer.note_text") } else { t!("composer.reply_text") }.into_owned())
                 placeholder=Signal::derive(move || if is_note() {
-                    t!("composer.note_placeholder")
+                    t!("composer.note_placeholder").into_owned()
                 } else if customer {
-                    t!("composer.customer_placeholder")
+                    t!("composer.customer_placeholder").into_owned()
                 } else {
-                    t!("composer.reply_placeholder")
-                }.into_owned())
+                    // "Reply to Maria…", where the requester is known.
+                    match requester_name.get() {
+                        Some(name) => t!("composer.reply_to", name = name).into_owned(),
+                        None => t!("composer.reply_placeholder").into_owned(),
+                    }
+                })
                 on_key=on_key
                 area=area
                 on_paste_files=paste_files
@@ -649,7 +701,6 @@ fn field_label(key: &str) -> String {
 
 /// Moves the focus from the composer to the newest message of its page's conversation.
 fn focus_newest_message(ev: &leptos::ev::KeyboardEvent) {
-    use wasm_bindgen::JsCast;
     let newest = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())

@@ -12,4 +12,4 @@ pub use body::{BodyCache, MessageBody};
 pub use message::MessageItem;
 pub use reveal::{reveal, reveal_message, settle_at_bottom};
 pub use thread::{neighbour_article, Thread};
-pub use ticket_header::TicketHeader;
+pub use ticket_header::{TicketDetails, TicketHeader};

@@ -1,10 +1,15 @@
-//! The ticket's header: subject, number, requester, status, assignee, inbox, tags and CC.
-//! Absent fields are simply not shown.
+//! The ticket's header, which stays at the top of the conversation while it scrolls: subject
+//! and number, a status badge, requester and assignee on one line; and the ticket's details
+//! (requester's address, inbox, tags, other fields, CC, created and updated), which sit in a
+//! sidebar on wide screens ([`TicketDetails`]) and behind "Details" in the header on narrow
+//! ones (CSS container queries choose). Absent fields are simply not shown.
 
 use leptos::prelude::*;
 use rust_i18n::t;
 use threadline_core::i18n::isolate;
-use threadline_core::model::Ticket;
+use threadline_core::model::{Ticket, TicketStatus};
+
+use crate::components::common::{Glyph, Icon, RelativeTime};
 
 /// Renders a ticket's header.
 #[component]
@@ -12,26 +17,100 @@ pub fn TicketHeader(
     /// The ticket.
     ticket: Ticket,
 ) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let details_id = format!("tl-details-{}", ticket.id);
     let requester = ticket
         .requester
         .as_ref()
-        .map(|p| isolate(&format!("{} <{}>", p.display_name(), p.email)));
+        .map(|p| p.display_name().to_owned());
+    let assignee = ticket
+        .assignee
+        .as_ref()
+        .map(|a| a.name.clone())
+        .unwrap_or_else(|| t!("ticket_header.unassigned").into_owned());
+    let status = ticket.effective_status();
     view! {
         <header class="tl-ticket">
             <h1 class="tl-ticket__subject">
                 {ticket.subject.clone()}
                 {ticket.number.clone().map(|n| view! { <span class="tl-ticket__number">" #"{n}</span> })}
             </h1>
-            <dl class="tl-ticket__facts">
-                {requester.map(|r| view! { <dt>{t!("ticket_header.requester")}</dt><dd>{r}</dd> })}
-                {ticket.status.map(|s| view! { <dt>{t!("ticket_header.status")}</dt><dd class="tl-status">{s.label()}</dd> })}
-                <dt>{t!("ticket_header.assignee")}</dt>
-                <dd>{ticket.assignee.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| t!("ticket_header.unassigned").into_owned())}</dd>
-                {ticket.inbox.clone().map(|i| view! { <dt>{t!("ticket_header.inbox")}</dt><dd>{i}</dd> })}
-                {(!ticket.tags.is_empty()).then(|| view! { <dt>{t!("ticket_header.tags")}</dt><dd>{ticket.tags.join(", ")}</dd> })}
-                {ticket.fields.clone().into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
-                {(!ticket.cc.is_empty()).then(|| view! { <dt>{t!("ticket_header.cc")}</dt><dd>{ticket.cc.join(", ")}</dd> })}
-            </dl>
+            <p class="tl-ticket__line">
+                {status.map(|s| view! { <StatusBadge status=s/> })}
+                {requester.map(|r| view! {
+                    <span class="tl-ticket__who">
+                        <span class="tl-visually-hidden">{t!("ticket_header.requester")}": "</span>
+                        {isolate(&r)}
+                    </span>
+                })}
+                <span class="tl-ticket__who">
+                    <span class="tl-ticket__label">{t!("ticket_header.assignee")}": "</span>
+                    {assignee}
+                </span>
+                <button
+                    type="button"
+                    class="tl-link-button tl-ticket__toggle"
+                    aria-expanded=move || open.get().to_string()
+                    aria-controls=details_id.clone()
+                    on:click=move |_| open.update(|o| *o = !*o)
+                >
+                    {t!("ticket_header.details")}
+                    <Icon glyph=Glyph::ChevronDown/>
+                </button>
+            </p>
+            <div id=details_id class="tl-ticket__details" hidden=move || !open.get()>
+                <TicketFacts ticket=ticket.clone()/>
+            </div>
         </header>
+    }
+}
+
+/// The status as a badge coloured by what it means (open, waiting, closed, spam).
+#[component]
+fn StatusBadge(status: TicketStatus) -> impl IntoView {
+    let kind = match status {
+        TicketStatus::WaitingAssociate => "open",
+        TicketStatus::WaitingCustomer => "waiting",
+        TicketStatus::Spam => "spam",
+        _ => "closed",
+    };
+    view! {
+        <span class=format!("tl-badge tl-badge--status tl-badge--{kind}")>
+            <span class="tl-visually-hidden">{t!("ticket_header.status")}": "</span>
+            {status.label()}
+        </span>
+    }
+}
+
+/// The ticket's details beside the conversation (shown on wide screens only).
+#[component]
+pub fn TicketDetails(ticket: Ticket) -> impl IntoView {
+    view! {
+        <aside class="tl-sidebar" aria-label=t!("ticket_header.details")>
+            <TicketFacts ticket=ticket/>
+        </aside>
+    }
+}
+
+/// Every detail the backend gave, as a description list.
+#[component]
+fn TicketFacts(ticket: Ticket) -> impl IntoView {
+    let requester = ticket
+        .requester
+        .as_ref()
+        .map(|p| isolate(&format!("{} <{}>", p.display_name(), p.email)));
+    view! {
+        <dl class="tl-ticket__facts">
+            {requester.map(|r| view! { <dt>{t!("ticket_header.requester")}</dt><dd>{r}</dd> })}
+            {ticket.effective_status().map(|s| view! { <dt>{t!("ticket_header.status")}</dt><dd class="tl-status">{s.label()}</dd> })}
+            <dt>{t!("ticket_header.assignee")}</dt>
+            <dd>{ticket.assignee.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| t!("ticket_header.unassigned").into_owned())}</dd>
+            {ticket.inbox.clone().map(|i| view! { <dt>{t!("ticket_header.inbox")}</dt><dd>{i}</dd> })}
+            {(!ticket.tags.is_empty()).then(|| view! { <dt>{t!("ticket_header.tags")}</dt><dd>{ticket.tags.join(", ")}</dd> })}
+            {ticket.fields.clone().into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+            {(!ticket.cc.is_empty()).then(|| view! { <dt>{t!("ticket_header.cc")}</dt><dd>{ticket.cc.join(", ")}</dd> })}
+            {ticket.created_at.clone().map(|c| view! { <dt>{t!("ticket_header.created")}</dt><dd><RelativeTime timestamp=c/></dd> })}
+            {ticket.updated_at.clone().map(|u| view! { <dt>{t!("ticket_header.updated")}</dt><dd><RelativeTime timestamp=u/></dd> })}
+        </dl>
     }
 }
