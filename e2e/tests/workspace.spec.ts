@@ -148,3 +148,46 @@ test('a slow users lookup does not hold the page: the ticket shows and can be an
   const assignee = page.getByLabel('Next assignee');
   await expect(assignee.locator('option')).not.toHaveCount(2);
 });
+
+test('while typing a reply on a long ticket, its header and the Send button both stay in view', async ({ page, request }) => {
+  // Ticket 7 with at least 50 messages, over the real API.
+  const config = await (await request.get('/config.json')).json();
+  const url = `${config.api_base}/organizations/${config.organization_id}/tickets/7/messages/`;
+  const headers = { 'X-Initdesk-Token': config.token };
+  const count = (await (await request.get(`${url}?page_size=1`, { headers })).json()).count as number;
+  for (let i = count; i < 50; i++) {
+    const made = await request.post(url, { headers, data: { content: `Filler ${i} (e2e layout)`, is_visible_to_customer: false } });
+    expect(made.status()).toBe(201);
+  }
+  for (const [width, height] of [[1440, 900], [360, 740]]) {
+    await page.setViewportSize({ width, height });
+    await page.goto('/tickets/7');
+    await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+    const text = page.getByRole('textbox', { name: 'Reply text' });
+    await text.click();
+    await text.pressSequentially('Checking this now.');
+    const badge = page.locator('header.tl-ticket .tl-badge--status');
+    const send = page.getByRole('button', { name: /^Send/ });
+    const inView = async (what: typeof send) => {
+      const box = await what.boundingBox();
+      return box !== null && box.y >= 0 && box.y + box.height <= height;
+    };
+    expect(await inView(badge), `status badge at ${width}px`).toBe(true);
+    expect(await inView(send), `Send at ${width}px`).toBe(true);
+    // The thread scrolls between them: further up, both are still there.
+    await page.mouse.wheel(0, -1500);
+    await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeAttached();
+    expect(await inView(badge), `status badge at ${width}px, scrolled`).toBe(true);
+    expect(await inView(send), `Send at ${width}px, scrolled`).toBe(true);
+    // The details: beside the conversation on a wide screen, behind "Details" on a narrow one.
+    const sidebar = page.getByRole('complementary', { name: 'Details' });
+    if (width >= 1100) {
+      await expect(sidebar).toBeVisible();
+      await expect(page.getByRole('button', { name: 'Details' })).toBeHidden();
+    } else {
+      await expect(sidebar).toBeHidden();
+      await page.getByRole('button', { name: 'Details' }).click();
+      await expect(page.getByRole('term').filter({ hasText: 'Requester' })).toBeVisible();
+    }
+  }
+});
