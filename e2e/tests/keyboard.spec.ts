@@ -76,7 +76,7 @@ test('a reply with CC, next action and an attachment, by keyboard alone', async 
   await expect(reply).toBeFocused();
   await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   // The send result is announced politely.
-  await expect(page.getByRole('status').filter({ hasText: 'Reply sent.' })).toBeAttached();
+  await expect(page.getByRole('status').filter({ hasText: /^Reply sent/ })).toBeAttached();
   const stored = (await messagesOnServer(request, '6')).filter((m) => m.content === text) as Array<Record<string, any>>;
   expect(stored).toHaveLength(1);
   expect(stored[0].external_recipient_emails).toEqual(['kim@x-corp.example']);

@@ -191,3 +191,40 @@ test('while typing a reply on a long ticket, its header and the Send button both
     }
   }
 });
+
+test('after "Send and close as resolved": a toast, the new status, its event, and on to the next ticket', async ({ page, request }) => {
+  const text = `Resolved, thanks (e2e ${Date.now()})`;
+  await page.goto('/tickets/3');
+  const form = page.getByRole('form', { name: 'Answer this ticket' });
+  const box = form.getByRole('textbox', { name: 'Reply text' });
+  await box.click();
+  await box.fill(text);
+  await form.getByLabel('Next action').selectOption({ label: 'Close as resolved' });
+  await form.getByRole('button', { name: 'Send and close as resolved' }).click();
+  // A visible result: what went and what it did, the header as it is now, the event in the
+  // thread, and the composer folded up and empty.
+  await expect(page.getByRole('status').filter({ hasText: 'Reply sent · Ticket closed as resolved' })).toBeVisible();
+  await expect(page.locator('header.tl-ticket .tl-badge--status')).toHaveText(/Closed: resolved/);
+  const feed = page.getByRole('feed', { name: 'Conversation' });
+  await expect(feed.getByRole('article', { name: /^System event/ }).filter({ hasText: 'changed the status to Closed: resolved' })).toHaveCount(1);
+  await expect(box).toHaveValue('');
+  await expect(form.getByRole('button', { name: /^Send/ })).toBeHidden();
+  await page.getByRole('status').getByRole('button', { name: 'View' }).click();
+  await expect(feed.getByRole('article').filter({ hasText: text })).toBeInViewport();
+
+  // Chosen once (and remembered): a send opens the next ticket of the list.
+  await box.click();
+  await form.getByLabel('After sending').selectOption({ label: 'Open the next ticket' });
+  await box.fill(`One more thing (e2e ${Date.now()})`);
+  await form.getByRole('button', { name: /^Send/ }).click();
+  const config = await (await request.get('/config.json')).json();
+  const listed = await request.get(`${config.api_base}/organizations/${config.organization_id}/tickets/?page=1&page_size=50`, {
+    headers: { 'X-Initdesk-Token': config.token },
+  });
+  const ids = ((await listed.json()).results as { id: number }[]).map((t) => String(t.id));
+  const next = ids[ids.indexOf('3') + 1];
+  expect(next).toBeTruthy();
+  await expect(page).toHaveURL(new RegExp(`/tickets/${next}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(await page.evaluate(() => localStorage.getItem('threadline.after-send'))).toBe('"next_ticket"');
+});

@@ -4,9 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 use rust_i18n::t;
-use threadline_core::model::{Ticket, TicketStatus};
+use threadline_core::after_send::{next_ticket, AfterSend};
+use threadline_core::model::{NextAction, Ticket, TicketStatus};
 use threadline_core::ApiError;
 
 use crate::api::Client;
@@ -18,6 +19,7 @@ use crate::components::conversation::{
 use crate::components::shortcuts::{self, ShortcutHelp};
 use crate::config::{AppConfig, Mode};
 use crate::embed::Embedded;
+use crate::state::after_send::AfterSendHook;
 use crate::state::delivery::{Delivery, Serves};
 use crate::state::tasks::Tasks;
 use crate::state::thread::{use_thread, Load, UseThreadReturn};
@@ -56,6 +58,10 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
     let area = ScrollArea::current();
     // Embedded in another page (or framed by one) there is no way back to the list.
     let show_nav = !customer && use_context::<Embedded>().is_none();
+    // On the agent's own page, a send can lead on to the next ticket or the list.
+    if show_nav && client.capabilities().has_ticket_list {
+        provide_context(after_send_hook(client.clone(), ticket_id.clone(), tasks));
+    }
     let thread = use_thread(&ticket_id);
     let UseThreadReturn {
         ticket,
@@ -101,8 +107,11 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                 e.emit("sent", serde_json::json!({ "ticketId": id }));
             }
             // A message can change the ticket (next action, assignee, fields): show it as
-            // it is now.
+            // it is now, and the status change's event in the thread.
             thread.reload_ticket();
+            if d.next_action != NextAction::None {
+                thread.check_new();
+            }
         }
     });
     let ticket_now = Signal::derive(move || ticket.get().and_then(Result::ok));
@@ -369,4 +378,28 @@ fn SpamGuard(ticket: Signal<Option<Ticket>>, children: ChildrenFn) -> impl IntoV
             children().into_any()
         }
     }
+}
+
+/// What follows a send on this ticket's page: the next ticket of the list (read now, so it
+/// is the list as it is after this send), or the list.
+fn after_send_hook(client: Client, current: String, tasks: Tasks) -> AfterSendHook {
+    let navigate = use_navigate();
+    AfterSendHook::new(move |choice| match choice {
+        AfterSend::Stay => {}
+        AfterSend::List => navigate("/", Default::default()),
+        AfterSend::NextTicket => {
+            let (client, current, navigate) = (client.clone(), current.clone(), navigate.clone());
+            tasks.spawn(async move {
+                let ids: Vec<String> = client
+                    .tickets()
+                    .await
+                    .map(|page| page.items.into_iter().map(|t| t.id).collect())
+                    .unwrap_or_default();
+                match next_ticket(&ids, &current) {
+                    Some(next) => navigate(&format!("/tickets/{next}"), Default::default()),
+                    None => navigate("/", Default::default()),
+                }
+            });
+        }
+    })
 }

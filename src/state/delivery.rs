@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use threadline_core::draft::Draft;
-use threadline_core::model::{Message, Visibility};
+use threadline_core::model::{Message, NextAction, Visibility};
 use threadline_core::outbox::{OutState, Outgoing, Step};
 
 use super::tasks::Tasks;
@@ -70,6 +70,8 @@ pub struct Delivered {
     pub seq: u64,
     pub ticket_id: String,
     pub visibility: Visibility,
+    /// What the message did to the ticket.
+    pub next_action: NextAction,
     pub message: Message,
 }
 
@@ -167,6 +169,7 @@ impl Delivery {
                 seq,
                 ticket_id: item.ticket_id.clone(),
                 visibility: item.message.visibility,
+                next_action: item.message.next_action,
                 message,
             });
             if log.len() > DELIVERED_KEPT {

@@ -2,6 +2,7 @@
 //! preferences, drafts and the outbox), the stores that work on it while views come and go
 //! (the outbox driver), and [`tasks::Tasks`], which ties async work to its owner.
 
+pub mod after_send;
 pub mod delivery;
 pub mod drafts;
 pub mod image_prefs;

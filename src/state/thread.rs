@@ -57,6 +57,7 @@ pub struct UseThreadReturn {
 struct Actions {
     load_older: Box<dyn Fn()>,
     reload_ticket: Box<dyn Fn()>,
+    check_new: Box<dyn Fn()>,
 }
 
 impl UseThreadReturn {
@@ -73,6 +74,12 @@ impl UseThreadReturn {
     /// Reads the header again (a sent message may have changed the ticket).
     pub fn reload_ticket(&self) {
         self.actions.with_value(|a| (a.reload_ticket)());
+    }
+
+    /// Looks for new messages now, not at the next poll (a send that changed the ticket's
+    /// status has an event in the thread to show).
+    pub fn check_new(&self) {
+        self.actions.with_value(|a| (a.check_new)());
     }
 }
 
@@ -285,16 +292,9 @@ fn start_store(client: Client, ticket_id: String, poll_seconds: u32) -> UseThrea
             });
         }
     };
+    let check_new = new_messages_check(tasks, client, ticket_id, messages, unseen, status);
     if poll_seconds > 0 {
-        poll_for_new_messages(
-            tasks,
-            client,
-            ticket_id,
-            poll_seconds,
-            messages,
-            unseen,
-            status,
-        );
+        poll_every(tasks, poll_seconds, check_new.clone());
     }
     UseThreadReturn {
         ticket: ticket.read_only(),
@@ -309,6 +309,7 @@ fn start_store(client: Client, ticket_id: String, poll_seconds: u32) -> UseThrea
         actions: StoredValue::new_local(Actions {
             load_older: Box::new(load_older),
             reload_ticket: Box::new(load_ticket),
+            check_new: Box::new(move || check_new(true)),
         }),
     }
 }
@@ -327,53 +328,56 @@ fn retry_after_backoff(tasks: Tasks, attempt: RwSignal<u32>) {
     });
 }
 
-/// Looks for new messages every `seconds` (four times slower while the tab is hidden) and
-/// appends them, announcing them through `unseen` rather than scrolling.
-fn poll_for_new_messages(
-    tasks: Tasks,
-    client: Client,
-    ticket_id: String,
-    seconds: u32,
-    messages: RwSignal<Vec<Message>>,
-    unseen: RwSignal<Vec<String>>,
-    status: RwSignal<Load>,
-) {
+/// Runs `check` every `seconds` (its argument says whether the tab is shown, or every fourth
+/// tick while it is hidden: four times slower).
+fn poll_every(tasks: Tasks, seconds: u32, check: impl Fn(bool) + Clone + 'static) {
     let ticks = StoredValue::new(0u32);
-    let in_flight = StoredValue::new(false);
     tasks.every(
         std::time::Duration::from_secs(u64::from(seconds)),
         move || {
             let tick = ticks.get_value().wrapping_add(1);
             ticks.set_value(tick);
-            let hidden = document().hidden();
-            if (hidden && !tick.is_multiple_of(4))
-                || in_flight.get_value()
-                || status.get_untracked() != Load::Ready
-            {
-                return;
-            }
-            in_flight.set_value(true);
-            let (client, id) = (client.clone(), ticket_id.clone());
-            tasks.spawn(async move {
-                // A failed poll is retried at the next tick; the thread on screen stays as is.
-                if let Ok(chunk) = client.latest(&id).await {
-                    let mut fresh = Vec::new();
-                    messages.update(|current| {
-                        for m in chunk.messages {
-                            if !current.iter().any(|c| c.id == m.id) {
-                                fresh.push(m.id.clone());
-                                current.push(m);
-                            }
-                        }
-                    });
-                    if !fresh.is_empty() {
-                        unseen.update(|u| u.extend(fresh));
-                    }
-                }
-                in_flight.set_value(false);
-            });
+            check(!document().hidden() || tick.is_multiple_of(4));
         },
     );
+}
+
+/// One look for new messages (when `due`, and none is on its way already): they are
+/// appended and announced through `unseen` rather than scrolled to.
+fn new_messages_check(
+    tasks: Tasks,
+    client: Client,
+    ticket_id: String,
+    messages: RwSignal<Vec<Message>>,
+    unseen: RwSignal<Vec<String>>,
+    status: RwSignal<Load>,
+) -> impl Fn(bool) + Clone + 'static {
+    let in_flight = StoredValue::new(false);
+    move |due: bool| {
+        if !due || in_flight.get_value() || status.get_untracked() != Load::Ready {
+            return;
+        }
+        in_flight.set_value(true);
+        let (client, id) = (client.clone(), ticket_id.clone());
+        tasks.spawn(async move {
+            // A failed look is retried at the next tick; the thread on screen stays as is.
+            if let Ok(chunk) = client.latest(&id).await {
+                let mut fresh = Vec::new();
+                messages.update(|current| {
+                    for m in chunk.messages {
+                        if !current.iter().any(|c| c.id == m.id) {
+                            fresh.push(m.id.clone());
+                            current.push(m);
+                        }
+                    }
+                });
+                if !fresh.is_empty() {
+                    unseen.update(|u| u.extend(fresh));
+                }
+            }
+            in_flight.set_value(false);
+        });
+    }
 }
 
 /// `older` (oldest first) before `current`, without duplicates.

@@ -42,6 +42,27 @@ pub fn send_label(
     t!("compose.send_and", verb = verb, action = action).into_owned()
 }
 
+/// What a delivered message did, for the toast after a send: "Reply sent · Ticket closed as
+/// resolved" (in the current locale).
+pub fn sent_summary(visibility: Visibility, action: NextAction) -> String {
+    let sent = match visibility {
+        Visibility::Reply => t!("compose.done.reply"),
+        Visibility::Note => t!("compose.done.note"),
+    };
+    let effect = match action {
+        NextAction::None => return sent.into_owned(),
+        NextAction::CloseAndMarkResolved => t!("compose.done.close_resolved"),
+        NextAction::CloseAndMarkInvalid => t!("compose.done.close_invalid"),
+        NextAction::CloseAndMarkCustomerInactivity => t!("compose.done.close_inactive"),
+        NextAction::CloseAndMarkOther => t!("compose.done.close_other"),
+        NextAction::ReopenWaitingCustomer => t!("compose.done.wait_customer"),
+        NextAction::ReopenWaitingAssociate => t!("compose.done.wait_agent"),
+        NextAction::ReportSpam => t!("compose.done.report_spam"),
+        NextAction::RemoveFromSpam => t!("compose.done.remove_spam"),
+    };
+    format!("{sent} · {effect}")
+}
+
 /// The next action as the end of a sentence ("Send and …"), for a ticket in `status`.
 fn action_phrase(action: NextAction, status: Option<TicketStatus>) -> Option<String> {
     let open = status.is_some_and(|s| !s.is_closed() && s != TicketStatus::Spam);
@@ -385,6 +406,22 @@ mod tests {
         for action in NextAction::ALL {
             assert!(!send_label(Visibility::Reply, action, None).is_empty());
         }
+    }
+
+    #[test]
+    fn the_toast_says_what_was_sent_and_what_it_did() {
+        assert_eq!(
+            sent_summary(Visibility::Reply, NextAction::None),
+            "Reply sent"
+        );
+        assert_eq!(
+            sent_summary(Visibility::Reply, NextAction::CloseAndMarkResolved),
+            "Reply sent · Ticket closed as resolved"
+        );
+        assert_eq!(
+            sent_summary(Visibility::Note, NextAction::ReopenWaitingCustomer),
+            "Note added · Now waiting on the customer"
+        );
     }
 
     #[test]

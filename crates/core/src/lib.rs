@@ -17,6 +17,7 @@
 //!
 //! This crate must never depend on leptos, web-sys, js-sys, gloo or wasm-bindgen.
 
+pub mod after_send;
 mod colour;
 pub mod compose;
 pub mod dialect;

@@ -406,10 +406,29 @@ fn store(
         )?;
     }
     if let Some(status) = m.next_action.resulting_status() {
+        let before: String = conn.query_row(
+            "SELECT status FROM tickets WHERE id = ?1",
+            [ticket_id],
+            |r| r.get(0),
+        )?;
         conn.execute(
             "UPDATE tickets SET status = ?2 WHERE id = ?1",
             params![ticket_id, status.as_wire()],
         )?;
+        // The change goes into the thread as an event, as the helpdesk's own log does.
+        if before != status.as_wire() {
+            conn.execute(
+                "INSERT INTO messages (ticket_id, role, content, content_html, is_visible_to_customer,
+                                       external_recipient_emails, created_at, updated_at)
+                 VALUES (?1, 'system', ?2, '', 0, '[]', ?3, ?3)",
+                params![
+                    ticket_id,
+                    // The server speaks English (its default locale), as the demo's events do.
+                    format!("{sender_name} changed the status to {}", status.label()),
+                    now
+                ],
+            )?;
+        }
     }
     match m.next_action {
         NextAction::ReportSpam => {

@@ -19,6 +19,7 @@ use threadline_core::recipients::{
 };
 use wasm_bindgen::JsCast;
 
+use super::after_send::AfterSendField;
 use super::assignee::AssigneeField;
 use super::cc_field::CcField;
 use super::conflict_banner::ConflictBanner;
@@ -32,6 +33,7 @@ use super::ticket_fields::TicketFieldsChoice;
 use super::uploads::{files_of, UploadList, Uploads};
 use crate::api::Client;
 use crate::config::{AppConfig, Mode};
+use crate::state::after_send::AfterSendHook;
 use crate::state::tasks::Tasks;
 use crate::state::{drafts, now_ms, random_id};
 
@@ -87,6 +89,7 @@ pub fn Composer(
     let checking = RwSignal::new(false);
     // Whether the agent has turned to the composer since it last sent (see `expanded`).
     let engaged = RwSignal::new(false);
+    let after_send = use_context::<AfterSendHook>();
     let area = NodeRef::<Textarea>::new();
     // The stored draft revision this tab last read or wrote.
     let base = StoredValue::new(0u64);
@@ -303,6 +306,9 @@ pub fn Composer(
                 let _ = el.focus();
             }
             engaged.set(false);
+            if let Some(hook) = after_send {
+                hook.sent();
+            }
         }
     };
     let submit = {
@@ -671,6 +677,7 @@ pub fn Composer(
                 })
             />
             <div class="tl-composer__actions">
+                {after_send.map(|hook| view! { <AfterSendField hook=hook/> })}
                 <button type="submit" class="tl-button tl-button--primary" disabled=move || checking.get()>
                     {button_label}
                 </button>

@@ -1,6 +1,7 @@
 //! The composer: reply or internal note with recipients, next action, next assignee and
 //! attachments; drafts; and the outbox that sends each message exactly once.
 
+mod after_send;
 mod assignee;
 mod cc_field;
 #[allow(clippy::module_inception)] // the component is the module's point

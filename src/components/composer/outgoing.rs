@@ -5,10 +5,13 @@
 
 use leptos::prelude::*;
 use rust_i18n::t;
+use threadline_core::compose::sent_summary;
 use threadline_core::draft::Draft;
 use threadline_core::model::{Message, Visibility};
 use threadline_core::outbox::{OutState, Outgoing};
 
+use crate::components::common::{Glyph, Icon};
+use crate::components::conversation::reveal_message;
 use crate::state::delivery::{Delivered, Delivery};
 use crate::state::tasks::Tasks;
 
@@ -120,28 +123,52 @@ pub fn add_to_thread(thread: RwSignal<Vec<Message>>, message: &Message) {
     });
 }
 
+/// How long the toast after a send stays.
+const TOAST_FOR: std::time::Duration = std::time::Duration::from_secs(8);
+
 /// The messages on their way, under the thread.
 #[component]
 pub fn OutgoingList(state: OutboxState) -> impl IntoView {
     let pending = move || state.items.get();
     // Delivered messages are in the thread now; say so (their own status line leaves the
     // page with them, before a screen reader could read it).
-    let announcement = RwSignal::new(String::new());
+    // Shown (and announced) for a while after each delivery: what went, what it did to the
+    // ticket, and a way to see it in the thread.
+    let toast = RwSignal::new(None::<(String, String)>);
+    let shown = StoredValue::new(0_u64);
     let tasks = Tasks::new();
     state.on_delivered(move |d| {
-        let words = match d.visibility {
-            Visibility::Note => t!("outgoing.note_added").into_owned(),
-            Visibility::Reply => t!("outgoing.reply_sent").into_owned(),
-        };
+        let words = sent_summary(d.visibility, d.next_action);
+        let id = d.message.id.clone();
         // Emptied first and filled a moment later: a screen reader skips a live region
         // whose text did not change, and the second send says what the first did.
-        announcement.set(String::new());
+        toast.set(None);
+        let seq = d.seq;
+        shown.set_value(seq);
         tasks.after(std::time::Duration::from_millis(100), move || {
-            announcement.set(words);
+            toast.set(Some((words, id)));
+        });
+        tasks.after(TOAST_FOR, move || {
+            // Unless a later delivery has replaced it.
+            if shown.get_value() == seq {
+                toast.set(None);
+            }
         });
     });
     view! {
-        <p class="tl-visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
+        <div class="tl-toast-region" role="status" aria-live="polite">
+            {move || toast.get().map(|(words, id)| view! {
+                <div class="tl-toast">
+                    <span class="tl-toast__text">{words}</span>
+                    <button type="button" class="tl-link-button" on:click=move |_| {
+                        reveal_message(tasks, id.clone());
+                    }>{t!("outgoing.view")}</button>
+                    <button type="button" class="tl-toast__close" aria-label=t!("outgoing.dismiss") on:click=move |_| toast.set(None)>
+                        <Icon glyph=Glyph::Close/>
+                    </button>
+                </div>
+            })}
+        </div>
         <ol class="tl-outgoing" aria-label=t!("outgoing.list")>
             <For each=pending key=|o| o.local_id.clone() let:item>
                 <OutgoingItem local_id=item.local_id state=state/>
