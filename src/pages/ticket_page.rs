@@ -12,7 +12,7 @@ use threadline_core::ApiError;
 
 use crate::api::Client;
 use crate::components::common::{ErrorNotice, ScrollArea, Skeleton};
-use crate::components::composer::{add_to_thread, Composer, OutboxState, OutgoingList};
+use crate::components::composer::{add_to_thread, Composer, OutboxState, OutgoingList, SentToast};
 use crate::components::conversation::{
     reveal, settle_at_bottom, Thread, TicketDetails, TicketHeader,
 };
@@ -217,6 +217,8 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
             // Docked at the bottom of the conversation: the composer (and, just above it, the
             // new-messages pill), with the thread scrolling behind.
             <div class="tl-dock">
+            <div class="tl-dock__above">
+            <SentToast state=outbox/>
             <div class="tl-new-messages" role="status" aria-live="polite">
                 {move || {
                     let count = unseen.with(Vec::len);
@@ -232,6 +234,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                         </button>
                     })
                 }}
+            </div>
             </div>
             // A read-only view has no composer at all; a customer whose helpdesk takes no
             // message from them is told where to answer instead.

@@ -17,4 +17,4 @@ mod ticket_fields;
 mod uploads;
 
 pub use composer::Composer;
-pub use outgoing::{add_to_thread, OutboxState, OutgoingList};
+pub use outgoing::{add_to_thread, OutboxState, OutgoingList, SentToast};

@@ -130,8 +130,21 @@ const TOAST_FOR: std::time::Duration = std::time::Duration::from_secs(8);
 #[component]
 pub fn OutgoingList(state: OutboxState) -> impl IntoView {
     let pending = move || state.items.get();
-    // Delivered messages are in the thread now; say so (their own status line leaves the
-    // page with them, before a screen reader could read it).
+    view! {
+        <ol class="tl-outgoing" aria-label=t!("outgoing.list")>
+            <For each=pending key=|o| o.local_id.clone() let:item>
+                <OutgoingItem local_id=item.local_id state=state/>
+            </For>
+        </ol>
+    }
+}
+
+/// The toast after a send, shown (and announced) for a while after each delivery: what went,
+/// what it did to the ticket, and a way to see it in the thread (delivered messages are in
+/// the thread now, and their own status line leaves the page with them, before a screen
+/// reader could read it). It sits above the composer, wherever the thread is scrolled.
+#[component]
+pub fn SentToast(state: OutboxState) -> impl IntoView {
     // Shown (and announced) for a while after each delivery: what went, what it did to the
     // ticket, and a way to see it in the thread.
     let toast = RwSignal::new(None::<(String, String)>);
@@ -169,11 +182,6 @@ pub fn OutgoingList(state: OutboxState) -> impl IntoView {
                 </div>
             })}
         </div>
-        <ol class="tl-outgoing" aria-label=t!("outgoing.list")>
-            <For each=pending key=|o| o.local_id.clone() let:item>
-                <OutgoingItem local_id=item.local_id state=state/>
-            </For>
-        </ol>
     }
 }
 
