@@ -184,3 +184,39 @@ test('Arabic: right to left, laid out as a mirror', async ({ page, request }) =>
   expect(await body.getAttribute('dir')).toBe('auto');
   await noViolations(page, 'Arabic thread and composer');
 });
+
+test('the workspace states: sidebar, collapsed and open composer, toast, spam warning, skeleton, a missing ticket', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openTicket(page, '1');
+  await expect(page.getByRole('complementary', { name: 'Details' })).toBeVisible();
+  await noViolations(page, 'sidebar and collapsed composer');
+  const box = composer(page).getByRole('textbox', { name: 'Reply text' });
+  await box.click();
+  await noViolations(page, 'open composer');
+  await box.fill(`Axe check (e2e ${Date.now()})`);
+  await composer(page).getByRole('button', { name: /^Send/ }).click();
+  await expect(page.locator('.tl-toast')).toBeVisible();
+  await noViolations(page, 'toast after a send');
+
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.getByRole('button', { name: 'Details' }).click();
+  await noViolations(page, 'details open in the header');
+
+  const { token } = await (await request.get('/config.json')).json();
+  await request.post('/api/initdesk/organizations/1/tickets/6/messages/', {
+    headers: { 'X-Initdesk-Token': token },
+    data: { content: 'Spam again (e2e a11y)', is_visible_to_customer: false, next_action: 'report_spam' },
+  });
+  await openTicket(page, '6');
+  await expect(page.getByRole('button', { name: 'Answer anyway' })).toBeVisible();
+  await noViolations(page, 'spam warning');
+
+  await arm(request, { kind: 'delay', delay_ms: 5000, method: 'GET', path_contains: '/tickets/?' });
+  await page.goto('/');
+  await expect(page.locator('.tl-skeleton')).toBeVisible();
+  await noViolations(page, 'list skeleton');
+
+  await page.goto('/tickets/999999');
+  await expect(page.getByRole('link', { name: 'Back to all tickets' })).toBeVisible();
+  await noViolations(page, 'missing ticket');
+});

@@ -59,8 +59,10 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
     // Embedded in another page (or framed by one) there is no way back to the list.
     let show_nav = !customer && use_context::<Embedded>().is_none();
     // On the agent's own page, a send can lead on to the next ticket or the list.
-    if show_nav && client.capabilities().has_ticket_list {
-        provide_context(after_send_hook(client.clone(), ticket_id.clone(), tasks));
+    let after_send = (show_nav && client.capabilities().has_ticket_list)
+        .then(|| after_send_hook(client.clone(), ticket_id.clone(), tasks));
+    if let Some(hook) = after_send {
+        provide_context(hook);
     }
     let thread = use_thread(&ticket_id);
     let UseThreadReturn {
@@ -112,9 +114,15 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
             if d.next_action != NextAction::None {
                 thread.check_new();
             }
+            // Only once it is stored (not while it can be undone, nor when it failed): on to
+            // what the agent chose.
+            if let Some(hook) = after_send {
+                hook.sent();
+            }
         }
     });
     let ticket_now = Signal::derive(move || ticket.get().and_then(Result::ok));
+    let details_open = RwSignal::new(false);
     let ticket_failed = Memo::new(move |_| ticket.with(|t| matches!(t, Some(Err(_)))));
     // A ticket that does not exist or is not the agent's to see: no composer to write into.
     let unanswerable =
@@ -166,7 +174,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
             <div class="tl-conversation">
             {move || match ticket.get() {
                 None => view! { <Skeleton status=t!("ticket_page.loading_ticket").into_owned() rows=1/> }.into_any(),
-                Some(Ok(t)) => view! { <TicketHeader ticket=t/> }.into_any(),
+                Some(Ok(t)) => view! { <TicketHeader ticket=t open=details_open/> }.into_any(),
                 Some(Err(e)) => view! { <LoadFailed error=e thread=thread back_to_list=show_nav/> }.into_any(),
             }}
             // The marker takes the button's place at the same height, so that nothing below moves
@@ -371,7 +379,10 @@ fn SpamGuard(ticket: Signal<Option<Ticket>>, children: ChildrenFn) -> impl IntoV
             view! {
                 <div class="tl-spam-warning" role="note">
                     <p>{t!("ticket_page.spam_warning")}</p>
-                    <button type="button" class="tl-button" on:click=move |_| answer_anyway.set(true)>
+                    <button type="button" class="tl-button" on:click=move |ev| {
+                        answer_anyway.set(true);
+                        focus_composer_text(&ev);
+                    }>
                         {t!("ticket_page.answer_anyway")}
                     </button>
                 </div>
@@ -383,8 +394,8 @@ fn SpamGuard(ticket: Signal<Option<Ticket>>, children: ChildrenFn) -> impl IntoV
     }
 }
 
-/// What follows a send on this ticket's page: the next ticket of the list (read now, so it
-/// is the list as it is after this send), or the list.
+/// What follows a delivered message on this ticket's page: the next ticket of the list (read
+/// then, so it is the list as it is after this send), or the list.
 fn after_send_hook(client: Client, current: String, tasks: Tasks) -> AfterSendHook {
     let navigate = use_navigate();
     AfterSendHook::new(move |choice| match choice {
@@ -405,4 +416,22 @@ fn after_send_hook(client: Client, current: String, tasks: Tasks) -> AfterSendHo
             });
         }
     })
+}
+
+/// After "Answer anyway": the focus goes to the composer's text box (the button it was on has
+/// gone), once the composer is in the page.
+fn focus_composer_text(ev: &leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let main = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("main").ok().flatten());
+    request_animation_frame(move || {
+        let text = main
+            .and_then(|m| m.query_selector(".tl-composer__text").ok().flatten())
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(text) = text {
+            let _ = text.focus();
+        }
+    });
 }

@@ -77,7 +77,8 @@ impl UseThreadReturn {
     }
 
     /// Looks for new messages now, not at the next poll (a send that changed the ticket's
-    /// status has an event in the thread to show).
+    /// status has an event in the thread to show); what it finds is the agent's own doing, so
+    /// it is not announced as new.
     pub fn check_new(&self) {
         self.actions.with_value(|a| (a.check_new)());
     }
@@ -309,7 +310,7 @@ fn start_store(client: Client, ticket_id: String, poll_seconds: u32) -> UseThrea
         actions: StoredValue::new_local(Actions {
             load_older: Box::new(load_older),
             reload_ticket: Box::new(load_ticket),
-            check_new: Box::new(move || check_new(true)),
+            check_new: Box::new(move || check_new(true, false)),
         }),
     }
 }
@@ -330,20 +331,20 @@ fn retry_after_backoff(tasks: Tasks, attempt: RwSignal<u32>) {
 
 /// Runs `check` every `seconds` (its argument says whether the tab is shown, or every fourth
 /// tick while it is hidden: four times slower).
-fn poll_every(tasks: Tasks, seconds: u32, check: impl Fn(bool) + Clone + 'static) {
+fn poll_every(tasks: Tasks, seconds: u32, check: impl Fn(bool, bool) + Clone + 'static) {
     let ticks = StoredValue::new(0u32);
     tasks.every(
         std::time::Duration::from_secs(u64::from(seconds)),
         move || {
             let tick = ticks.get_value().wrapping_add(1);
             ticks.set_value(tick);
-            check(!document().hidden() || tick.is_multiple_of(4));
+            check(!document().hidden() || tick.is_multiple_of(4), true);
         },
     );
 }
 
 /// One look for new messages (when `due`, and none is on its way already): they are
-/// appended and announced through `unseen` rather than scrolled to.
+/// appended, and when `announce`d, listed in `unseen` (the pill) rather than scrolled to.
 fn new_messages_check(
     tasks: Tasks,
     client: Client,
@@ -351,9 +352,9 @@ fn new_messages_check(
     messages: RwSignal<Vec<Message>>,
     unseen: RwSignal<Vec<String>>,
     status: RwSignal<Load>,
-) -> impl Fn(bool) + Clone + 'static {
+) -> impl Fn(bool, bool) + Clone + 'static {
     let in_flight = StoredValue::new(false);
-    move |due: bool| {
+    move |due: bool, announce: bool| {
         if !due || in_flight.get_value() || status.get_untracked() != Load::Ready {
             return;
         }
@@ -371,7 +372,7 @@ fn new_messages_check(
                         }
                     }
                 });
-                if !fresh.is_empty() {
+                if announce && !fresh.is_empty() {
                     unseen.update(|u| u.extend(fresh));
                 }
             }

@@ -65,7 +65,7 @@ pub fn sent_summary(visibility: Visibility, action: NextAction) -> String {
 
 /// The next action as the end of a sentence ("Send and …"), for a ticket in `status`.
 fn action_phrase(action: NextAction, status: Option<TicketStatus>) -> Option<String> {
-    let open = status.is_some_and(|s| !s.is_closed() && s != TicketStatus::Spam);
+    let open = status.is_some_and(TicketStatus::is_open);
     let phrase = match action {
         NextAction::None => return None,
         NextAction::ReopenWaitingCustomer if open => t!("compose.then.wait_customer"),

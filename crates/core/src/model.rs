@@ -129,6 +129,11 @@ impl TicketStatus {
     }
 
     /// Whether the ticket is closed (any reason).
+    /// Waiting on someone: neither closed nor spam.
+    pub fn is_open(self) -> bool {
+        !self.is_closed() && self != TicketStatus::Spam
+    }
+
     pub fn is_closed(self) -> bool {
         matches!(
             self,
@@ -194,7 +199,7 @@ impl NextAction {
     /// What the action does, in plain words in the current locale, for a ticket in `status`
     /// (a reopen action on a ticket that is not closed only sets whom it waits on).
     pub fn label(self, status: Option<TicketStatus>) -> String {
-        let open = status.is_some_and(|s| !s.is_closed() && s != TicketStatus::Spam);
+        let open = status.is_some_and(TicketStatus::is_open);
         match self {
             NextAction::None => t!("model.next_action.none"),
             NextAction::CloseAndMarkResolved => t!("model.next_action.close_resolved"),

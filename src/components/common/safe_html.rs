@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use threadline_core::html::SafeHtml;
 use wasm_bindgen::JsCast;
 
-/// Renders sanitized HTML inside a `div`, and shows each link's real target on hover.
+/// Renders sanitized HTML inside a `div`, shows each link's real target on hover, and marks
+/// images their sender left undescribed as decorative.
 #[component]
 pub fn SafeHtmlView(
     /// The sanitized markup.
@@ -28,6 +29,19 @@ pub fn SafeHtmlView(
                 .and_then(|n| n.dyn_into::<web_sys::HtmlAnchorElement>().ok())
             {
                 let _ = link.set_attribute("title", &link.href());
+            }
+        }
+        // An image with no `alt` at all would be read out as its address (or a blocked
+        // image's nothing): the sender said nothing about it, so neither does the reader.
+        let Ok(images) = div.query_selector_all("img:not([alt])") else {
+            return;
+        };
+        for i in 0..images.length() {
+            if let Some(image) = images
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                let _ = image.set_attribute("alt", "");
             }
         }
     });

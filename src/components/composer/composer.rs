@@ -32,6 +32,7 @@ use super::stale_banner::StaleBanner;
 use super::ticket_fields::TicketFieldsChoice;
 use super::uploads::{files_of, UploadList, Uploads};
 use crate::api::Client;
+use crate::components::common::{Glyph, Icon};
 use crate::config::{AppConfig, Mode};
 use crate::state::after_send::AfterSendHook;
 use crate::state::tasks::Tasks;
@@ -306,9 +307,6 @@ pub fn Composer(
                 let _ = el.focus();
             }
             engaged.set(false);
-            if let Some(hook) = after_send {
-                hook.sent();
-            }
         }
     };
     let submit = {
@@ -446,7 +444,7 @@ pub fn Composer(
                 return true;
             }
             // Esc leaves the text box for the conversation (the draft stays as typed).
-            if ev.key() == "Escape" && !mod_key {
+            if ev.key() == "Escape" && !mod_key && !ev.is_composing() {
                 ev.prevent_default();
                 focus_newest_message(&ev);
                 return true;
@@ -538,7 +536,6 @@ pub fn Composer(
             || notice.with(Option::is_some)
             || conflict.with(Option::is_some)
             || stale.with(|s| !s.is_empty())
-            || dragging.get()
     });
     let submit_click = submit.clone();
     let submit_force = submit.clone();
@@ -645,6 +642,7 @@ pub fn Composer(
             {caps.has_attachments.then(|| view! {
                 <div class="tl-composer__files">
                     <label class="tl-button tl-composer__attach">
+                        <Icon glyph=Glyph::Paperclip/>
                         {t!("composer.attach_files")}
                         <input type="file" multiple class="tl-visually-hidden" on:change=pick_files/>
                     </label>

@@ -20,7 +20,10 @@ pub fn NextActionField(
     // the status is known (a restored draft's choice waits for it).
     Effect::new(move |_| {
         let chosen = next_action.get();
-        if status.get().is_some() && !fitting.with(|f| f.contains(&chosen)) {
+        if chosen != NextAction::None
+            && status.get().is_some()
+            && !fitting.with(|f| f.contains(&chosen))
+        {
             next_action.set(NextAction::None);
         }
     });

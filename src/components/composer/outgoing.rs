@@ -145,44 +145,74 @@ pub fn OutgoingList(state: OutboxState) -> impl IntoView {
 /// reader could read it). It sits above the composer, wherever the thread is scrolled.
 #[component]
 pub fn SentToast(state: OutboxState) -> impl IntoView {
-    // Shown (and announced) for a while after each delivery: what went, what it did to the
-    // ticket, and a way to see it in the thread.
     let toast = RwSignal::new(None::<(String, String)>);
+    let words = RwSignal::new(String::new());
     let shown = StoredValue::new(0_u64);
+    let node = NodeRef::<leptos::html::Div>::new();
     let tasks = Tasks::new();
     state.on_delivered(move |d| {
-        let words = sent_summary(d.visibility, d.next_action);
+        let summary = sent_summary(d.visibility, d.next_action);
         let id = d.message.id.clone();
         // Emptied first and filled a moment later: a screen reader skips a live region
         // whose text did not change, and the second send says what the first did.
-        toast.set(None);
+        words.set(String::new());
         let seq = d.seq;
         shown.set_value(seq);
         tasks.after(std::time::Duration::from_millis(100), move || {
-            toast.set(Some((words, id)));
-        });
-        tasks.after(TOAST_FOR, move || {
-            // Unless a later delivery has replaced it.
+            // Unless a later delivery has come meanwhile.
             if shown.get_value() == seq {
-                toast.set(None);
+                words.set(summary.clone());
+                toast.set(Some((summary, id)));
             }
         });
+        close_later(tasks, node, toast, shown, seq);
     });
+    let close = move |_| {
+        toast.set(None);
+        words.set(String::new());
+    };
     view! {
-        <div class="tl-toast-region" role="status" aria-live="polite">
-            {move || toast.get().map(|(words, id)| view! {
+        // The live region is always there (an element that appears with its text is often
+        // not read); it holds the words only, not the buttons' names.
+        <p class="tl-visually-hidden" role="status" aria-live="polite">{move || words.get()}</p>
+        <div class="tl-toast-region" node_ref=node>
+            {move || toast.get().map(|(summary, id)| view! {
                 <div class="tl-toast">
-                    <span class="tl-toast__text">{words}</span>
+                    <span class="tl-toast__text" aria-hidden="true">{summary}</span>
                     <button type="button" class="tl-link-button" on:click=move |_| {
                         reveal_message(tasks, id.clone());
                     }>{t!("outgoing.view")}</button>
-                    <button type="button" class="tl-toast__close" aria-label=t!("outgoing.dismiss") on:click=move |_| toast.set(None)>
+                    <button type="button" class="tl-toast__close" aria-label=t!("outgoing.dismiss") on:click=close>
                         <Icon glyph=Glyph::Close/>
                     </button>
                 </div>
             })}
         </div>
     }
+}
+
+/// Closes the toast of delivery `seq` after [`TOAST_FOR`], unless a later one replaced it;
+/// while the pointer or the focus is on it, it waits (so View and Dismiss stay reachable).
+fn close_later(
+    tasks: Tasks,
+    node: NodeRef<leptos::html::Div>,
+    toast: RwSignal<Option<(String, String)>>,
+    shown: StoredValue<u64>,
+    seq: u64,
+) {
+    tasks.after(TOAST_FOR, move || {
+        if shown.get_value() != seq {
+            return;
+        }
+        let in_use = node
+            .get_untracked()
+            .is_some_and(|el| el.matches(":hover, :focus-within").unwrap_or(false));
+        if in_use {
+            close_later(tasks, node, toast, shown, seq);
+        } else {
+            toast.set(None);
+        }
+    });
 }
 
 /// One message on its way. The row stays as it is while its state changes (each part that

@@ -20,15 +20,22 @@ fn message_element(area: ScrollArea, id: &str) -> Option<web_sys::Element> {
         .find(|e| e.get_attribute("data-message-id").is_some_and(|v| v == id))
 }
 
-/// Scrolls to the bottom until the newest message is rendered and the page stops growing:
-/// the thread is windowed, so heights are estimates until messages are measured.
+/// Scrolls to the bottom until the newest message is rendered and the page has stopped
+/// growing or shrinking with the view at its end for two frames: the thread is windowed, so
+/// heights are estimates until messages are measured, and a measurement can move the view
+/// after the browser has already clamped it to a shorter page.
 pub async fn settle_at_bottom(area: ScrollArea, newest: &str) {
     let mut last_height = -1.0;
-    for _ in 0..60 {
+    let mut calm_frames = 0;
+    for _ in 0..90 {
         area.scroll_to_bottom();
         next_frame().await;
         let height = area.content_height();
-        if message_element(area, newest).is_some() && (height - last_height).abs() < 1.0 {
+        let at_end = area.scroll_top() + area.viewport_height() >= height - 2.0;
+        let calm =
+            message_element(area, newest).is_some() && (height - last_height).abs() < 1.0 && at_end;
+        calm_frames = if calm { calm_frames + 1 } else { 0 };
+        if calm_frames >= 2 {
             return;
         }
         last_height = height;

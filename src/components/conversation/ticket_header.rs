@@ -16,8 +16,10 @@ use crate::components::common::{Glyph, Icon, RelativeTime};
 pub fn TicketHeader(
     /// The ticket.
     ticket: Ticket,
+    /// Whether the details are open (kept by the page: the header is built anew when the
+    /// ticket is read again after a send).
+    open: RwSignal<bool>,
 ) -> impl IntoView {
-    let open = RwSignal::new(false);
     let details_id = format!("tl-details-{}", ticket.id);
     let requester = ticket
         .requester
