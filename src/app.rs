@@ -10,6 +10,7 @@ use crate::components::common::{ScrollArea, SendingIndicator};
 use crate::config::{self, AppConfig};
 use crate::pages::{FramedPage, PortalPage, TicketListPage, TicketPage};
 use crate::state::delivery::{Delivery, Serves};
+use crate::state::identity::ReplyingAs;
 use crate::state::thread::Threads;
 
 /// The whole app.
@@ -43,7 +44,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Ready(config: AppConfig, client: Client) -> impl IntoView {
     provide_context(ScrollArea::page());
-    Delivery::start(client.clone(), Serves::All);
+    let delivery = Delivery::start(client.clone(), Serves::All);
+    ReplyingAs::provide(&client, delivery);
     // Each open ticket's thread store belongs here, not to the page that shows it.
     Threads::provide();
     provide_context(client);

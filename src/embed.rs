@@ -18,6 +18,7 @@ use crate::components::common::ScrollArea;
 use crate::config::{self, Mode};
 use crate::pages::ConversationView;
 use crate::state::delivery::{Delivery, Serves};
+use crate::state::identity::ReplyingAs;
 use crate::state::thread::Threads;
 
 /// Whom an embedded conversation tells what happened.
@@ -200,7 +201,8 @@ fn EmbeddedConversation(
                             config.mode = narrower(config.mode, mode);
                         }
                         // This conversation's own driver: its configuration and client.
-                        Delivery::start(client.clone(), Serves::Ticket(ticket_id.clone()));
+                        let delivery = Delivery::start(client.clone(), Serves::Ticket(ticket_id.clone()));
+                        ReplyingAs::provide(&client, delivery);
                         Threads::provide();
                         provide_context(client);
                         provide_context(config);

@@ -5,6 +5,7 @@
 pub mod after_send;
 pub mod delivery;
 pub mod drafts;
+pub mod identity;
 pub mod image_prefs;
 pub mod outbox;
 pub mod tasks;

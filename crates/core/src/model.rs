@@ -540,6 +540,9 @@ pub struct Capabilities {
     /// A public message may be posted without emailing it ("Send as email").
     pub has_email_switch: bool,
     pub has_bcc: bool,
+    /// What the credential posts is written by one agent, its owner (an Initdesk token, an
+    /// Airclou session): the author of a message we posted says whom the agent replies as.
+    pub author_is_credential: bool,
 }
 
 impl Person {

@@ -30,6 +30,8 @@ test('InboxOps: the composer offers notes only, says why, and a note is stored o
   const form = page.getByRole('form', { name: 'Answer this ticket' });
   await expect(form.getByRole('radio', { name: /Internal note/ })).toBeChecked();
   await expect(form.getByRole('radio', { name: 'Reply' })).toHaveCount(0);
+  // Why, once the agent turns to the (docked, one-line) composer.
+  await form.getByRole('textbox', { name: 'Internal note text' }).click();
   await expect(form.getByText("Replies to the customer cannot be sent through this helpdesk's API")).toBeVisible();
   await expect(form.getByRole('combobox', { name: 'Cc' })).toHaveCount(0);
   await expect(form.getByText('Attach files')).toHaveCount(0);
@@ -60,7 +62,12 @@ test('InboxOps: a read-only key is explained in plain words and the note is kept
   await expect(outgoing.getByRole('alert')).toContainText('read-only');
   await expect(outgoing.getByText(text)).toBeVisible();
   expect((await api.notes('2')).filter((n) => n.body_text === text)).toHaveLength(0);
-  await outgoing.getByRole('button', { name: 'Retry' }).click();
+  // The same note with the same key cannot go: no Retry; Edit puts it back to be sent again
+  // once the key is put right.
+  await expect(outgoing.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await outgoing.getByRole('button', { name: 'Edit' }).click();
+  await expect(form.getByRole('textbox', { name: 'Internal note text' })).toHaveValue(text);
+  await form.getByRole('button', { name: 'Add note' }).click();
   await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: text })).toHaveCount(1);
   expect((await api.notes('2')).filter((n) => n.body_text === text)).toHaveLength(1);
 });

@@ -550,17 +550,9 @@ pub fn Composer(
                 if !expanded.get() { c.push_str(" tl-composer--collapsed"); }
                 c
             }
-            on:focusin=move |ev: leptos::ev::FocusEvent| {
-                // Choosing reply or note is not writing yet (and must not move the switch
-                // from under the pointer).
-                let is_radio = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                    .is_some_and(|i| i.type_() == "radio");
-                if !is_radio {
-                    engaged.set(true);
-                }
-            }
+            on:focusin=move |ev: leptos::ev::FocusEvent| engage_unless_mode(&ev, engaged)
+            // A click into the text box that kept the focus after a send opens it as well.
+            on:click=move |ev: leptos::ev::MouseEvent| engage_unless_mode(&ev, engaged)
             aria-label=if customer { t!("composer.form_customer") } else { t!("composer.form_agent") }
             on:submit=move |ev| {
                 ev.prevent_default();
@@ -715,5 +707,17 @@ fn focus_newest_message(ev: &leptos::ev::KeyboardEvent) {
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(el) = newest {
         let _ = el.focus();
+    }
+}
+
+/// The agent turned to the composer (focus or click in it): it opens. Choosing reply or note
+/// (the radio or its label) is not writing yet (and must not move the switch from under the pointer).
+fn engage_unless_mode(ev: &web_sys::Event, engaged: RwSignal<bool>) {
+    let in_mode_switch = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.closest(".tl-composer__mode"), Ok(Some(_))));
+    if !in_mode_switch {
+        engaged.set(true);
     }
 }

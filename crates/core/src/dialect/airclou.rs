@@ -152,6 +152,7 @@ impl Dialect for Airclou {
             has_ticket_list: true,
             has_email_switch: true,
             has_bcc: false,
+            author_is_credential: true,
         }
     }
 

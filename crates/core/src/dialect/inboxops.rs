@@ -79,6 +79,7 @@ impl Dialect for InboxOps {
             has_ticket_list: true,
             has_email_switch: false,
             has_bcc: false,
+            author_is_credential: false,
         }
     }
 

@@ -85,6 +85,7 @@ impl Dialect for Initdesk {
             has_ticket_list: true,
             has_email_switch: false,
             has_bcc: false,
+            author_is_credential: true,
         }
     }
 

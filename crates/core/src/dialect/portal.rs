@@ -76,6 +76,7 @@ impl Dialect for Portal {
             has_ticket_list: false,
             has_email_switch: false,
             has_bcc: false,
+            author_is_credential: false,
         }
     }
 

@@ -102,6 +102,7 @@ impl Dialect for Requestor {
             has_ticket_list: false,
             has_email_switch: true,
             has_bcc: true,
+            author_is_credential: false,
         }
     }
 
