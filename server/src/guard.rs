@@ -28,7 +28,8 @@ impl AllowedOrigins {
         ))
     }
 
-    fn contains(&self, origin: &str) -> bool {
+    /// Whether `origin` (trimmed of a final `/`, lower case) is one of them.
+    pub(crate) fn contains(&self, origin: &str) -> bool {
         self.0.iter().any(|o| o == origin)
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod airclou;
 pub mod clock;
+mod cors;
 pub mod db;
 pub mod demo;
 mod error;
@@ -88,9 +89,9 @@ pub struct Options {
     pub dialect: Dialect,
     /// Extra tickets with this many messages each, for benchmarks.
     pub long_threads: Vec<u32>,
-    /// Origins (besides this one) whose pages may frame the app: the iframe mode.
-    pub frame_ancestors: Vec<String>,
-    /// Origins (besides this one) whose pages may send writes here: embedding portals.
+    /// Origins (besides this one) whose pages embed the app (`--allowed-origins`, alias
+    /// `--frame-ancestors`): they get CORS on the app's files and APIs, may send writes, and
+    /// may frame the app (the iframe mode). Each is `scheme://host[:port]`, lower case.
     pub allowed_origins: Vec<String>,
     /// Gateway mode: forward the app's API to a real helpdesk, adding its token.
     pub gateway: Option<gateway::GatewayOptions>,
@@ -119,7 +120,6 @@ impl Default for Options {
             undo_seconds: 5,
             dialect: Dialect::Initdesk,
             long_threads: Vec::new(),
-            frame_ancestors: Vec::new(),
             allowed_origins: Vec::new(),
             gateway: None,
             demo_public: false,
@@ -330,7 +330,7 @@ impl Server {
                 router
                     .merge(web::routes(
                         options.dist.as_deref(),
-                        &options.frame_ancestors,
+                        &options.allowed_origins,
                     ))
                     .with_state(state)
                     .merge(gateway::routes(gw.clone())?)
@@ -358,7 +358,7 @@ impl Server {
                 )
                 .merge(web::routes(
                     options.dist.as_deref(),
-                    &options.frame_ancestors,
+                    &options.allowed_origins,
                 ))
                 .with_state(state),
         };
@@ -384,7 +384,12 @@ impl Server {
                 guard::AllowedOrigins::new(&options.allowed_origins),
                 guard::refuse_foreign_writes,
             ))
-            .layer(axum::middleware::from_fn(guard::security_headers));
+            .layer(axum::middleware::from_fn(guard::security_headers))
+            // Outside the refusals, so an embedding page can read why it was refused.
+            .layer(axum::middleware::from_fn_with_state(
+                guard::AllowedOrigins::new(&options.allowed_origins),
+                cors::cross_origin,
+            ));
         // Demo mode holds a token: on loopback, only requests addressed to loopback.
         let router = if options.gateway.is_none() && !options.demo_public {
             router.layer(axum::middleware::from_fn(guard::loopback_host_only))

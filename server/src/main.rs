@@ -12,7 +12,7 @@ use threadline_server::{Options, Server};
 const USAGE: &str =
     "usage: threadline-server [--db PATH] [--host HOST] [--port N] [--dist DIR] [--reset-demo] \
 [--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread MESSAGES]... [--fault-switch (test builds only)] \
-[--frame-ancestors ORIGINS] [--demo-public] [--link-secret-file PATH] [--upstream URL [--upstream-dialect initdesk|airclou|inboxops|requestor] --upstream-token-file PATH \
+[--allowed-origins ORIGIN[,ORIGIN…]] (or THREADLINE_ALLOWED_ORIGINS; alias --frame-ancestors) [--demo-public] [--link-secret-file PATH] [--upstream URL [--upstream-dialect initdesk|airclou|inboxops|requestor] --upstream-token-file PATH \
 [--organization-id ID] [--upstream-workspace-id WS] [--upstream-auth-header NAME] [--outbound-mailboxes A,B] \
 (--agent-key-file PATH | --trusted-header NAME)]";
 
@@ -26,6 +26,46 @@ fn secret(file: Option<PathBuf>, env: &str) -> Result<Option<String>, String> {
         None => std::env::var(env).ok(),
     };
     Ok(value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()))
+}
+
+/// Origins, separated by commas or spaces, each `http(s)://host[:port]` and nothing more (a
+/// path or a wildcard would widen what is meant); lower-cased.
+fn origins(list: &str) -> Result<Vec<String>, String> {
+    list.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            let origin = o.trim_end_matches('/').to_ascii_lowercase();
+            let rest = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            let valid = rest.is_some_and(|authority| {
+                // `host[:port]`, the host perhaps an IPv6 literal in brackets.
+                let (host, port) = match authority.find(']') {
+                    Some(end) if authority.starts_with('[') => authority.split_at(end + 1),
+                    _ => authority
+                        .find(':')
+                        .map_or((authority, ""), |i| authority.split_at(i)),
+                };
+                let host_ok = host.starts_with('[')
+                    || !host.is_empty()
+                        && host
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+                let port_ok = port.is_empty()
+                    || port.strip_prefix(':').is_some_and(|p| {
+                        (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+                    });
+                host_ok && port_ok
+            });
+            if valid {
+                Ok(origin)
+            } else {
+                Err(format!(
+                    "{o:?} is not an origin: write it as scheme://host[:port], as the browser sends it"
+                ))
+            }
+        })
+        .collect()
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -104,11 +144,9 @@ build threadline-server with `--features fault-switch` (test builds only)"
             "--link-secret-file" => {
                 link_secret_file = Some(PathBuf::from(value("--link-secret-file")?))
             }
-            "--frame-ancestors" => o.frame_ancestors.extend(
-                value("--frame-ancestors")?
-                    .split_whitespace()
-                    .map(str::to_owned),
-            ),
+            "--allowed-origins" | "--frame-ancestors" => {
+                o.allowed_origins.extend(origins(&value(arg.as_str())?)?)
+            }
             "--upstream-token-file" => {
                 upstream_token_file = Some(PathBuf::from(value("--upstream-token-file")?))
             }
@@ -119,6 +157,11 @@ build threadline-server with `--features fault-switch` (test builds only)"
             "--organization-id" => organization_id = value("--organization-id")?,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    if o.allowed_origins.is_empty() {
+        if let Ok(list) = std::env::var("THREADLINE_ALLOWED_ORIGINS") {
+            o.allowed_origins = origins(&list)?;
         }
     }
     o.link_secret =
@@ -188,6 +231,31 @@ async fn main() -> ExitCode {
         Err(e) => {
             eprintln!("threadline-server: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origins;
+
+    #[test]
+    fn origins_are_origins_and_nothing_more() {
+        assert_eq!(
+            origins("http://localhost:19050, https://Portal.example/").unwrap(),
+            ["http://localhost:19050", "https://portal.example"]
+        );
+        assert_eq!(origins("http://[::1]:8080").unwrap(), ["http://[::1]:8080"]);
+        for bad in [
+            "portal.example",
+            "https://portal.example/admin",
+            "https://*.example",
+            "https://portal.example:",
+            "https://portal.example:80:80",
+            "ftp://portal.example",
+            "http://[::1]x",
+        ] {
+            assert!(origins(bad).is_err(), "{bad}");
         }
     }
 }

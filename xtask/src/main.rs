@@ -423,12 +423,19 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
         "3",
         "--fault-switch",
     ];
+    // An admin portal on an origin of its own (the tests serve its page on this port): the
+    // Initdesk server lets it embed conversations; no other origin may.
+    let portal_port = free_port()?;
+    let portal_origin = format!("http://localhost:{portal_port}");
     let mut servers = Vec::new();
     let mut outcome = Ok(());
     for dialect in ["initdesk", "airclou", "inboxops", "requestor"] {
         let db = scratch.join(format!("{dialect}.sqlite3"));
         let mut extra = common.to_vec();
         extra.extend(["--dialect", dialect]);
+        if dialect == "initdesk" {
+            extra.extend(["--allowed-origins", portal_origin.as_str()]);
+        }
         match start_server(root, &server, &db, 0, &extra) {
             Ok(running) => servers.push(running),
             Err(e) => {
@@ -476,6 +483,7 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
         for (running, var) in servers.iter().zip(vars) {
             cmd.env(var, &running.url);
         }
+        cmd.env("PORTAL_PORT", portal_port.to_string());
         let matrix = scratch.join("fault-matrix.jsonl");
         cmd.env("FAULT_MATRIX_OUT", &matrix);
         outcome = run(&mut cmd);
@@ -490,6 +498,14 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
     }
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
+}
+
+/// A port free on loopback just now (the OS's choice; closed again for its user to take).
+fn free_port() -> Result<u16> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port: {e}"))
 }
 
 /// `cargo xtask load`: a fresh server (with the fault switch) and the load driver against it.

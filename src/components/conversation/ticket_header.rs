@@ -33,7 +33,7 @@ pub fn TicketHeader(
     let status = ticket.effective_status();
     view! {
         <header class="tl-ticket">
-            <h1 class="tl-ticket__subject">
+            <h1 class="tl-ticket__subject" title=ticket.subject.clone()>
                 {ticket.subject.clone()}
                 {ticket.number.clone().map(|n| view! { <span class="tl-ticket__number">" #"{n}</span> })}
             </h1>
