@@ -1,7 +1,7 @@
 // The agent's workspace, details that tell a finished product from a demo: no emoji in the
 // app's own words (they are empty boxes without an emoji font), a CC'd author's address shown
 // once, Esc leaving the text box, and the undo countdown never longer than the window.
-import { test, expect, arm } from './fixtures';
+import { test, expect, arm, messagesOnServer } from './fixtures';
 import type { Page } from '@playwright/test';
 
 /// Every text node of the app's own UI (email bodies left out: they are the sender's) with an
@@ -261,10 +261,12 @@ test('once a message has gone, the composer says whom the agent writes as, and r
   await expect(form.getByText('Replying as Alex Morgan.')).toBeVisible();
 });
 
-test('the admin-portal panels show at least three messages above the docked composer', async ({ page }) => {
+test('the admin-portal panels show at least three messages above the docked composer', async ({ page, request }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto('/examples/admin-portal.html');
-  for (const name of ['Ticket 2', 'Ticket 3']) {
+  for (const [name, id] of [['Ticket 2', '2'], ['Ticket 3', '3']]) {
+    // Three, or all of them where the ticket has fewer (the demo's ticket 3 has two).
+    const wanted = Math.min(3, (await messagesOnServer(request, id)).length);
     const region = page.getByRole('region', { name });
     await expect(region.getByRole('feed', { name: 'Conversation' }).getByRole('article').last()).toBeVisible();
     await expect(region.locator('.tl-composer--collapsed')).toBeVisible();
@@ -277,6 +279,6 @@ test('the admin-portal panels show at least three messages above the docked comp
         return Math.min(r.bottom, bottom) - Math.max(r.top, top) >= 48;
       }).length;
     });
-    expect(shown, `messages shown in the panel of ${name}`).toBeGreaterThanOrEqual(3);
+    expect(shown, `messages shown in the panel of ${name}`).toBeGreaterThanOrEqual(wanted);
   }
 });

@@ -12,6 +12,14 @@ use axum::response::{IntoResponse, Response};
 use crate::guard::AllowedOrigins;
 use crate::refusal::refuse;
 
+/// Who may embed, and which header no page may send (the gateway's trusted header, which only
+/// the portal's own proxy sets: a page that could send it would pass as any agent).
+#[derive(Debug, Clone, Default)]
+pub struct CrossOrigin {
+    pub allowed: AllowedOrigins,
+    pub withheld_header: Option<String>,
+}
+
 /// What a cross-origin page may send: the app's methods.
 const METHODS: &str = "GET, HEAD, POST, PUT, PATCH, DELETE";
 /// What a cross-origin page may read beyond the safelisted headers: when to try again, where
@@ -24,18 +32,20 @@ const MAX_REQUESTED: usize = 16;
 
 /// Middleware: CORS headers for allowed origins, and their preflights answered here.
 pub async fn cross_origin(
-    State(allowed): State<AllowedOrigins>,
+    State(rules): State<CrossOrigin>,
     request: Request,
     next: Next,
 ) -> Response {
-    let origin = allowed_origin(request.headers(), &allowed);
+    let origin = allowed_origin(request.headers(), &rules.allowed);
     let preflight = request.method() == Method::OPTIONS
         && request
             .headers()
             .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
     if preflight {
         return match origin {
-            Some(origin) => answer_preflight(origin, request.headers()),
+            Some(origin) => {
+                answer_preflight(origin, request.headers(), rules.withheld_header.as_deref())
+            }
             None => refuse(
                 StatusCode::FORBIDDEN,
                 "This origin may not use Threadline from its pages.",
@@ -67,8 +77,8 @@ fn allowed_origin(headers: &HeaderMap, allowed: &AllowedOrigins) -> Option<Heade
 
 /// The answer to an allowed origin's preflight: the methods, and the headers it asked for
 /// when each is a plain header name (the app's: `Content-Type`, `Authorization`,
-/// `Idempotency-Key`, a dialect's token header).
-fn answer_preflight(origin: HeaderValue, headers: &HeaderMap) -> Response {
+/// `Idempotency-Key`, a dialect's token header) and not the `withheld` one.
+fn answer_preflight(origin: HeaderValue, headers: &HeaderMap, withheld: Option<&str>) -> Response {
     let requested = headers
         .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
         .and_then(|v| v.to_str().ok())
@@ -78,7 +88,9 @@ fn answer_preflight(origin: HeaderValue, headers: &HeaderMap) -> Response {
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .collect();
-    if names.len() > MAX_REQUESTED || !names.iter().all(|n| is_header_name(n)) {
+    let grantable =
+        |n: &&str| is_header_name(n) && withheld.is_none_or(|w| !n.eq_ignore_ascii_case(w));
+    if names.len() > MAX_REQUESTED || !names.iter().all(grantable) {
         return refuse(
             StatusCode::BAD_REQUEST,
             "These request headers are not accepted.",

@@ -384,12 +384,18 @@ impl Server {
                 guard::AllowedOrigins::new(&options.allowed_origins),
                 guard::refuse_foreign_writes,
             ))
-            .layer(axum::middleware::from_fn(guard::security_headers))
-            // Outside the refusals, so an embedding page can read why it was refused.
+            // Preflights are answered here, before any route; answers get the headers below.
             .layer(axum::middleware::from_fn_with_state(
-                guard::AllowedOrigins::new(&options.allowed_origins),
+                cors::CrossOrigin {
+                    allowed: guard::AllowedOrigins::new(&options.allowed_origins),
+                    withheld_header: options
+                        .gateway
+                        .as_ref()
+                        .and_then(|g| g.trusted_header.clone()),
+                },
                 cors::cross_origin,
-            ));
+            ))
+            .layer(axum::middleware::from_fn(guard::security_headers));
         // Demo mode holds a token: on loopback, only requests addressed to loopback.
         let router = if options.gateway.is_none() && !options.demo_public {
             router.layer(axum::middleware::from_fn(guard::loopback_host_only))

@@ -28,41 +28,32 @@ fn secret(file: Option<PathBuf>, env: &str) -> Result<Option<String>, String> {
     Ok(value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()))
 }
 
-/// Origins, separated by commas or spaces, each `http(s)://host[:port]` and nothing more (a
-/// path or a wildcard would widen what is meant); lower-cased.
+/// Origins, separated by commas or spaces, each written as a browser sends it in `Origin`:
+/// `http(s)://host[:port]`, lower case, no default port, no path, no wildcard (anything else
+/// would never match, or would widen what is meant).
 fn origins(list: &str) -> Result<Vec<String>, String> {
     list.split(|c: char| c == ',' || c.is_whitespace())
         .filter(|o| !o.is_empty())
         .map(|o| {
-            let origin = o.trim_end_matches('/').to_ascii_lowercase();
-            let rest = origin
-                .strip_prefix("https://")
-                .or_else(|| origin.strip_prefix("http://"));
-            let valid = rest.is_some_and(|authority| {
-                // `host[:port]`, the host perhaps an IPv6 literal in brackets.
-                let (host, port) = match authority.find(']') {
-                    Some(end) if authority.starts_with('[') => authority.split_at(end + 1),
-                    _ => authority
-                        .find(':')
-                        .map_or((authority, ""), |i| authority.split_at(i)),
-                };
-                let host_ok = host.starts_with('[')
-                    || !host.is_empty()
-                        && host
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
-                let port_ok = port.is_empty()
-                    || port.strip_prefix(':').is_some_and(|p| {
-                        (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
-                    });
-                host_ok && port_ok
-            });
-            if valid {
-                Ok(origin)
-            } else {
-                Err(format!(
-                    "{o:?} is not an origin: write it as scheme://host[:port], as the browser sends it"
-                ))
+            let written = o.trim_end_matches('/').to_ascii_lowercase();
+            let serialized = url::Url::parse(&written)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                // A name of letters, digits, dots and hyphens, or an IP address (no `*`).
+                .filter(|u| {
+                    u.host_str().is_some_and(|h| {
+                        h.starts_with('[')
+                            || h.bytes()
+                                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+                    })
+                })
+                .map(|u| u.origin().ascii_serialization());
+            match serialized {
+                Some(origin) if origin == written => Ok(origin),
+                _ => Err(format!(
+                    "{o:?} is not an origin as a browser sends it: scheme://host[:port], \
+                     without a default port, a path or a wildcard"
+                )),
             }
         })
         .collect()
@@ -247,6 +238,16 @@ mod tests {
         );
         assert_eq!(origins("http://[::1]:8080").unwrap(), ["http://[::1]:8080"]);
         for bad in [
+            "http://[",
+            "http://[evil",
+            "http://[a;b]",
+            "https://x:443",
+            "http://x:80",
+            "http://x:080",
+            "http://x:99999",
+            "http://[0:0::1]",
+            "http://user@x",
+            "http://",
             "portal.example",
             "https://portal.example/admin",
             "https://*.example",

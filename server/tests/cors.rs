@@ -81,6 +81,20 @@ async fn the_app_and_its_configuration_load_from_an_allowed_origin_only() {
             .await
             .unwrap();
         assert_eq!(allow_origin(&stranger), None, "{path}");
+        // Every answer says it depends on the origin, so no cache hands one origin's to another.
+        let plain = s
+            .client
+            .get(format!("{}{path}", s.root))
+            .send()
+            .await
+            .unwrap();
+        for response in [&stranger, &plain] {
+            let vary = response.headers().get_all("vary");
+            assert!(
+                vary.iter().any(|v| v.to_str().unwrap().contains("Origin")),
+                "{path}"
+            );
+        }
     }
 }
 
@@ -100,6 +114,7 @@ async fn preflights_are_answered_for_the_allowed_origin_and_refused_for_others()
             .to_ascii_lowercase()
     };
     assert!(header("access-control-allow-methods").contains("post"));
+    assert_eq!(header("x-content-type-options"), "nosniff");
     for name in ["content-type", "x-initdesk-token", "idempotency-key"] {
         assert!(
             header("access-control-allow-headers").contains(name),
@@ -167,6 +182,7 @@ async fn the_gateway_is_reachable_from_the_allowed_origin_and_frameable_by_it() 
             upstream_token: "demo-token-acme".into(),
             organization_id: "1".into(),
             agent_key: Some(AGENT_KEY.into()),
+            trusted_header: Some("x-portal-user".into()),
             ..GatewayOptions::default()
         });
     })
@@ -176,6 +192,18 @@ async fn the_gateway_is_reachable_from_the_allowed_origin_and_frameable_by_it() 
         preflight(&gateway, path, PORTAL).await.status(),
         StatusCode::NO_CONTENT
     );
+    // The header the portal's proxy vouches with is never granted to a page.
+    let vouching = gateway
+        .client
+        .request(Method::OPTIONS, format!("{}{path}", gateway.root))
+        .header("origin", PORTAL)
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "X-Portal-User")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(vouching.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(allow_origin(&vouching), None);
     let read = gateway
         .client
         .get(format!("{}{path}", gateway.root))

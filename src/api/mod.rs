@@ -47,6 +47,15 @@ impl Client {
         Self { dialect }
     }
 
+    /// Which backend and credential this client speaks to, as a key for what the browser
+    /// keeps about them (see [`threadline_core::http::HttpRequest::fingerprint`]).
+    pub fn fingerprint(&self) -> String {
+        self.dialect
+            .list_messages_request("0")
+            .map(|r| r.fingerprint())
+            .unwrap_or_default()
+    }
+
     /// What the backend allows.
     pub fn capabilities(&self) -> Capabilities {
         self.dialect.capabilities()

@@ -1,7 +1,8 @@
 //! Whom the agent writes as ([`ReplyingAs`]). Where the backend's credential belongs to one
 //! agent (an Initdesk token, an Airclou session), every message posted with it is theirs:
 //! the author of a message this browser delivered says who that is. Remembered in the
-//! browser for the next visit; unknown (and not shown) until the first delivery.
+//! browser for the next visit, per backend and credential; unknown (and not shown) until the
+//! first delivery with them.
 
 use leptos::prelude::*;
 use threadline_core::model::Role;
@@ -20,7 +21,8 @@ impl ReplyingAs {
     /// Starts following `delivery` in the current owner and provides the name.
     pub fn provide(client: &Client, delivery: Delivery) {
         let known = client.capabilities().author_is_credential;
-        let name = RwSignal::new(known.then(|| read_json::<String>(KEY)).flatten());
+        let key = format!("{KEY}.{}", client.fingerprint());
+        let name = RwSignal::new(known.then(|| read_json::<String>(&key)).flatten());
         if known {
             Effect::new(move |_| {
                 let latest = delivery.delivered.with(|all| {
@@ -32,7 +34,7 @@ impl ReplyingAs {
                 });
                 if let Some(latest) = latest {
                     if name.with_untracked(|n| n.as_deref() != Some(latest.as_str())) {
-                        let _ = write_json(KEY, &latest);
+                        let _ = write_json(&key, &latest);
                         name.set(Some(latest));
                     }
                 }
