@@ -81,3 +81,19 @@ test("a customer's embedded conversation stays a customer's, whatever the page a
   await expect(customer.getByRole('radio')).toHaveCount(0);
   await expect(customer.getByLabel('Next action')).toHaveCount(0);
 });
+
+test('two conversations on one page share no element id, and each label names its own field', async ({ page }) => {
+  await page.goto('/examples/admin-portal.html');
+  for (const name of ['Ticket 2', 'Ticket 3']) {
+    const form = page.getByRole('region', { name }).getByRole('form', { name: 'Answer this ticket' });
+    await form.getByRole('textbox', { name: 'Reply text' }).click();
+    // Found by its label: the label's `for` points into this form, not the other one.
+    await expect(form.getByRole('combobox', { name: 'Cc', exact: true })).toBeVisible();
+  }
+  const repeated = await page.evaluate(() => {
+    const seen = new Map<string, number>();
+    document.querySelectorAll('[id]').forEach((el) => seen.set(el.id, (seen.get(el.id) ?? 0) + 1));
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  });
+  expect(repeated).toEqual([]);
+});

@@ -2,6 +2,7 @@
 
 mod error_notice;
 mod icon;
+mod ids;
 mod resize;
 mod safe_html;
 mod scroll;
@@ -12,6 +13,7 @@ mod visible;
 
 pub use error_notice::ErrorNotice;
 pub use icon::{Glyph, Icon};
+pub use ids::unique_id;
 pub use resize::ResizeWatch;
 pub use safe_html::SafeHtmlView;
 pub use scroll::ScrollArea;

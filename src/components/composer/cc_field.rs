@@ -8,7 +8,7 @@ use rust_i18n::t;
 use threadline_core::i18n::isolate;
 use threadline_core::recipients::{merge, parse_recipients, suggestions, Recipient};
 
-use crate::components::common::{Glyph, Icon};
+use crate::components::common::{unique_id, Glyph, Icon};
 
 /// The To and CC rows (or a BCC row). `chips` is what the agent sees; editing it is what
 /// "changed CC" means to the caller.
@@ -40,10 +40,12 @@ pub fn CcField(
     } else {
         (t!("cc_field.cc"), t!("cc_field.cc_recipients"))
     };
-    let input_id = format!("tl-{id}-input");
-    let list_id = format!("tl-{id}-suggestions");
+    // Unique on the page: two composers (an admin portal's panels) may share it.
+    let input_id = unique_id(&format!("{id}-input"));
+    let list_id = unique_id(&format!("{id}-suggestions"));
+    let to_label_id = unique_id("to-label");
     // Each closure below owns its copy of the option id prefix.
-    let option_prefix = format!("tl-{id}-option-");
+    let option_prefix = format!("{}-", unique_id(&format!("{id}-option")));
     let active_prefix = option_prefix.clone();
     let input = NodeRef::<Input>::new();
     let typed = RwSignal::new(String::new());
@@ -84,9 +86,9 @@ pub fn CcField(
         <div class="tl-recipients">
             {to.map(|to| view! {
                 <div class="tl-recipients__row">
-                    <span class="tl-recipients__label" id="tl-to-label">{t!("cc_field.to")}</span>
+                    <span class="tl-recipients__label" id=to_label_id.clone()>{t!("cc_field.to")}</span>
                     {move || to.get().map(|address| view! {
-                        <span class="tl-chip tl-chip--fixed" aria-labelledby="tl-to-label">{address}</span>
+                        <span class="tl-chip tl-chip--fixed" aria-labelledby=to_label_id.clone()>{address}</span>
                     })}
                 </div>
             })}

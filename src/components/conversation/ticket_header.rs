@@ -9,7 +9,7 @@ use rust_i18n::t;
 use threadline_core::i18n::isolate;
 use threadline_core::model::{Ticket, TicketStatus};
 
-use crate::components::common::{Glyph, Icon, RelativeTime};
+use crate::components::common::{unique_id, Glyph, Icon, RelativeTime};
 
 /// Renders a ticket's header.
 #[component]
@@ -20,7 +20,7 @@ pub fn TicketHeader(
     /// ticket is read again after a send).
     open: RwSignal<bool>,
 ) -> impl IntoView {
-    let details_id = format!("tl-details-{}", ticket.id);
+    let details_id = unique_id("details");
     let requester = ticket
         .requester
         .as_ref()
