@@ -282,3 +282,51 @@ test('the admin-portal panels show at least three messages above the docked comp
     expect(shown, `messages shown in the panel of ${name}`).toBeGreaterThanOrEqual(wanted);
   }
 });
+
+test('the details: sizes in words, email text at the app\'s size, a wide table scrolls inside its message', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  // Ticket 3's screenshot: a size in plain English ("247 bytes", not "247 byte").
+  await page.goto('/tickets/3');
+  const file = page.getByRole('list', { name: 'Attachments' }).getByRole('listitem').filter({ hasText: 'login-error.png' });
+  await expect(file).toContainText('247 bytes ·');
+  // Ticket 4's order email: 13 px Arial cells and a 15 px Georgia paragraph read at the app's
+  // size; its 560 px table scrolls inside the message instead of widening the page.
+  await page.goto('/tickets/4');
+  const order = page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: 'Order A-2209' });
+  await order.scrollIntoViewIfNeeded();
+  const body = order.locator('.tl-msg__body');
+  const sizes = await body.evaluate((b) => ({
+    app: getComputedStyle(b).fontSize,
+    cell: getComputedStyle(b.querySelector('td')!).fontSize,
+    para: getComputedStyle(b.querySelector('div')!).fontSize,
+    scrolls: b.scrollWidth > b.clientWidth && getComputedStyle(b).overflowX === 'auto',
+    page: document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+  }));
+  expect(sizes).toEqual({ app: sizes.app, cell: sizes.app, para: sizes.app, scrolls: true, page: true });
+});
+
+test('on a touch-only screen the keyboard shortcuts are not offered', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, hasTouch: true, isMobile: true, viewport: { width: 390, height: 800 } });
+  const page = await context.newPage();
+  await page.goto('/tickets/1');
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Keyboard shortcuts' })).toBeHidden();
+  await context.close();
+});
+
+test('a reply that copies someone new shows them in the details as soon as it is stored', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const address = `pat-${Date.now()}@x-corp.example`;
+  await page.goto('/tickets/2');
+  const form = page.getByRole('form', { name: 'Answer this ticket' });
+  const box = form.getByRole('textbox', { name: 'Reply text' });
+  await box.click();
+  await form.getByRole('combobox', { name: 'Cc', exact: true }).fill(`${address},`);
+  await box.fill(`Copying Pat in (e2e ${Date.now()})`);
+  const details = page.getByRole('complementary', { name: 'Details' });
+  await expect(details.getByRole('term').filter({ hasText: 'Requester' })).toBeVisible();
+  await expect(details).not.toContainText(address);
+  const cc = details.getByRole('term').filter({ hasText: /^CC$/ }).locator('+ dd');
+  await form.getByRole('button', { name: /^Send/ }).click();
+  await expect(cc).toContainText(address);
+});

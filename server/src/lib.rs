@@ -376,18 +376,19 @@ impl Server {
         } else {
             router
         };
+        let allowed = guard::AllowedOrigins::new(&options.allowed_origins);
         let router = router
             .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
                 serve::BODY_IDLE,
             ))
             .layer(axum::middleware::from_fn_with_state(
-                guard::AllowedOrigins::new(&options.allowed_origins),
+                allowed.clone(),
                 guard::refuse_foreign_writes,
             ))
             // Preflights are answered here, before any route; answers get the headers below.
             .layer(axum::middleware::from_fn_with_state(
                 cors::CrossOrigin {
-                    allowed: guard::AllowedOrigins::new(&options.allowed_origins),
+                    allowed,
                     withheld_header: options
                         .gateway
                         .as_ref()

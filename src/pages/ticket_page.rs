@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use rust_i18n::t;
 use threadline_core::after_send::{next_ticket, AfterSend};
 use threadline_core::model::{NextAction, Ticket, TicketStatus};
+use threadline_core::recipients::cc_snapshot;
 use threadline_core::ApiError;
 
 use crate::api::Client;
@@ -122,6 +123,14 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
         }
     });
     let ticket_now = Signal::derive(move || ticket.get().and_then(Result::ok));
+    // Who is copied now: the rule the composer and the helpdesk use (the latest public
+    // message's CC), so a send that changed it shows at once.
+    let cc_now: Signal<Vec<String>> = Memo::new(move |_| {
+        ticket_now
+            .with(|t| t.as_ref().map(|t| messages.with(|m| cc_snapshot(t, m))))
+            .unwrap_or_default()
+    })
+    .into();
     let details_open = RwSignal::new(false);
     let ticket_failed = Memo::new(move |_| ticket.with(|t| matches!(t, Some(Err(_)))));
     // A ticket that does not exist or is not the agent's to see: no composer to write into.
@@ -174,7 +183,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
             <div class="tl-conversation">
             {move || match ticket.get() {
                 None => view! { <Skeleton status=t!("ticket_page.loading_ticket").into_owned() rows=1/> }.into_any(),
-                Some(Ok(t)) => view! { <TicketHeader ticket=t open=details_open/> }.into_any(),
+                Some(Ok(t)) => view! { <TicketHeader ticket=t open=details_open cc=cc_now/> }.into_any(),
                 Some(Err(e)) => view! { <LoadFailed error=e thread=thread back_to_list=show_nav/> }.into_any(),
             }}
             // The marker takes the button's place at the same height, so that nothing below moves
@@ -264,7 +273,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
             }}
             </div>
             </div>
-            {move || ticket_now.get().filter(|_| !customer).map(|t| view! { <TicketDetails ticket=t/> })}
+            {move || ticket_now.get().filter(|_| !customer).map(|t| view! { <TicketDetails ticket=t cc=cc_now/> })}
             </div>
         </main>
     }

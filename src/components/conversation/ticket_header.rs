@@ -19,6 +19,8 @@ pub fn TicketHeader(
     /// Whether the details are open (kept by the page: the header is built anew when the
     /// ticket is read again after a send).
     open: RwSignal<bool>,
+    /// Who is copied now (the latest public message's CC, as the next reply would be).
+    cc: Signal<Vec<String>>,
 ) -> impl IntoView {
     let details_id = unique_id("details");
     let requester = ticket
@@ -61,7 +63,7 @@ pub fn TicketHeader(
                 </button>
             </p>
             <div id=details_id class="tl-ticket__details" hidden=move || !open.get()>
-                <TicketFacts ticket=ticket.clone()/>
+                <TicketFacts ticket=ticket.clone() cc=cc/>
             </div>
         </header>
     }
@@ -86,17 +88,17 @@ fn StatusBadge(status: TicketStatus) -> impl IntoView {
 
 /// The ticket's details beside the conversation (shown on wide screens only).
 #[component]
-pub fn TicketDetails(ticket: Ticket) -> impl IntoView {
+pub fn TicketDetails(ticket: Ticket, cc: Signal<Vec<String>>) -> impl IntoView {
     view! {
         <aside class="tl-sidebar" aria-label=t!("ticket_header.details")>
-            <TicketFacts ticket=ticket/>
+            <TicketFacts ticket=ticket cc=cc/>
         </aside>
     }
 }
 
 /// Every detail the backend gave, as a description list.
 #[component]
-fn TicketFacts(ticket: Ticket) -> impl IntoView {
+fn TicketFacts(ticket: Ticket, cc: Signal<Vec<String>>) -> impl IntoView {
     let requester = ticket
         .requester
         .as_ref()
@@ -110,7 +112,7 @@ fn TicketFacts(ticket: Ticket) -> impl IntoView {
             {ticket.inbox.clone().map(|i| view! { <dt>{t!("ticket_header.inbox")}</dt><dd>{i}</dd> })}
             {(!ticket.tags.is_empty()).then(|| view! { <dt>{t!("ticket_header.tags")}</dt><dd>{ticket.tags.join(", ")}</dd> })}
             {ticket.fields.clone().into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
-            {(!ticket.cc.is_empty()).then(|| view! { <dt>{t!("ticket_header.cc")}</dt><dd>{ticket.cc.join(", ")}</dd> })}
+            {move || cc.with(|cc| (!cc.is_empty()).then(|| view! { <dt>{t!("ticket_header.cc")}</dt><dd>{cc.join(", ")}</dd> }))}
             {ticket.created_at.clone().map(|c| view! { <dt>{t!("ticket_header.created")}</dt><dd><RelativeTime timestamp=c/></dd> })}
             {ticket.updated_at.clone().map(|u| view! { <dt>{t!("ticket_header.updated")}</dt><dd><RelativeTime timestamp=u/></dd> })}
         </dl>

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{list, text, Call, CustomerView, Ids, ReplyRules, Stored, Thread, Visible, PAGE};
+use super::{file, list, text, Call, CustomerView, Ids, ReplyRules, Stored, Thread, Visible, PAGE};
 use crate::portal::Reply;
 
 fn customer_status(status: &str) -> &'static str {
@@ -44,16 +44,7 @@ fn visible_message(m: &Value, ticket: &Value) -> Option<Value> {
     };
     let attachments = list(&m["attachments"])
         .iter()
-        .filter_map(|a| {
-            let mut file = json!({ "id": a["token"].as_str()?, "name": text(&a["name"]) });
-            if !a["size"].is_null() {
-                file["size"] = a["size"].clone();
-            }
-            if !a["contentType"].is_null() {
-                file["content_type"] = a["contentType"].clone();
-            }
-            Some(file)
-        })
+        .filter_map(|a| file(a, ["token", "size", "contentType"]))
         .collect();
     Some(
         Visible {

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{list, text, Call, CustomerView, Ids, ReplyRules, Stored, Thread, Visible, PAGE};
+use super::{file, list, text, Call, CustomerView, Ids, ReplyRules, Stored, Thread, Visible, PAGE};
 use crate::portal::Reply;
 
 fn ticket_path(ids: &Ids) -> String {
@@ -37,15 +37,7 @@ fn visible_message(m: &Value, _ticket: &Value) -> Option<Value> {
     };
     let attachments = list(&m["attachments"])
         .iter()
-        .filter_map(|a| {
-            let mut file = json!({ "id": a["id"].as_str()?, "name": text(&a["name"]) });
-            for field in ["size", "content_type"] {
-                if !a[field].is_null() {
-                    file[field] = a[field].clone();
-                }
-            }
-            Some(file)
-        })
+        .filter_map(|a| file(a, ["id", "size", "content_type"]))
         .collect();
     Some(
         Visible {

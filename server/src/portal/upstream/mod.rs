@@ -135,6 +135,18 @@ pub fn list(v: &Value) -> &[Value] {
     v.as_array().map(Vec::as_slice).unwrap_or_default()
 }
 
+/// The portal's file from a vendor's attachment, whose fields it names (`[id, size, type]`);
+/// `None` without an id.
+pub fn file(attachment: &Value, [id, size, content_type]: [&str; 3]) -> Option<Value> {
+    let mut file = json!({ "id": attachment[id].as_str()?, "name": text(&attachment["name"]) });
+    for (theirs, ours) in [(size, "size"), (content_type, "content_type")] {
+        if !attachment[theirs].is_null() {
+            file[ours] = attachment[theirs].clone();
+        }
+    }
+    Some(file)
+}
+
 /// The portal's message, from the parts every vendor has.
 pub struct Visible {
     pub id: String,
