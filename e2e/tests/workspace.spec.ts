@@ -288,6 +288,12 @@ test('the details: sizes in words, email text at the app\'s size, a wide table s
   // Ticket 3's screenshot: a size in plain English ("247 bytes", not "247 byte").
   await page.goto('/tickets/3');
   const file = page.getByRole('list', { name: 'Attachments' }).getByRole('listitem').filter({ hasText: 'login-error.png' });
+  // The email that has it opens the ticket; other tests may have added many since (the thread
+  // is windowed): scroll up until it is rendered.
+  await expect(async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await expect(file).toBeAttached({ timeout: 1000 });
+  }).toPass();
   await expect(file).toContainText('247 bytes ·');
   // Ticket 4's order email: 13 px Arial cells and a 15 px Georgia paragraph read at the app's
   // size; its 560 px table scrolls inside the message instead of widening the page.
