@@ -2,7 +2,8 @@
 //! [--rate-limit N] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread N]... [--fault-switch]`
 //! (`--fault-switch` only in builds with the `fault-switch` feature), and
 //! `threadline-server link TICKET [--ttl 7d] [--db PATH] [--base-url URL] [--organization-id ID]
-//! [--link-secret-file PATH]` for a customer's link.
+//! [--link-secret-file PATH]` for a customer's link, and `threadline-server embed-session
+//! --agent EMAIL [--name NAME] [--ttl 15m]` for a signed agent session to embed with.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,7 +15,9 @@ const USAGE: &str =
 [--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread MESSAGES]... [--fault-switch (test builds only)] \
 [--allowed-origins ORIGIN[,ORIGIN…]] (or THREADLINE_ALLOWED_ORIGINS; alias --frame-ancestors) [--demo-public] [--link-secret-file PATH] [--upstream URL [--upstream-dialect initdesk|airclou|inboxops|requestor] --upstream-token-file PATH \
 [--organization-id ID] [--upstream-workspace-id WS] [--upstream-auth-header NAME] [--outbound-mailboxes A,B] \
-(--agent-key-file PATH | --trusted-header NAME)]";
+(--agent-key-file PATH | --trusted-header NAME | --embed-secret-file PATH)]
+       threadline-server link TICKET [--ttl 7d] …
+       threadline-server embed-session --agent EMAIL [--name NAME] [--ttl 15m] …";
 
 /// A secret from a file (trimmed), else from an environment variable.
 fn secret(file: Option<PathBuf>, env: &str) -> Result<Option<String>, String> {
@@ -65,6 +68,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
     let mut upstream_token_file = None;
     let mut agent_key_file = None;
     let mut trusted_header = None;
+    let mut embed_secret_file: Option<PathBuf> = None;
     let mut organization_id = "1".to_owned();
     let mut link_secret_file: Option<PathBuf> = None;
     let mut upstream_dialect = None;
@@ -146,6 +150,9 @@ build threadline-server with `--features fault-switch` (test builds only)"
                 trusted_header = Some(value("--trusted-header")?.to_ascii_lowercase())
             }
             "--organization-id" => organization_id = value("--organization-id")?,
+            "--embed-secret-file" => {
+                embed_secret_file = Some(PathBuf::from(value("--embed-secret-file")?))
+            }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -167,6 +174,9 @@ build threadline-server with `--features fault-switch` (test builds only)"
             organization_id,
             agent_key: secret(agent_key_file, "THREADLINE_AGENT_KEY")?,
             trusted_header,
+            embed_secret: threadline_server::gateway::session::configured_secret(
+                embed_secret_file.as_deref(),
+            )?,
             upstream_dialect,
             workspace_id,
             auth_header,
@@ -179,10 +189,17 @@ build threadline-server with `--features fault-switch` (test builds only)"
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("link") {
-        return match threadline_server::portal::link_command(&args[1..]) {
-            Ok(url) => {
-                println!("{url}");
+    let command = match args.first().map(String::as_str) {
+        Some("link") => Some(threadline_server::portal::link_command as fn(&[String]) -> _),
+        Some("embed-session") => {
+            Some(threadline_server::gateway::session::command as fn(&[String]) -> _)
+        }
+        _ => None,
+    };
+    if let Some(command) = command {
+        return match command(&args[1..]) {
+            Ok(printed) => {
+                println!("{printed}");
                 ExitCode::SUCCESS
             }
             Err(e) => {

@@ -7,13 +7,15 @@
 //!
 //! Agents reach the gateway through the portal's reverse proxy, which authenticates them and
 //! sets a trusted header (`--trusted-header NAME`, stripped from clients by that proxy), or
-//! sends `Authorization: Bearer <agent key>` (`--agent-key-file`, or `THREADLINE_AGENT_KEY`).
-//! Anything else gets 401 before a byte goes upstream.
+//! sends `Authorization: Bearer <agent key>` (`--agent-key-file`, or `THREADLINE_AGENT_KEY`),
+//! or, embedded on the portal's own origin, `Authorization: Bearer <signed session>`
+//! ([`session`], `--embed-secret-file`). Anything else gets 401 before a byte goes upstream.
 
 mod bounded;
 pub mod dialects;
 mod links;
 pub mod routes;
+pub mod session;
 mod upstream;
 
 pub(crate) use bounded::{read_answer, stream_answer};
@@ -62,6 +64,8 @@ pub struct GatewayOptions {
     pub agent_key: Option<String>,
     /// A header set by the portal's reverse proxy once it has authenticated the agent.
     pub trusted_header: Option<String>,
+    /// The secret the portal signs its agents' sessions with ([`session`]).
+    pub embed_secret: Option<Vec<u8>>,
 }
 
 /// Request headers passed upstream (everything else, cookies and credentials included, stays;
@@ -89,10 +93,14 @@ struct Gateway {
 
 /// The gateway's routes (state included).
 pub fn routes(options: GatewayOptions) -> Result<Router, String> {
-    if options.agent_key.is_none() && options.trusted_header.is_none() {
+    if options.agent_key.is_none()
+        && options.trusted_header.is_none()
+        && options.embed_secret.is_none()
+    {
         return Err(
-            "gateway mode needs --agent-key-file (or THREADLINE_AGENT_KEY) or --trusted-header: \
-             without one, anyone could use the organisation's token"
+            "gateway mode needs --agent-key-file (or THREADLINE_AGENT_KEY), --trusted-header or \
+             --embed-secret-file (or THREADLINE_EMBED_SECRET): without one, anyone could use the \
+             organisation's token"
                 .into(),
         );
     }
@@ -120,22 +128,61 @@ pub fn app_config(options: &GatewayOptions) -> Result<serde_json::Value, String>
     Ok(config)
 }
 
-/// Whether the request comes from an agent the portal vouches for.
-fn admitted(options: &GatewayOptions, headers: &HeaderMap) -> bool {
+/// Whether the request comes from an agent the portal vouches for: its proxy's header, the
+/// agent key, or a session it signed; else why not.
+fn admitted(
+    options: &GatewayOptions,
+    headers: &HeaderMap,
+    now: i64,
+) -> Result<(), session::Refusal> {
     let trusted = options.trusted_header.as_deref().is_some_and(|name| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| !v.trim().is_empty())
     });
-    let keyed = options.agent_key.as_deref().is_some_and(|key| {
-        headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|given| constant_time_eq(given.trim().as_bytes(), key.as_bytes()))
-    });
-    trusted || keyed
+    if trusted {
+        return Ok(());
+    }
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(session::Refusal::Invalid)?;
+    let keyed = options
+        .agent_key
+        .as_deref()
+        .is_some_and(|key| constant_time_eq(bearer.as_bytes(), key.as_bytes()));
+    if keyed {
+        return Ok(());
+    }
+    let secret = options
+        .embed_secret
+        .as_deref()
+        .ok_or(session::Refusal::Invalid)?;
+    session::verify(secret, bearer, &options.organization_id, now).map(|_| ())
+}
+
+/// The 401 for a request not admitted; an expired session says so (as RFC 6750 puts it), so
+/// the page asks its portal for a new one.
+fn unauthorized(shape: crate::refusal::Shape, why: session::Refusal) -> Response {
+    let (detail, challenge) = match why {
+        session::Refusal::Expired => (
+            "Your session has expired. Your portal renews it; nothing you wrote is lost.",
+            r#"Bearer error="invalid_token", error_description="expired""#,
+        ),
+        session::Refusal::Invalid => (
+            "Sign in through your portal to use this conversation.",
+            "Bearer",
+        ),
+    };
+    let mut response = shape(StatusCode::UNAUTHORIZED, detail);
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(challenge),
+    );
+    response
 }
 
 /// Compares without stopping at the first difference (the key's length is not secret).
@@ -149,11 +196,8 @@ async fn forward(State(gw): State<Gateway>, request: Request) -> Response {
     let dialect = gw.upstream.dialect();
     let shape = dialect.shape;
     let (parts, body) = request.into_parts();
-    if !admitted(&gw.options, &parts.headers) {
-        return shape(
-            StatusCode::UNAUTHORIZED,
-            "Sign in through your portal to use this conversation.",
-        );
+    if let Err(why) = admitted(&gw.options, &parts.headers, crate::clock::now_secs()) {
+        return unauthorized(shape, why);
     }
     let below = parts
         .uri
@@ -360,6 +404,7 @@ mod tests {
     #[test]
     fn only_the_key_or_the_proxy_header_admits_an_agent() {
         let o = options();
+        let admitted = |o: &GatewayOptions, h: &HeaderMap| admitted(o, h, 1_000).is_ok();
         let mut h = HeaderMap::new();
         assert!(!admitted(&o, &h));
         h.insert(
@@ -386,5 +431,48 @@ mod tests {
             ..o
         })
         .is_err());
+    }
+
+    #[test]
+    fn a_signed_session_admits_until_it_expires() {
+        let key = b"0123456789abcdef0123456789abcdef".to_vec();
+        let o = GatewayOptions {
+            agent_key: None,
+            trusted_header: None,
+            embed_secret: Some(key.clone()),
+            ..options()
+        };
+        let agent = session::Agent {
+            email: "priya@acme.example".into(),
+            name: "Priya".into(),
+        };
+        let bearer = |token: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                header::AUTHORIZATION,
+                HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+            );
+            h
+        };
+        let good = session::issue(&key, "1", &agent, 2_000).unwrap();
+        assert_eq!(admitted(&o, &bearer(&good), 1_000), Ok(()));
+        assert_eq!(
+            admitted(&o, &bearer(&good), 2_000),
+            Err(session::Refusal::Expired)
+        );
+        let elsewhere = session::issue(&key, "2", &agent, 2_000).unwrap();
+        assert_eq!(
+            admitted(&o, &bearer(&elsewhere), 1_000),
+            Err(session::Refusal::Invalid)
+        );
+        // Neither the proxy's header nor an agent key is configured: they admit nobody.
+        let mut proxy = HeaderMap::new();
+        proxy.insert(
+            "x-portal-user",
+            HeaderValue::from_static("alice@acme.example"),
+        );
+        assert!(admitted(&o, &proxy, 1_000).is_err());
+        assert!(admitted(&o, &bearer("agent-key"), 1_000).is_err());
+        assert!(routes(o).is_ok());
     }
 }

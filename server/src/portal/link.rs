@@ -145,22 +145,7 @@ pub fn upstream_key(key: &[u8], ticket: &str, customer_key: &str) -> Option<Stri
 
 /// A secret from `--link-secret-file PATH`, else `THREADLINE_LINK_SECRET`.
 pub fn configured_secret(file: Option<&std::path::Path>) -> Result<Option<Vec<u8>>, String> {
-    let value = match file {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
-        ),
-        None => std::env::var("THREADLINE_LINK_SECRET").ok(),
-    };
-    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    match value {
-        Some(v) if v.len() < 32 => Err(
-            "the link secret must be at least 32 characters (a random string; it signs every \
-             customer link)"
-                .into(),
-        ),
-        other => Ok(other.map(String::into_bytes)),
-    }
+    crate::secret::configured(file, "THREADLINE_LINK_SECRET", "the link secret")
 }
 
 /// `threadline-server link TICKET [--ttl 7d] [--db PATH] [--base-url URL]
@@ -227,7 +212,7 @@ pub fn link_command(args: &[String]) -> Result<String, String> {
 }
 
 /// `30m`, `12h`, `7d` or plain seconds, from 1 second to [`MAX_TTL`].
-fn parse_ttl(text: &str) -> Result<i64, String> {
+pub(crate) fn parse_ttl(text: &str) -> Result<i64, String> {
     let (number, unit) = match text.char_indices().last() {
         Some((i, c)) if c.is_ascii_alphabetic() => (&text[..i], c),
         _ => (text, 's'),

@@ -1,0 +1,24 @@
+//! Signing secrets given to the server: from a file (so several instances share one), else an
+//! environment variable; trimmed, and long enough to sign with.
+
+use std::path::Path;
+
+/// The secret in `file`, else in the environment variable `env`; `None` when neither is set.
+/// `what` names it in errors ("the link secret").
+pub fn configured(file: Option<&Path>, env: &str, what: &str) -> Result<Option<Vec<u8>>, String> {
+    let value = match file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        ),
+        None => std::env::var(env).ok(),
+    };
+    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    match value {
+        Some(v) if v.len() < 32 => Err(format!(
+            "{what} must be at least 32 characters (a random string: it signs what the server \
+             trusts)"
+        )),
+        other => Ok(other.map(String::into_bytes)),
+    }
+}
