@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use rust_i18n::t;
 
 use crate::api::Client;
 use crate::components::common::{ScrollArea, SendingIndicator};

@@ -1,7 +1,6 @@
 //! Runtime configuration: `config.json` beside index.html says which helpdesk dialect to speak,
 //! where, and as whom, so one build serves every deployment.
 
-use rust_i18n::t;
 use serde::Deserialize;
 use threadline_core::dialect::DialectConfig;
 

@@ -10,10 +10,10 @@ use std::any::Any;
 
 use leptos::html::Div;
 use leptos::prelude::*;
-use rust_i18n::t;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
+use crate::api::Session;
 use crate::components::common::ScrollArea;
 use crate::config::{self, Mode};
 use crate::pages::ConversationView;
@@ -91,10 +91,35 @@ pub fn sanitize_email_html(html: &str) -> String {
     threadline_core::html::sanitize(html).as_str().to_owned()
 }
 
+/// What the element's attributes say, as the conversation follows them after mounting.
+#[derive(Clone)]
+struct Attributes {
+    ticket: ArcRwSignal<String>,
+    mode: ArcRwSignal<Option<Mode>>,
+    /// The element's language (its own `lang`, else its page's).
+    lang: ArcRwSignal<Option<String>>,
+    session: Session,
+}
+
+fn mode_named(name: Option<String>) -> Option<Mode> {
+    name.and_then(|m| serde_json::from_value::<Mode>(json!(m)).ok())
+}
+
+/// The language the element sits in: its own `lang`, else the nearest ancestor's.
+fn lang_of(host: &web_sys::HtmlElement) -> Option<String> {
+    host.closest("[lang]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("lang"))
+        .filter(|l| !l.is_empty())
+}
+
 /// A mounted conversation; unmounting (or dropping) removes it and its listeners.
 #[wasm_bindgen]
 pub struct EmbedHandle {
     mounted: Option<Box<dyn Any>>,
+    host: web_sys::HtmlElement,
+    attributes: Attributes,
 }
 
 #[wasm_bindgen]
@@ -103,31 +128,72 @@ impl EmbedHandle {
     pub fn unmount(&mut self) {
         self.mounted.take();
     }
+
+    /// An attribute of the element changed: `ticket-id` shows another ticket (the old one's
+    /// draft stays saved, its queued messages still go), `mode` and `lang` draw the
+    /// conversation again, `session-token` renews the session and goes on where it stopped.
+    /// (`theme` is the stylesheet's.)
+    pub fn attribute_changed(&self, name: &str, value: Option<String>) {
+        let a = &self.attributes;
+        match name {
+            "ticket-id" => {
+                let id = value.unwrap_or_default();
+                if a.ticket.get_untracked() != id {
+                    a.ticket.set(id);
+                }
+            }
+            "mode" => {
+                let mode = mode_named(value);
+                if a.mode.get_untracked() != mode {
+                    a.mode.set(mode);
+                }
+            }
+            "lang" => {
+                let lang = lang_of(&self.host);
+                if a.lang.get_untracked() != lang {
+                    a.lang.set(lang);
+                }
+            }
+            "session-token" => a.session.renew(value),
+            _ => {}
+        }
+    }
 }
 
-/// Mounts one conversation into `host`: ticket `ticket_id`, in `mode` (`agent`, `customer`
-/// or `readonly`; the configuration's own when absent), configured by `config_url`.
+/// Mounts one conversation into `mount` (a box in the shadow root of `host`, the
+/// `<threadline-conversation>` element): ticket `ticket_id`, in `mode` (`agent`, `customer`
+/// or `readonly`; the configuration's own when absent), configured by `config_url`, signed in
+/// with `session_token` when the page gives one.
 #[wasm_bindgen]
 pub fn mount_conversation(
     host: web_sys::HtmlElement,
+    mount: web_sys::HtmlElement,
     ticket_id: String,
     mode: Option<String>,
     config_url: String,
+    session_token: Option<String>,
 ) -> EmbedHandle {
-    let mode = mode.and_then(|m| serde_json::from_value::<Mode>(json!(m)).ok());
+    let attributes = Attributes {
+        ticket: ArcRwSignal::new(ticket_id),
+        mode: ArcRwSignal::new(mode_named(mode)),
+        lang: ArcRwSignal::new(lang_of(&host)),
+        session: Session::new(session_token),
+    };
     let owner_host = host.clone();
-    let handle = leptos::mount::mount_to(host, move || {
+    let given = attributes.clone();
+    let handle = leptos::mount::mount_to(mount, move || {
         view! {
             <EmbeddedConversation
                 host=owner_host.clone()
-                ticket_id=ticket_id.clone()
-                mode=mode
+                attributes=given.clone()
                 config_url=config_url.clone()
             />
         }
     });
     EmbedHandle {
         mounted: Some(Box::new(handle)),
+        host,
+        attributes,
     }
 }
 
@@ -157,18 +223,9 @@ fn narrower(configured: Mode, asked: Mode) -> Mode {
 #[component]
 fn EmbeddedConversation(
     host: web_sys::HtmlElement,
-    ticket_id: String,
-    mode: Option<Mode>,
+    attributes: Attributes,
     config_url: String,
 ) -> impl IntoView {
-    // The embedding page says which language the conversation sits in (its own `lang`, or
-    // its page's).
-    let host_lang = host
-        .closest("[lang]")
-        .ok()
-        .flatten()
-        .and_then(|e| e.get_attribute("lang"));
-    crate::i18n::start(None, host_lang.as_deref());
     let embedded = Embedded::new(Listener::Host(host));
     provide_context(embedded);
     let node = NodeRef::<Div>::new();
@@ -179,41 +236,98 @@ fn EmbeddedConversation(
         let url = url.clone();
         async move { config::load_from(&url).await }
     });
+    // The element's language until the configuration is read (for "Loading…"), then the
+    // configuration's where the element says none.
+    let configured = RwSignal::new(None::<String>);
+    let lang = attributes.lang.clone();
+    let locale =
+        Memo::new(move |_| crate::i18n::choose(configured.get().as_deref(), lang.get().as_deref()));
+    provide_context(crate::i18n::Scoped(locale.get_untracked()));
+    let Attributes {
+        ticket,
+        mode,
+        session,
+        ..
+    } = attributes;
     view! {
         <div
             class="tl-embed"
             node_ref=node
             on:scroll=move |_| area.bump()
-            lang=move || {
-                loaded.track();
-                crate::i18n::lang()
-            }
-            dir=move || {
-                loaded.track();
-                crate::i18n::dir()
-            }
+            lang=move || locale.get().code
+            dir=move || if locale.get().rtl { "rtl" } else { "ltr" }
         >
             <Suspense fallback=|| view! { <p class="tl-loading" role="status">{t!("embed.loading")}</p> }>
                 {move || loaded.get().map(|result| match result {
-                    Ok((mut config, client)) => {
-                        crate::i18n::start(config.locale.as_deref(), host_lang.as_deref());
-                        if let Some(mode) = mode {
-                            config.mode = narrower(config.mode, mode);
-                        }
+                    Ok((config, client)) => {
+                        configured.set(config.locale.clone());
+                        // Words made outside any conversation (core's explanations of errors)
+                        // speak the latest one's language.
+                        threadline_core::i18n::set_locale(locale.get_untracked());
+                        let client = client.with_session(session.clone());
+                        let serves = Serves::ticket(&ticket.get_untracked());
                         // This conversation's own driver: its configuration and client.
-                        let delivery = Delivery::start(client.clone(), Serves::Ticket(ticket_id.clone()));
+                        let delivery = Delivery::start(client.clone(), serves.clone());
                         ReplyingAs::provide(&client, delivery);
                         Threads::provide();
+                        follow_session(&session, embedded, ticket.clone(), delivery);
                         provide_context(client);
-                        provide_context(config);
-                        view! { <ConversationView ticket_id=ticket_id.clone()/> }.into_any()
+                        let (ticket, mode) = (ticket.clone(), mode.clone());
+                        (move || {
+                            // Drawn again when the element's ticket, mode or language changes;
+                            // drafts and queued messages live in the stores, not here.
+                            let id = ticket.get();
+                            serves.add(&id);
+                            let mut config = config.clone();
+                            if let Some(mode) = mode.get() {
+                                config.mode = narrower(config.mode, mode);
+                            }
+                            provide_context(config);
+                            provide_context(crate::i18n::Scoped(locale.get()));
+                            view! { <ConversationView ticket_id=id/> }
+                        })
+                        .into_any()
                     }
                     Err(message) => {
-                        embedded.emit("error", json!({ "ticketId": ticket_id, "message": message }));
+                        embedded.emit(
+                            "error",
+                            json!({ "ticketId": ticket.get_untracked(), "message": message }),
+                        );
                         view! { <p class="tl-error" role="alert">{message}</p> }.into_any()
                     }
                 })}
             </Suspense>
         </div>
     }
+}
+
+/// Tells the page when its session was refused (`threadline:session-expired`, once per
+/// session), and goes on when the page sets a new one: what stopped is sent, what failed to
+/// load is read again.
+fn follow_session(
+    session: &Session,
+    embedded: Embedded,
+    ticket: ArcRwSignal<String>,
+    delivery: Delivery,
+) {
+    let refused = session.clone();
+    Effect::new(move |_| {
+        if refused.is_refused() {
+            embedded.emit(
+                "session-expired",
+                json!({ "ticketId": ticket.get_untracked() }),
+            );
+        }
+    });
+    let renewed = session.clone();
+    let threads = use_context::<Threads>();
+    Effect::new(move |first: Option<()>| {
+        let _ = renewed.token();
+        if first.is_some() {
+            delivery.resume();
+            if let Some(threads) = threads {
+                threads.refresh();
+            }
+        }
+    });
 }

@@ -7,17 +7,34 @@
 use threadline_core::i18n::{self as core_i18n, Locale};
 use wasm_bindgen::JsValue;
 
+/// The locale of one embedded conversation (its element's `lang`), by context: what is drawn
+/// inside it speaks this, not the page's locale.
+#[derive(Debug, Clone, Copy)]
+pub struct Scoped(pub Locale);
+
+/// The locale of the conversation being drawn: its own when embedded, else the page's.
+pub fn here() -> Locale {
+    leptos::prelude::use_context::<Scoped>().map_or_else(core_i18n::current, |s| s.0)
+}
+
 /// The message `key` in the plural form for `n`, with `%{count}` filled in.
 pub fn plural(key: &str, n: usize) -> String {
     let n = n as u64;
     let key = core_i18n::plural_key(key, n);
-    rust_i18n::t!(key.as_str(), count = n).into_owned()
+    crate::t!(key.as_str(), count = n).into_owned()
 }
 
-/// Chooses and applies the locale. Asked first: the page's address (`?lang=de`), then the
-/// language of the element an embedding page put the conversation in (`element_lang`), the
-/// deployment's (`configured`, from `config.json`), and last the browser's languages.
+/// Chooses and applies the page's locale (see [`choose`]).
 pub fn start(configured: Option<&str>, element_lang: Option<&str>) -> Locale {
+    let locale = choose(configured, element_lang);
+    core_i18n::set_locale(locale);
+    locale
+}
+
+/// The locale to speak. Asked first: the page's address (`?lang=de`), then the language of
+/// the element an embedding page put the conversation in (`element_lang`), the deployment's
+/// (`configured`, from `config.json`), and last the browser's languages.
+pub fn choose(configured: Option<&str>, element_lang: Option<&str>) -> Locale {
     let mut wanted: Vec<String> = Vec::new();
     wanted.extend(query_lang());
     wanted.extend(element_lang.map(str::to_owned));
@@ -26,9 +43,7 @@ pub fn start(configured: Option<&str>, element_lang: Option<&str>) -> Locale {
         let languages = window.navigator().languages();
         wanted.extend(languages.iter().filter_map(|l| l.as_string()));
     }
-    let locale = core_i18n::negotiate(wanted.iter().map(String::as_str));
-    core_i18n::set_locale(locale);
-    locale
+    core_i18n::negotiate(wanted.iter().map(String::as_str))
 }
 
 /// `?lang=de` in the page's address.
@@ -40,7 +55,7 @@ fn query_lang() -> Option<String> {
 
 /// The `dir` attribute for the current locale.
 pub fn dir() -> &'static str {
-    if core_i18n::current().rtl {
+    if here().rtl {
         "rtl"
     } else {
         "ltr"
@@ -49,7 +64,7 @@ pub fn dir() -> &'static str {
 
 /// The current locale's code, for `lang` attributes and `Intl`.
 pub fn lang() -> &'static str {
-    core_i18n::current().code
+    here().code
 }
 
 /// Marks the whole document as written in the current locale (the app on its own page).
@@ -143,17 +158,22 @@ impl Formatters {
 }
 
 thread_local! {
-    static FORMATTERS: std::cell::RefCell<Option<Formatters>> = const { std::cell::RefCell::new(None) };
+    /// One set per locale in use (a page may hold conversations in several).
+    static FORMATTERS: std::cell::RefCell<Vec<Formatters>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Runs `f` with the current locale's formatters (made again when the locale changed).
+/// Runs `f` with the current locale's formatters (made on its first use).
 fn with_formatters<T>(f: impl FnOnce(&Formatters) -> T) -> T {
     FORMATTERS.with(|cell| {
-        let mut cached = cell.borrow_mut();
-        if cached.as_ref().is_some_and(|c| c.locale != lang()) {
-            *cached = None;
+        let mut all = cell.borrow_mut();
+        let locale = lang();
+        if !all.iter().any(|c| c.locale == locale) {
+            all.push(Formatters::new());
         }
-        f(cached.get_or_insert_with(Formatters::new))
+        match all.iter().find(|c| c.locale == locale) {
+            Some(found) => f(found),
+            None => f(&Formatters::new()),
+        }
     })
 }
 

@@ -11,6 +11,18 @@
 //! - [`i18n`]: the locale, and dates, times and sizes in it (words in `locales/app.yml`).
 //! - [`embed`]: `<threadline-conversation>` elements in other products' pages.
 
+/// `rust_i18n::t!` in the locale of the conversation being drawn ([`i18n::here`]): an
+/// embedded conversation speaks its element's language, whatever the others on the page speak.
+macro_rules! t {
+    ($key:expr $(,)?) => {
+        rust_i18n::t!($key, locale = crate::i18n::here().code)
+    };
+    ($key:expr, $($rest:tt)+) => {
+        rust_i18n::t!($key, locale = crate::i18n::here().code, $($rest)+)
+    };
+}
+pub(crate) use t;
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -3,7 +3,6 @@
 //! way to reload. After the reload the composer takes the rescued text back. The hook uses the
 //! DOM directly: after a panic nothing of the app's reactive state may be touched.
 
-use rust_i18n::t;
 use wasm_bindgen::JsCast;
 
 /// The marker on each composer's editor: the storage key of the draft it edits.
@@ -31,21 +30,45 @@ pub fn rescue_drafts_and_explain() {
     explain(&document);
 }
 
+/// The crash box's look where the page has no Threadline styles.
+const EMBEDDED_CRASH_STYLE: &str = "position:fixed;inset-block-end:1rem;inset-inline-end:1rem;\
+z-index:2147483647;max-width:26rem;padding:1rem 1.25rem;background:Canvas;color:CanvasText;\
+border:2px solid #9b1c1c;border-radius:8px;font:16px/1.45 system-ui,sans-serif";
+
+/// Every composer's text box: in the page, and in each embedded conversation's shadow root.
+fn editors(document: &web_sys::Document) -> Vec<web_sys::HtmlTextAreaElement> {
+    let selector = format!("[{DRAFT_KEY_ATTRIBUTE}] textarea");
+    let mut roots: Vec<web_sys::Node> = vec![document.clone().into()];
+    if let Ok(hosts) = document.query_selector_all("threadline-conversation") {
+        roots.extend(
+            (0..hosts.length())
+                .filter_map(|i| {
+                    hosts
+                        .item(i)?
+                        .dyn_into::<web_sys::Element>()
+                        .ok()?
+                        .shadow_root()
+                })
+                .map(web_sys::Node::from),
+        );
+    }
+    let mut found = Vec::new();
+    for root in roots {
+        let list = match root.dyn_ref::<web_sys::ShadowRoot>() {
+            Some(shadow) => shadow.query_selector_all(&selector),
+            None => document.query_selector_all(&selector),
+        };
+        let Ok(list) = list else { continue };
+        found.extend((0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()));
+    }
+    found
+}
+
 fn rescue_drafts(document: &web_sys::Document) {
     let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
         return;
     };
-    let Ok(editors) = document.query_selector_all(&format!("[{DRAFT_KEY_ATTRIBUTE}] textarea"))
-    else {
-        return;
-    };
-    for i in 0..editors.length() {
-        let Some(area) = editors
-            .item(i)
-            .and_then(|n| n.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-        else {
-            continue;
-        };
+    for area in editors(document) {
         let key = area
             .closest(&format!("[{DRAFT_KEY_ATTRIBUTE}]"))
             .ok()
@@ -65,8 +88,14 @@ fn explain(document: &web_sys::Document) {
         return;
     };
     dialog.set_class_name("tl-crash");
-    let _ = dialog.set_attribute("lang", crate::i18n::lang());
-    let _ = dialog.set_attribute("dir", crate::i18n::dir());
+    let locale = threadline_core::i18n::current();
+    let _ = dialog.set_attribute("lang", locale.code);
+    let _ = dialog.set_attribute("dir", if locale.rtl { "rtl" } else { "ltr" });
+    if crate::embed::embedding_only() {
+        // The page has none of Threadline's styles (they live in each conversation's shadow
+        // root): the box brings its own.
+        let _ = dialog.set_attribute("style", EMBEDDED_CRASH_STYLE);
+    }
     let _ = dialog.set_attribute("role", "alertdialog");
     let _ = dialog.set_attribute("aria-modal", "true");
     let _ = dialog.set_attribute("aria-labelledby", "tl-crash-title");
@@ -102,7 +131,9 @@ fn explain(document: &web_sys::Document) {
 /// The catalogue's words for `key`, or the built-in English when the catalogue cannot give
 /// them (the crash box is the last thing the app shows: it must never be unlabelled).
 fn words(key: &str, english: &str) -> String {
-    let text = t!(key).into_owned();
+    // The page's locale, straight from the catalogue: nothing reactive (no context) after a
+    // panic.
+    let text = rust_i18n::t!(key).into_owned();
     if text.trim().is_empty() || text.ends_with(key) {
         english.to_owned()
     } else {

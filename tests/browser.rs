@@ -139,7 +139,7 @@ async fn the_composer_formats_markdown_previews_it_and_says_what_send_will_do() 
     let el = container();
     let _mounted = leptos::mount::mount_to(el.clone(), move || {
         let client = unreachable_client();
-        let delivery = Delivery::start(client.clone(), Serves::Ticket("browser-test".to_owned()));
+        let delivery = Delivery::start(client.clone(), Serves::ticket("browser-test"));
         provide_context(client);
         let outbox = OutboxState::for_ticket(delivery, "browser-test");
         view! {
@@ -292,8 +292,7 @@ async fn after_a_panic_the_words_in_the_box_are_kept_and_come_back() {
         let el = container();
         let mounted = leptos::mount::mount_to(el.clone(), move || {
             let client = unreachable_client();
-            let delivery =
-                Delivery::start(client.clone(), Serves::Ticket("rescue-test".to_owned()));
+            let delivery = Delivery::start(client.clone(), Serves::ticket("rescue-test"));
             provide_context(client);
             let outbox = OutboxState::for_ticket(delivery, "rescue-test");
             view! {

@@ -2,15 +2,17 @@
 //! never the network directly.
 
 mod eager;
+mod session;
 pub mod transport;
 pub mod upload;
 
 pub use eager::start_now;
-use rust_i18n::t;
+pub use session::Session;
 use std::sync::Arc;
 use threadline_core::i18n::isolate;
 
 use threadline_core::dialect::{newest_pages, sort_thread, Dialect};
+use threadline_core::http::{HttpRequest, HttpResponse};
 use threadline_core::model::{
     Attachment, Capabilities, Message, NewMessage, NextAction, Page, Ticket, TicketField,
     UploadFile, User,
@@ -39,12 +41,29 @@ pub enum UploadError {
 #[derive(Clone)]
 pub struct Client {
     dialect: Arc<dyn Dialect>,
+    session: Session,
 }
 
 impl Client {
     /// A client speaking `dialect`.
     pub fn new(dialect: Arc<dyn Dialect>) -> Self {
-        Self { dialect }
+        Self {
+            dialect,
+            session: Session::default(),
+        }
+    }
+
+    /// The same client, sending `session` as its bearer (an embedded conversation's).
+    pub fn with_session(self, session: Session) -> Self {
+        Self { session, ..self }
+    }
+
+    /// Sends `request` with the session, and notes a refused one.
+    async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+        let request = self.session.authorize(request);
+        let response = transport::execute(&request).await?;
+        self.session.observe(&request, &response);
+        Ok(response)
     }
 
     /// Which backend and credential this client speaks to, as a key for what the browser
@@ -82,13 +101,13 @@ impl Client {
             .dialect
             .list_tickets_request()
             .ok_or_else(|| ApiError::InvalidRequest(t!("api.no_ticket_list").into_owned()))?;
-        let response = transport::execute(&request).await?;
+        let response = self.execute(request).await?;
         self.dialect.parse_ticket_page(&response)
     }
 
     /// One ticket.
     pub async fn ticket(&self, id: &str) -> Result<Ticket, ApiError> {
-        let response = transport::execute(&self.dialect.get_ticket_request(id)?).await?;
+        let response = self.execute(self.dialect.get_ticket_request(id)?).await?;
         self.dialect.parse_ticket(&response)
     }
 
@@ -105,8 +124,9 @@ impl Client {
     }
 
     async fn newest(&self, id: &str, probe_size: u32) -> Result<ThreadChunk, ApiError> {
-        let probe =
-            transport::execute(&self.dialect.message_page_request(id, 1, probe_size)?).await?;
+        let probe = self
+            .execute(self.dialect.message_page_request(id, 1, probe_size)?)
+            .await?;
         let probe = self.dialect.parse_message_page(&probe)?;
         let Some(total) = probe.total else {
             // No count: without a next link the answer was the whole (unpaged) thread;
@@ -159,8 +179,9 @@ impl Client {
     }
 
     async fn page(&self, id: &str, page: u64, size: u32) -> Result<Vec<Message>, ApiError> {
-        let response =
-            transport::execute(&self.dialect.message_page_request(id, page, size)?).await?;
+        let response = self
+            .execute(self.dialect.message_page_request(id, page, size)?)
+            .await?;
         Ok(self.dialect.parse_message_page(&response)?.items)
     }
 
@@ -169,7 +190,7 @@ impl Client {
         let mut request = self.dialect.list_messages_request(id)?;
         let mut messages = Vec::new();
         for _ in 0..MAX_PAGES {
-            let response = transport::execute(&request).await?;
+            let response = self.execute(request.clone()).await?;
             let page = self.dialect.parse_message_page(&response)?;
             messages.extend(page.items);
             match page.next {
@@ -183,8 +204,9 @@ impl Client {
 
     /// Posts a reply or note and returns the stored message.
     pub async fn send(&self, ticket_id: &str, message: &NewMessage) -> Result<Message, ApiError> {
-        let response =
-            transport::execute(&self.dialect.create_message_request(ticket_id, message)?).await?;
+        let response = self
+            .execute(self.dialect.create_message_request(ticket_id, message)?)
+            .await?;
         self.dialect.parse_created_message(&response, message)
     }
 
@@ -193,7 +215,7 @@ impl Client {
         let Some(request) = self.dialect.list_users_request() else {
             return Ok(None);
         };
-        let response = transport::execute(&request).await?;
+        let response = self.execute(request).await?;
         self.dialect.parse_users(&response)
     }
 
@@ -209,13 +231,20 @@ impl Client {
             size: file.size() as u64,
             content_type: file.type_(),
         };
-        let request = self.dialect.upload_attachment_request(&description)?;
+        let request = self
+            .session
+            .authorize(self.dialect.upload_attachment_request(&description)?);
         let dialect = Arc::clone(&self.dialect);
+        let session = self.session.clone();
+        let sent = request.clone();
         upload::start(&request, file, on_progress, move |end| {
             on_end(match end {
-                upload::UploadEnd::Answered(response) => dialect
-                    .parse_uploaded_attachment(&response)
-                    .map_err(UploadError::Api),
+                upload::UploadEnd::Answered(response) => {
+                    session.observe(&sent, &response);
+                    dialect
+                        .parse_uploaded_attachment(&response)
+                        .map_err(UploadError::Api)
+                }
                 upload::UploadEnd::Failed(e) => Err(UploadError::Api(e)),
                 upload::UploadEnd::Cancelled => Err(UploadError::Cancelled),
             })
@@ -229,8 +258,12 @@ impl Client {
                 t!("api.no_download_link", name = isolate(&attachment.name)).into_owned(),
             )
         })?;
+        let request = self.session.authorize(request);
         transport::fetch_object_url(&request)
             .await?
-            .map_err(|response| self.dialect.parse_error(&response))
+            .map_err(|response| {
+                self.session.observe(&request, &response);
+                self.dialect.parse_error(&response)
+            })
     }
 }

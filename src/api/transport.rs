@@ -2,7 +2,6 @@
 //! [`HttpResponse`]. The only place the app touches the network.
 
 use gloo_net::http::{Method as GlooMethod, RequestBuilder};
-use rust_i18n::t;
 use threadline_core::http::{Body, HttpRequest, HttpResponse, Method};
 use threadline_core::ApiError;
 

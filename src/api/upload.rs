@@ -1,7 +1,6 @@
 //! File uploads with XMLHttpRequest, the one browser API that reports upload progress; the
 //! request itself (URL, headers, field name) comes from the dialect.
 
-use rust_i18n::t;
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -5,7 +5,6 @@ use std::borrow::Cow;
 
 use leptos::html::{Dialog, Main};
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::shortcuts::{applies, shortcut_for, KeyPress, Shortcut, Topic, DOCUMENTED};
 use wasm_bindgen::JsCast;
 

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use rust_i18n::t;
 use threadline_core::model::Ticket;
 
 use crate::api::Client;

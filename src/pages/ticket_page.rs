@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use rust_i18n::t;
 use threadline_core::after_send::{next_ticket, AfterSend};
 use threadline_core::model::{NextAction, Ticket, TicketStatus};
 use threadline_core::recipients::cc_snapshot;
@@ -99,7 +98,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
     // Messages on their way: saved in the browser and sent exactly once by the app's outbox
     // driver (which goes on when this view goes), shown under the thread while on their way.
     let delivery = use_context::<Delivery>()
-        .unwrap_or_else(|| Delivery::start(client.clone(), Serves::Ticket(ticket_id.clone())));
+        .unwrap_or_else(|| Delivery::start(client.clone(), Serves::ticket(&ticket_id)));
     let outbox = OutboxState::for_ticket(delivery, &ticket_id);
     let embedded = use_context::<Embedded>();
     outbox.on_delivered({

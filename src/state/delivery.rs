@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use threadline_core::draft::Draft;
 use threadline_core::model::{Message, NextAction, Visibility};
-use threadline_core::outbox::{OutState, Outgoing, Step};
+use threadline_core::outbox::{FailureKind, OutState, Outgoing, Step};
 
 use super::tasks::Tasks;
 use super::{drafts, now_ms, outbox, tab_id};
@@ -46,19 +46,34 @@ impl Drop for Busy {
 }
 
 /// Which tickets a driver delivers for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Serves {
     /// Every ticket (the app on its own page: one configuration, one client).
     All,
-    /// One ticket (an embedded conversation: its own configuration and client).
-    Ticket(String),
+    /// Some tickets: an embedded conversation's (its own configuration and client), every one
+    /// it has shown, so a message queued on a ticket it has moved away from still goes.
+    Tickets(ArcRwSignal<Vec<String>>),
 }
 
 impl Serves {
+    /// Starting with one ticket.
+    pub fn ticket(id: &str) -> Self {
+        Self::Tickets(ArcRwSignal::new(vec![id.to_owned()]))
+    }
+
+    /// Serves `id` too (from now on).
+    pub fn add(&self, id: &str) {
+        if let Serves::Tickets(ids) = self {
+            if !ids.with_untracked(|ids| ids.iter().any(|x| x == id)) {
+                ids.update(|ids| ids.push(id.to_owned()));
+            }
+        }
+    }
+
     fn includes(&self, ticket_id: &str) -> bool {
         match self {
             Serves::All => true,
-            Serves::Ticket(id) => id == ticket_id,
+            Serves::Tickets(ids) => ids.with_untracked(|ids| ids.iter().any(|x| x == ticket_id)),
         }
     }
 }
@@ -122,6 +137,25 @@ impl Delivery {
     pub fn retry(&self, local_id: &str) {
         if let Some(mut item) = outbox::get(local_id) {
             item.retry(now_ms());
+            let _ = self.replace(&item);
+        }
+    }
+
+    /// After a new sign-in (an embedding page's new session): what stopped on the old one is
+    /// sent now, and what waits to be checked is checked now.
+    pub fn resume(&self) {
+        let now = now_ms();
+        for id in self
+            .items
+            .with_untracked(|items| items.iter().map(|o| o.local_id.clone()).collect::<Vec<_>>())
+        {
+            let Some(mut item) = outbox::get(&id) else {
+                continue;
+            };
+            match &item.state {
+                OutState::Failed(f) if f.kind == FailureKind::SessionExpired => item.retry(now),
+                _ => item.nudge(now),
+            }
             let _ = self.replace(&item);
         }
     }

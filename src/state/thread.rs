@@ -110,6 +110,22 @@ impl Threads {
         });
     }
 
+    /// Reads every open ticket again now: a failed first read is tried again, a loaded one
+    /// looks for new messages (after a new sign-in, say).
+    pub fn refresh(&self) {
+        let open = self
+            .open
+            .try_with_value(|open| open.values().map(|o| o.thread).collect::<Vec<_>>())
+            .unwrap_or_default();
+        for thread in open {
+            if matches!(thread.status.get_untracked(), Load::Failed(_)) {
+                thread.retry();
+            } else {
+                thread.check_new();
+            }
+        }
+    }
+
     fn open(&self, ticket_id: &str, start: impl FnOnce() -> UseThreadReturn) -> UseThreadReturn {
         let shared = self.open.try_update_value(|open| {
             open.get_mut(ticket_id).map(|o| {

@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
-use rust_i18n::t;
 use threadline_core::outbox::OutState;
 
 use crate::config::{AppConfig, Mode};

@@ -2,7 +2,6 @@
 //! and focus, both in the user's locale and time zone.
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::time::parse_rfc3339_millis;
 
 use crate::i18n::{exact_time, relative_time};

@@ -1,7 +1,6 @@
 //! The agent's choice of what follows a send (stay, the next ticket, the list), beside Send.
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::after_send::AfterSend;
 
 use crate::state::after_send::AfterSendHook;

@@ -2,7 +2,6 @@
 //! (or, where it has none, the people seen on the ticket).
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::model::{AssigneeChange, Message, Ticket, User};
 use threadline_core::outgoing::seen_users;
 

@@ -4,7 +4,6 @@
 
 use leptos::html::Input;
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::i18n::isolate;
 use threadline_core::recipients::{merge, parse_recipients, suggestions, Recipient};
 

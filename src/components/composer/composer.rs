@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex};
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::compose::send_label;
 use threadline_core::draft::{storage_key, take_back_into, written_since, Draft, StoredDraft};
 use threadline_core::model::{field, AssigneeChange, Message, NextAction, Ticket, Visibility};
@@ -543,6 +542,7 @@ pub fn Composer(
 
     view! {
         <form
+            part="composer"
             class=move || {
                 let mut c = String::from("tl-composer");
                 if is_note() { c.push_str(" tl-composer--note"); }
@@ -668,7 +668,7 @@ pub fn Composer(
             />
             <div class="tl-composer__actions">
                 {after_send.map(|hook| view! { <AfterSendField hook=hook/> })}
-                <button type="submit" class="tl-button tl-button--primary" disabled=move || checking.get()>
+                <button type="submit" part="send" class="tl-button tl-button--primary" disabled=move || checking.get()>
                     {button_label}
                 </button>
             </div>

@@ -1,7 +1,6 @@
 //! The draft was changed in another tab: the agent chooses which version to keep.
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::draft::StoredDraft;
 
 /// Shown while `conflict` holds the other tab's draft. `on_use_theirs` takes it; `on_keep_mine`

@@ -3,7 +3,6 @@
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::compose::{
     apply_format, byte_to_utf16, render_markdown, utf16_to_byte, Format,
 };

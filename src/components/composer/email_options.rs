@@ -2,7 +2,6 @@
 //! the agent choose.
 
 use leptos::prelude::*;
-use rust_i18n::t;
 
 #[component]
 pub fn EmailOptions(

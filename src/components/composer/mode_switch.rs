@@ -1,7 +1,6 @@
 //! Reply or internal note: the composer's two modes, as the backend allows them.
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::model::{Capabilities, Visibility};
 
 use crate::components::common::{Glyph, Icon};

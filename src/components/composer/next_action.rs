@@ -2,7 +2,6 @@
 //! only what makes sense for the ticket's status now, in plain words.
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::model::{NextAction, TicketStatus};
 
 #[component]

@@ -4,7 +4,6 @@
 //! ticket and hears of what it delivered.
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::compose::sent_summary;
 use threadline_core::draft::Draft;
 use threadline_core::model::{Message, Visibility};

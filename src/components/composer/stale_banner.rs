@@ -1,7 +1,6 @@
 //! Messages written since the agent began: they send anyway, or review them first.
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::i18n::isolate;
 use threadline_core::model::Message;
 

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::model::TicketField;
 
 #[component]

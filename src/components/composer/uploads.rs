@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::compose::check_file;
 use threadline_core::i18n::isolate;
 use threadline_core::model::Attachment;

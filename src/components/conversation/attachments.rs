@@ -4,7 +4,6 @@
 use leptos::html::Li;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rust_i18n::t;
 use threadline_core::i18n::isolate;
 use threadline_core::model::Attachment;
 use threadline_core::ApiError;

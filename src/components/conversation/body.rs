@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rust_i18n::t;
 use threadline_core::fold::QuoteSplit;
 use threadline_core::html::{
     sanitize_email, shown_part, EmailOptions, InlineImage, RemoteImages, SafeHtml, SanitizedEmail,

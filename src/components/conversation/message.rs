@@ -2,7 +2,6 @@
 //! are tinted, labelled and announced as such.
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::fold::QuoteSplit;
 use threadline_core::i18n::isolate;
 use threadline_core::model::{Message, Role};

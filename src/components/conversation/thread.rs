@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use leptos::html::Div;
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::fold::{quote_split, QuoteSplit};
 use threadline_core::model::Message;
 use threadline_core::virtual_list::visible_range;
@@ -153,6 +152,7 @@ pub fn Thread(
         <div
             node_ref=list
             role="feed"
+            part="thread"
             class="tl-thread"
             aria-label=t!("thread.label")
             on:keydown=move_between_articles

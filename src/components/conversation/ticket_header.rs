@@ -5,7 +5,6 @@
 //! ones (CSS container queries choose). Absent fields are simply not shown.
 
 use leptos::prelude::*;
-use rust_i18n::t;
 use threadline_core::i18n::isolate;
 use threadline_core::model::{Ticket, TicketStatus};
 
@@ -34,7 +33,7 @@ pub fn TicketHeader(
         .unwrap_or_else(|| t!("ticket_header.unassigned").into_owned());
     let status = ticket.effective_status();
     view! {
-        <header class="tl-ticket">
+        <header class="tl-ticket" part="header">
             <h1 class="tl-ticket__subject" title=ticket.subject.clone()>
                 {ticket.subject.clone()}
                 {ticket.number.clone().map(|n| view! { <span class="tl-ticket__number">" #"{n}</span> })}
