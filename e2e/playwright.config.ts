@@ -46,12 +46,15 @@ export default defineConfig({
   testDir: './tests',
   forbidOnly: wholeSuite,
   projects: [
-    { name: 'initdesk', testIgnore: /dialects\/|gateway(-dialects)?\.spec\.ts/, use: { baseURL } },
+    { name: 'initdesk', testIgnore: /dialects\/|gateway(-dialects)?\.spec\.ts|embedded-session\.spec\.ts/, use: { baseURL } },
     ...(airclou ? [{ name: 'airclou', testMatch: /dialects\/airclou\.spec\.ts/, use: { baseURL: airclou } }] : []),
     ...(inboxops ? [{ name: 'inboxops', testMatch: /dialects\/inboxops\.spec\.ts/, use: { baseURL: inboxops } }] : []),
     // The gateway admits what the portal's proxy vouches for: that proxy's header on every request.
     ...(gateway ? [{ name: 'gateway', testMatch: /gateway\.spec\.ts/, use: { baseURL: gateway, extraHTTPHeaders: vouched } }] : []),
     ...dialectGateways,
+    // A portal on its own origin signs its agents' sessions: no proxy header, only the element's
+    // `session-token` admits the agent at the gateway.
+    ...(gateway ? [{ name: 'embedded-session', testMatch: /embedded-session\.spec\.ts/, use: { baseURL: gateway } }] : []),
     ...(requestor ? [{ name: 'requestor', testMatch: /dialects\/requestor\.spec\.ts/, use: { baseURL: requestor } }] : []),
   ],
   timeout: 60_000,

@@ -107,6 +107,14 @@ test('embedded conversations in an admin portal, and a framed read-only one', as
   await page.goto('/examples/admin-portal.html');
   await expect(page.getByRole('region', { name: 'Ticket 3' }).getByRole('article').last()).toBeVisible();
   await noViolations(page, 'embedded element');
+  // The conversations draw in shadow roots (one light, one dark): axe looked inside them.
+  const { passes } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const inShadow = passes.flatMap((p) => p.nodes).filter((n) => n.target.length > 1);
+  expect(inShadow.length, 'checks made inside the shadow roots').toBeGreaterThan(20);
+  for (const name of ['Ticket 2', 'Ticket 3']) {
+    await page.getByRole('region', { name }).getByRole('textbox', { name: 'Reply text' }).click();
+  }
+  await noViolations(page, 'embedded element, both composers open');
   await page.goto('/embed/3?mode=readonly');
   await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').last()).toBeVisible();
   await noViolations(page, 'framed read-only conversation');

@@ -90,10 +90,75 @@ test('two conversations on one page share no element id, and each label names it
     // Found by its label: the label's `for` points into this form, not the other one.
     await expect(form.getByRole('combobox', { name: 'Cc', exact: true })).toBeVisible();
   }
-  const repeated = await page.evaluate(() => {
-    const seen = new Map<string, number>();
-    document.querySelectorAll('[id]').forEach((el) => seen.set(el.id, (seen.get(el.id) ?? 0) + 1));
-    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  // Each conversation draws in its own shadow root; ids stay unique across the page anyway
+  // (a host may still look one up through a shadow root, and axe reads them all).
+  const ids = await page.evaluate(() => {
+    const all: string[] = [];
+    const walk = (root: Document | ShadowRoot) => root.querySelectorAll('*').forEach((el) => {
+      if (el.id) all.push(el.id);
+      if (el.shadowRoot) walk(el.shadowRoot);
+    });
+    walk(document);
+    return all;
   });
-  expect(repeated).toEqual([]);
+  expect(ids.filter((id) => id.startsWith('tl-')).length).toBeGreaterThan(4);
+  expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+});
+
+test('an element follows its attributes: another ticket, mode and theme in place, the first ticket\'s draft kept', async ({ page }) => {
+  await page.goto('/examples/admin-portal.html');
+  const region = page.getByRole('region', { name: 'Ticket 2' });
+  const element = region.locator('threadline-conversation');
+  const feed = region.getByRole('feed', { name: 'Conversation' });
+  await expect(feed.getByRole('article').last()).toBeVisible();
+  await expect(region.getByRole('heading', { level: 1 })).toContainText('#1002');
+  const draft = `Half a thought for ticket 2 (e2e ${Date.now()})`;
+  await region.getByRole('textbox', { name: 'Reply text' }).fill(draft);
+  await element.evaluate((e) => e.setAttribute('ticket-id', '5'));
+  await expect(region.getByRole('heading', { level: 1 })).toContainText('#1005');
+  await expect(feed.getByRole('article').last()).toBeVisible();
+  await expect(region.getByText(draft)).toHaveCount(0);
+  // Read-only, then an agent's again.
+  await element.evaluate((e) => e.setAttribute('mode', 'readonly'));
+  await expect(region.getByRole('form', { name: 'Answer this ticket' })).toHaveCount(0);
+  await element.evaluate((e) => e.setAttribute('mode', 'agent'));
+  await expect(region.getByRole('form', { name: 'Answer this ticket' })).toBeVisible();
+  // Dark by attribute, without drawing anything again.
+  const background = () => region.locator('.tl-embed').evaluate((e) => getComputedStyle(e).backgroundColor);
+  expect(await background()).toBe('rgb(246, 247, 249)');
+  await element.evaluate((e) => e.setAttribute('theme', 'dark'));
+  await expect.poll(background).toBe('rgb(20, 23, 29)');
+  await element.evaluate((e) => e.setAttribute('ticket-id', '2'));
+  await expect(region.getByRole('heading', { level: 1 })).toContainText('#1002');
+  await expect(region.getByRole('textbox', { name: 'Reply text' })).toHaveValue(draft);
+});
+
+test('conversations on one page speak their own languages', async ({ page }) => {
+  await page.goto('/examples/admin-portal.html');
+  await page.evaluate(() => {
+    for (const [lang, ticket] of [['de', '2'], ['ar', '3']]) {
+      const section = document.createElement('section');
+      section.setAttribute('aria-label', `In ${lang}`);
+      const el = document.createElement('threadline-conversation');
+      el.setAttribute('ticket-id', ticket);
+      el.setAttribute('lang', lang);
+      section.append(el);
+      document.querySelector('main')!.append(section);
+    }
+  });
+  const german = page.getByRole('region', { name: 'In de' });
+  const arabic = page.getByRole('region', { name: 'In ar' });
+  await expect(german.getByRole('feed', { name: 'Unterhaltung' }).getByRole('article').last()).toBeVisible();
+  await expect(arabic.getByRole('feed', { name: 'المحادثة' }).getByRole('article').last()).toBeVisible();
+  await expect(german.getByRole('form', { name: 'Dieses Ticket beantworten' })).toBeVisible();
+  await expect(arabic.getByRole('form', { name: 'الرد على هذه التذكرة' })).toBeVisible();
+  expect(await arabic.locator('.tl-embed').getAttribute('dir')).toBe('rtl');
+  expect(await german.locator('.tl-embed').getAttribute('lang')).toBe('de');
+  // The page's own two stay in its language.
+  for (const name of ['Ticket 2', 'Ticket 3']) {
+    await expect(page.getByRole('region', { name }).getByRole('form', { name: 'Answer this ticket' })).toBeVisible();
+  }
+  // And a language changed later is followed.
+  await german.locator('threadline-conversation').evaluate((e) => e.setAttribute('lang', 'ar'));
+  await expect(german.getByRole('form', { name: 'الرد على هذه التذكرة' })).toBeVisible();
 });

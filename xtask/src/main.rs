@@ -1,6 +1,7 @@
 //! `cargo xtask <dev|test|e2e|bench|setup>`: the project's only entry points. Every tool the
 //! project needs is installed here, idempotently: a second run skips what is present.
 
+mod embed_example;
 mod faultmatrix;
 mod fuzz;
 mod selfcontained;
@@ -17,7 +18,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
   dev     install what is missing, build the app, serve it with the reference server and
           demo data on http://127.0.0.1:8080 (Ctrl+C stops; data persists in data/);
-          `--dialect airclou|inboxops|requestor` points the app at that surface instead of Initdesk
+          `--dialect airclou|inboxops|requestor` points the app at that surface instead of Initdesk;
+          `--embed-example` also serves the admin-portal example from http://localhost:8090, a
+          second origin, embedding through a gateway with signed agent sessions
   test    install what is missing, then fmt, clippy (host and wasm32), host tests,
           browser tests (wasm-bindgen-test in headless Chromium) and Playwright end-to-end tests
   e2e     only build the app and run the Playwright tests; arguments go to Playwright
@@ -176,27 +179,56 @@ fn start_server(
 }
 
 /// `--dialect NAME` picks the surface the app talks to (initdesk, the default, airclou,
-/// inboxops or requestor).
+/// inboxops or requestor); `--embed-example` also runs a gateway in front of it and serves the
+/// admin-portal example from a second origin that embeds through it with signed sessions.
 fn dev(args: &[String]) -> Result {
-    let dialect = match args {
-        [] => "initdesk",
-        [flag, name] if flag == "--dialect" => name.as_str(),
-        _ => return Err(USAGE.to_owned()),
-    };
+    let mut dialect = "initdesk";
+    let mut embed_example = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--dialect" => dialect = rest.next().ok_or(USAGE)?.as_str(),
+            "--embed-example" => embed_example = true,
+            _ => return Err(USAGE.to_owned()),
+        }
+    }
     let root = root();
     let tools = Tools::ensure(&root, Level::Dev)?;
     build_app(&root, &tools)?;
     let server = build_server(&root, &[])?;
-    std::fs::create_dir_all(root.join("data")).map_err(|e| format!("cannot create data/: {e}"))?;
-    let db = root.join("data/threadline.sqlite3");
-    let Running { mut child, url, .. } =
-        start_server(&root, &server, &db, 8080, &["--dialect", dialect])?;
+    let data = root.join("data");
+    std::fs::create_dir_all(&data).map_err(|e| format!("cannot create data/: {e}"))?;
+    let db = data.join("threadline.sqlite3");
+    let demo = start_server(&root, &server, &db, 8080, &["--dialect", dialect])?;
     println!(
-        "\nThreadline: open {url}/ in your browser. Ctrl+C stops the server; data stays in data/."
+        "\nThreadline: open {}/ in your browser. Ctrl+C stops the server; data stays in data/.",
+        demo.url
     );
-    // Ctrl+C reaches the server too (same process group); it shuts down and we return.
-    let status = child.wait().map_err(|e| e.to_string())?;
-    println!("threadline-server exited ({status})");
+    let demo_url = demo.url;
+    let mut children = vec![demo.child];
+    if embed_example {
+        let secret = embed_example::secret_file(&root)?;
+        let admission = [
+            "--embed-secret-file".to_owned(),
+            secret.to_string_lossy().into_owned(),
+            "--allowed-origins".to_owned(),
+            embed_example::portal_origin(),
+        ];
+        let gateway = start_gateway(&root, &server, &data, dialect, &demo_url, &admission)?;
+        embed_example::serve_portal(&root, &server, &secret, &gateway.url)?;
+        println!(
+            "Embedded across origins: open {}/ (a portal on its own origin, signed in through the \
+             gateway at {}).",
+            embed_example::portal_origin(),
+            gateway.url
+        );
+        children.push(gateway.child);
+    }
+    // Ctrl+C reaches the servers too (same process group); they shut down and we return.
+    for mut child in children {
+        let status = child.wait().map_err(|e| e.to_string())?;
+        println!("threadline-server exited ({status})");
+    }
     Ok(())
 }
 
@@ -330,23 +362,24 @@ fn test() -> Result {
     Ok(())
 }
 
-/// A gateway (`--upstream`) in front of `upstream`, a server whose app speaks `dialect`,
-/// admitting requests that carry `X-Portal-User`. The upstream's credential, workspace and
+/// A gateway (`--upstream`) in front of `upstream`, a server whose app speaks `dialect`, with
+/// `extra` arguments (how it admits agents, above all). The upstream's credential, workspace and
 /// mailboxes are read from its own `config.json`, as an operator would copy them.
 fn start_gateway(
     root: &Path,
     server: &Path,
     scratch: &Path,
     dialect: &str,
-    upstream: &Running,
+    upstream: &str,
+    extra: &[String],
 ) -> Result<Running> {
-    let config = http_get_json(&format!("{}/config.json", upstream.url))?;
+    let config = http_get_json(&format!("{upstream}/config.json"))?;
     let text = |key: &str| config.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     let token = text("token").ok_or("the upstream's config.json has no token")?;
     let api_base = text("api_base").ok_or("the upstream's config.json has no api_base")?;
     let token_file = scratch.join(format!("{dialect}-upstream-token"));
     std::fs::write(&token_file, token).map_err(|e| e.to_string())?;
-    let upstream_api = format!("{}{api_base}", upstream.url);
+    let upstream_api = format!("{upstream}{api_base}");
     let token_path = token_file.to_string_lossy().into_owned();
     let mut args: Vec<String> = [
         "--upstream-dialect",
@@ -355,12 +388,6 @@ fn start_gateway(
         &upstream_api,
         "--upstream-token-file",
         &token_path,
-        "--trusted-header",
-        "X-Portal-User",
-        "--undo-seconds",
-        "3",
-        // Customer links for the tests (`/__test/portal-link`).
-        "--fault-switch",
     ]
     .iter()
     .map(|s| (*s).to_owned())
@@ -383,6 +410,7 @@ fn start_gateway(
     if !mailboxes.is_empty() {
         args.extend(["--outbound-mailboxes".to_owned(), mailboxes.join(",")]);
     }
+    args.extend(extra.iter().cloned());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     start_server(
         root,
@@ -446,6 +474,33 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
     }
     // A gateway in front of each server (as a portal would run it): the browser reaches it
     // with the portal proxy's header (set by the Playwright project) and never the credential.
+    // The Initdesk one also admits sessions signed by the portal on its own origin (the tests
+    // sign them with this secret, as the README shows).
+    // Test-only, thrown away with the run (at least 32 characters, as the server asks).
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let embed_secret = format!("e2e-embed-secret-{:08}-{nanos:032x}", std::process::id());
+    let embed_secret_file = scratch.join("embed-secret");
+    std::fs::write(&embed_secret_file, &embed_secret).map_err(|e| e.to_string())?;
+    // Admitted by the portal proxy's header; a short undo window; customer links for the
+    // tests (`/__test/portal-link`).
+    let proxied: Vec<String> = [
+        "--trusted-header",
+        "X-Portal-User",
+        "--undo-seconds",
+        "3",
+        "--fault-switch",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let mut embedding = proxied.clone();
+    embedding.extend([
+        "--embed-secret-file".to_owned(),
+        embed_secret_file.to_string_lossy().into_owned(),
+        "--allowed-origins".to_owned(),
+        portal_origin.clone(),
+    ]);
     let mut gateways = Vec::new();
     for (dialect, upstream) in ["initdesk", "airclou", "inboxops", "requestor"]
         .iter()
@@ -454,7 +509,12 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
         if outcome.is_err() {
             break;
         }
-        match start_gateway(root, &server, &scratch, dialect, upstream) {
+        let extra: &[String] = if *dialect == "initdesk" {
+            &embedding
+        } else {
+            &[]
+        };
+        match start_gateway(root, &server, &scratch, dialect, &upstream.url, extra) {
             Ok(g) => gateways.push(g),
             Err(e) => outcome = Err(e),
         }
@@ -484,6 +544,7 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
             cmd.env(var, &running.url);
         }
         cmd.env("PORTAL_PORT", portal_port.to_string());
+        cmd.env("EMBED_SECRET", &embed_secret);
         let matrix = scratch.join("fault-matrix.jsonl");
         cmd.env("FAULT_MATRIX_OUT", &matrix);
         outcome = run(&mut cmd);
