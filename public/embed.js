@@ -20,19 +20,21 @@
 // It reports to the page with `threadline:sent`, `threadline:status-changed`,
 // `threadline:error` and `threadline:session-expired` events (bubbling; `event.detail` says
 // which ticket and what happened). On `threadline:session-expired`, set a new
-// `session-token`: nothing typed or queued is lost.
+// `session-token` (the attribute, or the `sessionToken` property): nothing typed or queued is
+// lost.
 
 const root = new URL('../', import.meta.url);
 
 // The app's styles, fetched once and shared by every conversation's shadow root. Lengths in
 // `rem` would follow the page's root font size (`html { font-size: 62.5% }` is common in
 // portals): inside the conversation they follow `--tl-rem` instead, the reader's preferred
-// text size, measured below.
+// text size, measured below. (So no `rem` in `@media` or `@container` conditions: `var()` has no
+// meaning there.)
 const styles = fetch(new URL('main.css', root))
   .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`main.css: ${r.status}`))))
   .then((css) => {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css.replace(/(\d*\.?\d+)rem\b/g, 'calc($1 * var(--tl-rem))'));
+    sheet.replaceSync(css.replace(/(-?)(\d*\.?\d+)rem\b/g, 'calc($1$2 * var(--tl-rem))'));
     return sheet;
   });
 
@@ -40,7 +42,13 @@ const styles = fetch(new URL('main.css', root))
 window.__threadlineEmbedded = true;
 const app = await import(new URL('threadline.js', root).href);
 await app.default({ module_or_path: new URL('threadline_bg.wasm', root) });
-const sheet = await styles;
+// Without its styles the conversation still works (plainly); each element says why.
+let stylesFailed = null;
+const sheet = await styles.catch((e) => {
+  stylesFailed = `Threadline's styles did not load (${e.message}).`;
+  console.error(stylesFailed);
+  return new CSSStyleSheet();
+});
 
 /** The reader's preferred text size (CSS `medium`), as the shadow root sees it. */
 function preferredTextSize(shadow) {
@@ -74,8 +82,23 @@ class ThreadlineConversation extends HTMLElement {
       this.getAttribute('ticket-id') ?? '',
       this.getAttribute('mode'),
       new URL(this.getAttribute('config-url') ?? 'config.json', root).href,
-      this.getAttribute('session-token'),
+      this.sessionTokenProperty ?? this.getAttribute('session-token'),
     );
+    if (stylesFailed) {
+      const detail = { ticketId: this.getAttribute('ticket-id'), message: stylesFailed };
+      this.dispatchEvent(new CustomEvent('threadline:error', { bubbles: true, composed: true, detail }));
+    }
+  }
+
+  // The session as a property too, for pages that keep it out of the DOM's attributes (where
+  // session-replay tools record it).
+  get sessionToken() {
+    return this.sessionTokenProperty ?? this.getAttribute('session-token');
+  }
+
+  set sessionToken(value) {
+    this.sessionTokenProperty = value;
+    this.handle?.attribute_changed('session-token', value);
   }
 
   attributeChangedCallback(name, before, value) {

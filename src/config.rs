@@ -37,6 +37,10 @@ pub struct AppConfig {
     /// address with `?lang=` overrides both.
     #[serde(default)]
     pub locale: Option<String>,
+    /// Served by a Threadline gateway, which admits an embedding page's signed session (the
+    /// session goes to no other backend: their credentials stay as configured).
+    #[serde(default)]
+    pub gateway: bool,
 }
 
 fn default_poll_seconds() -> u32 {

@@ -264,13 +264,18 @@ fn EmbeddedConversation(
                         // Words made outside any conversation (core's explanations of errors)
                         // speak the latest one's language.
                         threadline_core::i18n::set_locale(locale.get_untracked());
-                        let client = client.with_session(session.clone());
+                        let client = if config.gateway {
+                            client.with_session(session.clone())
+                        } else {
+                            client
+                        };
                         let serves = Serves::ticket(&ticket.get_untracked());
                         // This conversation's own driver: its configuration and client.
                         let delivery = Delivery::start(client.clone(), serves.clone());
                         ReplyingAs::provide(&client, delivery);
                         Threads::provide();
                         follow_session(&session, embedded, ticket.clone(), delivery);
+                        report_left_tickets(embedded, ticket.clone(), delivery);
                         provide_context(client);
                         let (ticket, mode) = (ticket.clone(), mode.clone());
                         (move || {
@@ -299,6 +304,28 @@ fn EmbeddedConversation(
             </Suspense>
         </div>
     }
+}
+
+/// Tells the page of messages delivered on a ticket the element has moved away from (the shown
+/// ticket's view reports its own, with what they changed).
+fn report_left_tickets(embedded: Embedded, ticket: ArcRwSignal<String>, delivery: Delivery) {
+    let seen = StoredValue::new(
+        delivery
+            .delivered
+            .with_untracked(|log| log.last().map_or(0, |d| d.seq)),
+    );
+    Effect::new(move |_| {
+        let shown = ticket.get_untracked();
+        let last = seen.get_value();
+        delivery.delivered.with(|log| {
+            for d in log.iter().filter(|d| d.seq > last && d.ticket_id != shown) {
+                embedded.emit("sent", json!({ "ticketId": d.ticket_id }));
+            }
+            if let Some(newest) = log.last() {
+                seen.set_value(newest.seq);
+            }
+        });
+    });
 }
 
 /// Tells the page when its session was refused (`threadline:session-expired`, once per

@@ -105,19 +105,26 @@ test('two conversations on one page share no element id, and each label names it
   expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
 });
 
-test('an element follows its attributes: another ticket, mode and theme in place, the first ticket\'s draft kept', async ({ page }) => {
+test('an element follows its attributes: another ticket, mode and theme in place, the first ticket\'s draft kept', async ({ page, request }) => {
   await page.goto('/examples/admin-portal.html');
   const region = page.getByRole('region', { name: 'Ticket 2' });
   const element = region.locator('threadline-conversation');
   const feed = region.getByRole('feed', { name: 'Conversation' });
   await expect(feed.getByRole('article').last()).toBeVisible();
   await expect(region.getByRole('heading', { level: 1 })).toContainText('#1002');
+  // A reply sent just before the page moves the element to another ticket still goes, once,
+  // and the page hears of it; a half-written one waits for the ticket's return.
+  const queued = `Sent on the way to another ticket (e2e ${Date.now()})`;
+  await region.getByRole('textbox', { name: 'Reply text' }).fill(queued);
+  await region.getByRole('button', { name: 'Send reply' }).click();
   const draft = `Half a thought for ticket 2 (e2e ${Date.now()})`;
   await region.getByRole('textbox', { name: 'Reply text' }).fill(draft);
   await element.evaluate((e) => e.setAttribute('ticket-id', '5'));
   await expect(region.getByRole('heading', { level: 1 })).toContainText('#1005');
   await expect(feed.getByRole('article').last()).toBeVisible();
   await expect(region.getByText(draft)).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Threadline events' })).toContainText('threadline:sent ticket 2');
+  await expect.poll(async () => (await messagesOnServer(request, '2')).filter((m) => m.content === queued).length).toBe(1);
   // Read-only, then an agent's again.
   await element.evaluate((e) => e.setAttribute('mode', 'readonly'));
   await expect(region.getByRole('form', { name: 'Answer this ticket' })).toHaveCount(0);
@@ -161,4 +168,36 @@ test('conversations on one page speak their own languages', async ({ page }) => 
   // And a language changed later is followed.
   await german.locator('threadline-conversation').evaluate((e) => e.setAttribute('lang', 'ar'));
   await expect(german.getByRole('form', { name: 'الرد على هذه التذكرة' })).toBeVisible();
+});
+
+test('inside its shadow root, shortcuts, focus and the live region work for that conversation only', async ({ page, request }) => {
+  await page.goto('/examples/admin-portal.html');
+  const billing = page.getByRole('region', { name: 'Ticket 2' });
+  const login = page.getByRole('region', { name: 'Ticket 3' });
+  const feed = billing.getByRole('feed', { name: 'Conversation' });
+  await expect(feed.getByRole('article').last()).toBeVisible();
+  await feed.getByRole('article').last().focus();
+  const focused = feed.locator('article:focus');
+  const at = Number(await focused.getAttribute('aria-posinset'));
+  await page.keyboard.press('k');
+  await expect(focused).toHaveAttribute('aria-posinset', String(at - 1));
+  // "?" lists the shortcuts; Escape closes the list and gives the focus back.
+  await page.keyboard.press('Shift+?');
+  const help = billing.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+  await expect(focused).toHaveAttribute('aria-posinset', String(at - 1));
+  // "n" writes a note here, not in the other conversation; Ctrl+Enter sends it.
+  await page.keyboard.press('n');
+  const note = billing.getByRole('textbox', { name: 'Internal note text' });
+  await expect(note).toBeFocused();
+  await expect(login.getByRole('textbox', { name: 'Internal note text' })).toHaveCount(0);
+  const text = `A note by keyboard in a shadow root (e2e ${Date.now()})`;
+  await page.keyboard.type(text);
+  await page.keyboard.press('Control+Enter');
+  await expect(feed.getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect(billing.getByRole('status').filter({ hasText: /note/i }).first()).toBeAttached();
+  await expect(login.getByRole('status').filter({ hasText: /note/i })).toHaveCount(0);
+  expect((await messagesOnServer(request, '2')).filter((m) => m.content === text)).toHaveLength(1);
 });

@@ -157,6 +157,9 @@ test('a session that expires mid-draft is renewed by the page, and the queued re
   await expect(events).toContainText('threadline:session-expired ticket 2');
   // Held, not lost; the agent goes on writing the next one meanwhile.
   await expect(region.getByText(queued).first()).toBeVisible();
+  // The thread's reads (every 2 s here) are refused too: the page hears it once all the same.
+  await page.waitForTimeout(5_000);
+  await expect(events.getByText('threadline:session-expired ticket 2')).toHaveCount(1);
   const draft = `And a second thought, written before signing in again (e2e ${stamp})`;
   await form.getByRole('textbox', { name: 'Reply text' }).fill(draft);
   expect((await messagesOnServer(up, '2')).filter((m) => m.content === queued)).toHaveLength(0);

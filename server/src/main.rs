@@ -164,6 +164,12 @@ build threadline-server with `--features fault-switch` (test builds only)"
     }
     o.link_secret =
         threadline_server::portal::link::configured_secret(link_secret_file.as_deref())?;
+    if upstream.is_none() && embed_secret_file.is_some() {
+        return Err(
+            "--embed-secret-file: signed sessions are checked by a gateway; give --upstream too"
+                .into(),
+        );
+    }
     if let Some(upstream) = upstream {
         let upstream_token = secret(upstream_token_file, "THREADLINE_UPSTREAM_TOKEN")?.ok_or(
             "--upstream needs the helpdesk token: --upstream-token-file PATH or THREADLINE_UPSTREAM_TOKEN",

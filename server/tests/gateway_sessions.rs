@@ -64,11 +64,9 @@ async fn a_bad_session_is_refused_before_anything_goes_upstream() {
         &priya(),
         now + 600,
     );
+    let flipped = if tag.starts_with('A') { 'B' } else { 'A' };
     let cases = [
-        (
-            "forged",
-            format!("{claims}.{}", tag.replace(&tag[..4], "AAAA")),
-        ),
+        ("forged", format!("{claims}.{flipped}{}", &tag[1..])),
         ("other key", other_key.unwrap()),
         ("expired", issue(SECRET, "1", &priya(), now - 1).unwrap()),
         (
@@ -110,4 +108,27 @@ async fn a_bad_session_is_refused_before_anything_goes_upstream() {
     let sent = up.credentials.lock().unwrap()[0].join("\n");
     assert!(sent.contains(ORG_TOKEN), "{sent}");
     assert!(!sent.contains(claims), "{sent}");
+}
+
+/// A helpdesk that refuses the organisation's own token is not the agent's session running
+/// out: the page must not be sent to sign in again (and again).
+#[tokio::test]
+async fn the_helpdesks_refusal_of_the_organisations_token_is_not_a_session_expiry() {
+    let up = start_with(|o| o.rate_limit_per_minute = 0).await;
+    let upstream = format!("{}/api/initdesk", up.root);
+    let g = start_with(move |o| {
+        o.gateway = Some(GatewayOptions {
+            upstream,
+            upstream_token: "a-revoked-organisation-token".into(),
+            organization_id: "1".into(),
+            embed_secret: Some(SECRET.to_vec()),
+            ..GatewayOptions::default()
+        });
+    })
+    .await;
+    let session = issue(SECRET, "1", &priya(), now_secs() + 600).unwrap();
+    let resp = post(&g, &session).await;
+    assert_eq!(resp.status(), StatusCode::BAD_GATEWAY);
+    assert!(resp.headers().get("www-authenticate").is_none());
+    assert!(resp.text().await.unwrap().contains("credential"));
 }

@@ -58,6 +58,11 @@ impl Client {
         Self { session, ..self }
     }
 
+    /// The embedding page's session as it stands (see [`Session::current`]).
+    pub fn session_token(&self) -> Option<String> {
+        self.session.current()
+    }
+
     /// Sends `request` with the session, and notes a refused one.
     async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, ApiError> {
         let request = self.session.authorize(request);

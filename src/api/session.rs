@@ -36,6 +36,11 @@ impl Session {
         self.token.get()
     }
 
+    /// The current token, untracked (to tell whether it changed across a request).
+    pub fn current(&self) -> Option<String> {
+        self.token.get_untracked()
+    }
+
     /// Whether the current token has been refused (tracked).
     pub fn is_refused(&self) -> bool {
         let token = self.token.get();
@@ -71,7 +76,11 @@ impl Session {
             .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
             .and_then(|(_, value)| value.strip_prefix("Bearer "));
         let current = self.token.get_untracked();
-        if carried.is_some() && carried == current.as_deref() {
+        // Once per token: every later refusal of the same one is the same news.
+        if carried.is_some()
+            && carried == current.as_deref()
+            && self.refused.with_untracked(|r| r != &current)
+        {
             self.refused.set(current);
         }
     }

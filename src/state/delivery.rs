@@ -274,8 +274,16 @@ async fn take_step(client: &Client, item: &mut Outgoing, step: Step, delivery: D
             if !delivery.replace(item) {
                 return;
             }
+            let session = client.session_token();
             let result = client.send(&item.ticket_id, &item.message).await;
             item.record(result.as_ref(), now_ms());
+            // Refused for a session the page has renewed while the request was out: the new
+            // one is there already, so this goes again rather than wait for the agent.
+            let expired =
+                matches!(&item.state, OutState::Failed(f) if f.kind == FailureKind::SessionExpired);
+            if expired && session.is_some() && client.session_token() != session {
+                item.retry(now_ms());
+            }
             match result {
                 Ok(message) => delivery.deliver(item, stamped(message)),
                 Err(_) => {

@@ -72,8 +72,20 @@ fn answer(portal: &Portal, mut stream: TcpStream) -> Result {
         .read_line(&mut line)
         .map_err(|e| e.to_string())?;
     let path = line.split_whitespace().nth(1).unwrap_or("/");
+    let (status, kind, body) =
+        route(portal, path).unwrap_or_else(|e| ("500 Internal Server Error", "text/plain", e));
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// The status, type and body for `path`.
+fn route(portal: &Portal, path: &str) -> Result<(&'static str, &'static str, String)> {
     let examples = portal.root.join("examples");
-    let (status, kind, body) = match path {
+    Ok(match path {
         "/" | "/admin-portal.html" => ("200 OK", "text/html; charset=utf-8", page(portal)?),
         "/admin-portal.css" => (
             "200 OK",
@@ -87,13 +99,7 @@ fn answer(portal: &Portal, mut stream: TcpStream) -> Result {
         ),
         "/session" => ("200 OK", "text/plain", session(portal)?),
         _ => ("404 Not Found", "text/plain", "not here".to_owned()),
-    };
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .map_err(|e| e.to_string())
+    })
 }
 
 fn read(path: &Path) -> Result<String> {

@@ -500,6 +500,9 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
         embed_secret_file.to_string_lossy().into_owned(),
         "--allowed-origins".to_owned(),
         portal_origin.clone(),
+        // Reads often enough that a refused session is refused again within a test.
+        "--poll-seconds".to_owned(),
+        "2".to_owned(),
     ]);
     let mut gateways = Vec::new();
     for (dialect, upstream) in ["initdesk", "airclou", "inboxops", "requestor"]

@@ -119,7 +119,9 @@ pub fn routes(options: GatewayOptions) -> Result<Router, String> {
 /// and what the dialect's configuration needs besides, never a credential.
 pub fn app_config(options: &GatewayOptions) -> Result<serde_json::Value, String> {
     let dialect = dialects::named(options.upstream_dialect.as_deref().unwrap_or("initdesk"))?;
-    let mut config = json!({ "dialect": dialect.name, "api_base": mount(dialect) });
+    // `gateway`: the app sends an embedding page's signed session here (and nowhere else).
+    let mut config =
+        json!({ "dialect": dialect.name, "api_base": mount(dialect), "gateway": true });
     if let (Some(config), serde_json::Value::Object(extra)) =
         (config.as_object_mut(), (dialect.config)(options))
     {
@@ -341,6 +343,16 @@ fn unshaped_error(
 /// links pointed at the gateway, files streamed, both bounded.
 async fn relay(answer: reqwest::Response, gw: &Gateway, route: &Route) -> Response {
     let status = StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    // The agent was admitted here; a 401 from the helpdesk is about the organisation's
+    // credential, which no agent can fix by signing in again (passed on, it would send an
+    // embedding page round its sign-in for ever).
+    if status == StatusCode::UNAUTHORIZED {
+        eprintln!("threadline-server: gateway: the helpdesk refused the organisation's credential");
+        return (gw.upstream.dialect().shape)(
+            StatusCode::BAD_GATEWAY,
+            "The helpdesk refused this organisation's credential. Ask your administrator to check the gateway's helpdesk token.",
+        );
+    }
     let mut out = HeaderMap::new();
     for name in FORWARDED_RESPONSE {
         if let Some(value) = answer.headers().get(name.as_str()) {

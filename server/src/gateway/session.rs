@@ -89,7 +89,11 @@ pub fn verify(key: &[u8], token: &str, org: &str, now: i64) -> Result<Agent, Ref
         serde_json::Value::Number(n) => n.to_string(),
         _ => return Err(Refusal::Invalid),
     };
-    if claimed != org || claims.email.trim().is_empty() || claims.exp - now > MAX_TTL_SECS {
+    // A session valid for longer than the cap from now is refused, whatever it says.
+    if claimed != org
+        || claims.email.trim().is_empty()
+        || claims.exp.saturating_sub(now) > MAX_TTL_SECS
+    {
         return Err(Refusal::Invalid);
     }
     if now >= claims.exp {
