@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use leptos::html::{Dialog, Main};
+use leptos::html::{Dialog, Div};
 use leptos::prelude::*;
 use threadline_core::shortcuts::{applies, shortcut_for, KeyPress, Shortcut, Topic, DOCUMENTED};
 use wasm_bindgen::JsCast;
@@ -15,7 +15,7 @@ use crate::config::{AppConfig, Mode};
 /// Listens for shortcuts on the whole window while the conversation is the page; an embedded
 /// one (an embedding page may hold several) hears only keys pressed inside it, through
 /// [`on_key`] on its root element.
-pub fn listen_on_page(root: NodeRef<Main>, help: NodeRef<Dialog>, area: ScrollArea) {
+pub fn listen_on_page(root: NodeRef<Div>, help: NodeRef<Dialog>, area: ScrollArea) {
     if area.is_page() {
         let listener =
             window_event_listener(leptos::ev::keydown, move |ev| on_key(&ev, root, help, area));
@@ -26,7 +26,7 @@ pub fn listen_on_page(root: NodeRef<Main>, help: NodeRef<Dialog>, area: ScrollAr
 /// Acts on a key press meant for the conversation in `root`.
 pub fn on_key(
     ev: &web_sys::KeyboardEvent,
-    root: NodeRef<Main>,
+    root: NodeRef<Div>,
     help: NodeRef<Dialog>,
     area: ScrollArea,
 ) {

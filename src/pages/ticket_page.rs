@@ -2,6 +2,7 @@
 //! pages on demand), messages on their way, and the composer. What it shows comes from the
 //! ticket's thread store and the outbox driver (`crate::state`), which outlive it.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -151,11 +152,14 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
         }
     });
 
-    let root = NodeRef::<leptos::html::Main>::new();
+    let root = NodeRef::<leptos::html::Div>::new();
     let help = NodeRef::<leptos::html::Dialog>::new();
     shortcuts::listen_on_page(root, help, area);
-    view! {
-        <main
+    // The page's main landmark when the conversation is the page; embedded, it is a part of
+    // someone else's page, which has its own.
+    let landmark = area.is_page();
+    let page = view! {
+        <div
             class="tl-page tl-page--ticket"
             node_ref=root
             on:keydown=move |ev| {
@@ -274,7 +278,12 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
             </div>
             {move || ticket_now.get().filter(|_| !customer).map(|t| view! { <TicketDetails ticket=t cc=cc_now/> })}
             </div>
-        </main>
+        </div>
+    };
+    if landmark {
+        Either::Left(view! { <main>{page}</main> })
+    } else {
+        Either::Right(page)
     }
 }
 
@@ -433,7 +442,7 @@ fn focus_composer_text(ev: &leptos::ev::MouseEvent) {
     let main = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|el| el.closest("main").ok().flatten());
+        .and_then(|el| el.closest(".tl-page--ticket").ok().flatten());
     request_animation_frame(move || {
         let text = main
             .and_then(|m| m.query_selector(".tl-composer__text").ok().flatten())

@@ -512,10 +512,10 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
         if outcome.is_err() {
             break;
         }
-        let extra: &[String] = if *dialect == "initdesk" {
+        let extra = if *dialect == "initdesk" {
             &embedding
         } else {
-            &[]
+            &proxied
         };
         match start_gateway(root, &server, &scratch, dialect, &upstream.url, extra) {
             Ok(g) => gateways.push(g),

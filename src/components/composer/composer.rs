@@ -701,7 +701,7 @@ fn focus_newest_message(ev: &leptos::ev::KeyboardEvent) {
     let newest = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|el| el.closest("main").ok().flatten())
+        .and_then(|el| el.closest(".tl-page--ticket").ok().flatten())
         .and_then(|main| main.query_selector_all("[role=feed] article").ok())
         .and_then(|all| all.item(all.length().checked_sub(1)?))
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
