@@ -1,12 +1,15 @@
 //! The app itself: the built files (with the SPA fallback to index.html) and `config.json`,
 //! which tells one build which backend to talk to; and the Content-Security-Policy every
-//! response carries.
+//! response carries. Files are served as production serves them: the build's brotli or gzip
+//! twin when the browser accepts it (`Vary: Accept-Encoding`), hashed names cached for a
+//! year, everything else (the page, the embed loader) revalidated on every use.
 
 use std::path::{Path, PathBuf};
 
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::IntoResponse;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
@@ -141,8 +144,18 @@ pub fn routes(dist: Option<&Path>, frame_ancestors: &[String]) -> Router<AppStat
             let policy = std::fs::read_to_string(&index)
                 .map(|html| content_security_policy(&html, frame_ancestors))
                 .unwrap_or_default();
-            let router =
-                router.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)));
+            let files = ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    ServeFile::new(index)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                );
+            let files = Router::new()
+                .fallback_service(files)
+                .layer(axum::middleware::from_fn(caching));
+            let router = router.merge(files);
             match HeaderValue::from_str(&policy) {
                 Ok(value) if !policy.is_empty() => router.layer(
                     SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, value),
@@ -159,9 +172,71 @@ pub fn routes(dist: Option<&Path>, frame_ancestors: &[String]) -> Router<AppStat
     }
 }
 
+/// Whether a file's name carries the build's content hash (Trunk's `name-<hex>`, as in
+/// `threadline-5b1e0c2a9d8f7e6d_bg.wasm`): its content never changes under that name.
+fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.split(['-', '_', '.'])
+        .any(|part| part.len() >= 12 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// How long a browser may keep a file: a year for a hashed one, else until it asks again
+/// (`no-cache`: the page and the embed loader must name the newest build).
+fn cache_control(path: &str) -> &'static str {
+    if is_hashed(path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+/// Middleware for the app's files: their cache rule, and `Vary: Accept-Encoding` (one URL
+/// answers brotli, gzip or plain).
+async fn caching(request: Request, next: Next) -> Response {
+    let rule = cache_control(request.uri().path());
+    let mut response = next.run(request).await;
+    // A hashed name this build does not have gets the page (the SPA fallback), which must not
+    // be kept for a year under that name.
+    let page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    let rule = if page || !response.status().is_success() {
+        "no-cache"
+    } else {
+        rule
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(rule));
+    headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    response
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{content_security_policy, inline_scripts};
+    use super::{cache_control, content_security_policy, inline_scripts};
+
+    #[test]
+    fn only_hashed_files_are_kept_for_a_year() {
+        let year = "public, max-age=31536000, immutable";
+        for hashed in [
+            "/threadline-5b1e0c2a9d8f7e6d_bg.wasm",
+            "/threadline-5b1e0c2a9d8f7e6d.js",
+            "/main-0123456789abcdef.css",
+        ] {
+            assert_eq!(cache_control(hashed), year, "{hashed}");
+        }
+        for fresh in [
+            "/",
+            "/index.html",
+            "/tickets/2",
+            "/public/embed.js",
+            "/examples/admin-portal.html",
+            "/public/favicon.svg",
+        ] {
+            assert_eq!(cache_control(fresh), "no-cache", "{fresh}");
+        }
+    }
 
     #[test]
     fn the_policy_allows_exactly_the_inline_loader_by_hash() {

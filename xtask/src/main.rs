@@ -1,6 +1,7 @@
 //! `cargo xtask <dev|test|e2e|bench|setup>`: the project's only entry points. Every tool the
 //! project needs is installed here, idempotently: a second run skips what is present.
 
+mod bundle;
 mod embed_example;
 mod faultmatrix;
 mod fuzz;
@@ -105,7 +106,8 @@ fn build_app(root: &Path, tools: &Tools) -> Result {
     run(Command::new(&tools.trunk)
         .current_dir(root)
         .env("PATH", tools.path_env())
-        .args(["build", "--release", "--offline", "--locked"]))
+        .args(["build", "--release", "--offline", "--locked"]))?;
+    bundle::finish(&root.join("dist"), &tools.brotli)
 }
 
 /// Builds the server binary (with `extra` cargo arguments) and returns its path.
@@ -643,7 +645,20 @@ fn bench() -> Result {
 /// Threads of 50, 1,000 and 10,000 messages on a throw-away server, measured in Chromium
 /// by e2e/bench/thread.mjs (time to first message, DOM size, scrolling).
 fn long_threads(root: &Path, tools: &Tools) -> Result {
-    let server = build_server(root, &[])?;
+    // As production runs it: a release server, sending the build's compressed files.
+    run(cargo(root).args(["build", "--locked", "--release", "-p", "threadline-server"]))?;
+    let server = root.join("target/release/threadline-server");
+    // The floor is served by the same server, compressed the same way.
+    let floor = root.join("dist/__floor");
+    std::fs::create_dir_all(&floor).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("e2e/bench/floor.html"), floor.join("index.html"))
+        .map_err(|e| format!("floor.html: {e}"))?;
+    std::fs::copy(
+        root.join("e2e/node_modules/dompurify/dist/purify.min.js"),
+        floor.join("purify.js"),
+    )
+    .map_err(|e| format!("purify.min.js: {e}"))?;
+    bundle::compress(&floor, &tools.brotli)?;
     let scratch = std::env::temp_dir().join(format!("threadline-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     let db = scratch.join("bench.sqlite3");
@@ -684,9 +699,28 @@ fn long_threads(root: &Path, tools: &Tools) -> Result {
         .output()
         .map_err(|e| format!("twiggy: {e}"))?;
     std::fs::write(&profile, &csv.stdout).map_err(|e| e.to_string())?;
+    // A customer's link to the 20-message thread, as the `link` command prints it.
+    let twenty = threads
+        .iter()
+        .find_map(|t| t.strip_suffix(":20"))
+        .ok_or("the bench server made no 20-message thread")?;
+    let link = Command::new(&server)
+        .args(["link", twenty, "--db"])
+        .arg(&db)
+        .args(["--base-url", &url])
+        .output()
+        .map_err(|e| format!("link: {e}"))?;
+    let customer_url = String::from_utf8_lossy(&link.stdout).trim().to_owned();
+    if !link.status.success() || !customer_url.starts_with(&url) {
+        return Err(format!(
+            "cannot make a customer link: {}",
+            String::from_utf8_lossy(&link.stderr)
+        ));
+    }
     let outcome = run(Command::new("node")
         .current_dir(root.join("e2e"))
         .env("CHROMIUM", &tools.chromium)
+        .env("CUSTOMER_URL", &customer_url)
         .env("SIZE_PROFILE_CSV", &profile)
         .arg("bench/run.mjs")
         .arg(&url)

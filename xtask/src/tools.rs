@@ -89,6 +89,10 @@ impl Tools {
                 &format!("binaryen@{BINARYEN_VERSION}"),
             ]))?;
         }
+        // Every build writes the app's compressed twins.
+        if !tools.brotli.exists() {
+            apt_install(&["brotli"])?;
+        }
         // Benchmarks and tests both drive Chromium through the e2e packages.
         if level >= Level::Bench {
             if !tools.chromium.exists() || !tools.chromedriver.exists() || !tools.brotli.exists() {
