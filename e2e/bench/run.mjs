@@ -326,10 +326,16 @@ for (const count of [50, 1000, 10000]) {
 report.scroll = {};
 report.typing = {};
 for (const [name, app] of Object.entries(apps)) {
-  let { page } = await open(app, threads[1000]);
-  report.scroll[name] = await scrolling(app, page);
-  await page.context().close();
-  ({ page } = await open(app, threads[10000]));
+  // Three 3-second runs, each in a fresh page; the one with the median p95 is reported (one
+  // run on a shared machine can catch a neighbour's burst).
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    const { page: fresh } = await open(app, threads[1000]);
+    runs.push(await scrolling(app, fresh));
+    await fresh.context().close();
+  }
+  report.scroll[name] = [...runs].sort((a, b) => a.p95 - b.p95 || a.dropped - b.dropped)[1];
+  let { page } = await open(app, threads[10000]);
   report.typing[name] = await typing(app, page);
   await page.context().close();
 }
@@ -377,7 +383,7 @@ for (const count of [50, 1000, 10000]) {
   lines.push(`| ${count.toLocaleString('en')} messages: JS heap + wasm memory (MB) | ${t.heapMb} + ${t.wasmMb} = ${t.totalMb} | ${f.heapMb} | ${ratio(t.totalMb, f.totalMb)} |`);
   lines.push(`| ${count.toLocaleString('en')} messages: renderer process memory, RSS (MB) | ${t.rendererMb} | ${f.rendererMb} | ${ratio(t.rendererMb, f.rendererMb)} |`);
 }
-lines.push(`| scrolling 1,000 messages: frame interval p50 / p95 (ms), frames over 25 ms | ${report.scroll.threadline.p50} / ${report.scroll.threadline.p95}, ${report.scroll.threadline.dropped} of ${report.scroll.threadline.frames} | ${report.scroll.floor.p50} / ${report.scroll.floor.p95}, ${report.scroll.floor.dropped} of ${report.scroll.floor.frames} | ${ratio(report.scroll.threadline.p95, report.scroll.floor.p95)} |`);
+lines.push(`| scrolling 1,000 messages (median of 3 runs): frame interval p50 / p95 (ms), frames over 25 ms | ${report.scroll.threadline.p50} / ${report.scroll.threadline.p95}, ${report.scroll.threadline.dropped} of ${report.scroll.threadline.frames} | ${report.scroll.floor.p50} / ${report.scroll.floor.p95}, ${report.scroll.floor.dropped} of ${report.scroll.floor.frames} | ${ratio(report.scroll.threadline.p95, report.scroll.floor.p95)} |`);
 lines.push(`| typing with 10,000 messages open: key to paint p50 / p95 (ms) | ${report.typing.threadline.p50} / ${report.typing.threadline.p95} | ${report.typing.floor.p50} / ${report.typing.floor.p95} | ${ratio(report.typing.threadline.p95, report.typing.floor.p95)} |`);
 lines.push(`| sanitizing 1,000 emails (ms; floor = DOMPurify in the same page) | ${spread(report.sanitizing.ours)} | ${spread(report.sanitizing.dompurify)} | ${ratio(report.sanitizing.ours.median, report.sanitizing.dompurify.median)} |`);
 lines.push('', '## Where the cold start goes (Threadline, 20 messages; median ms after navigation start)', '', '| milestone | ms |', '|---|---|');
