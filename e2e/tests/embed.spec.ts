@@ -117,6 +117,9 @@ test('an element follows its attributes: another ticket, mode and theme in place
   const queued = `Sent on the way to another ticket (e2e ${Date.now()})`;
   await region.getByRole('textbox', { name: 'Reply text' }).fill(queued);
   await region.getByRole('button', { name: 'Send reply' }).click();
+  // Queued once the newest messages are checked (the box empties); typed before that, the next
+  // words would join this reply.
+  await expect(region.getByRole('textbox', { name: 'Reply text' })).toHaveValue('');
   const draft = `Half a thought for ticket 2 (e2e ${Date.now()})`;
   await region.getByRole('textbox', { name: 'Reply text' }).fill(draft);
   await element.evaluate((e) => e.setAttribute('ticket-id', '5'));

@@ -18,7 +18,7 @@ pub mod portal;
 mod ratelimit;
 mod refusal;
 pub mod requestor;
-mod secret;
+pub mod secret;
 mod serve;
 pub mod web;
 

@@ -19,18 +19,6 @@ const USAGE: &str =
        threadline-server link TICKET [--ttl 7d] …
        threadline-server embed-session --agent EMAIL [--name NAME] [--ttl 15m] …";
 
-/// A secret from a file (trimmed), else from an environment variable.
-fn secret(file: Option<PathBuf>, env: &str) -> Result<Option<String>, String> {
-    let value = match file {
-        Some(path) => Some(
-            std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
-        ),
-        None => std::env::var(env).ok(),
-    };
-    Ok(value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()))
-}
-
 /// Origins, separated by commas or spaces, each written as a browser sends it in `Origin`:
 /// `http(s)://host[:port]`, lower case, no default port, no path, no wildcard (anything else
 /// would never match, or would widen what is meant).
@@ -171,14 +159,17 @@ build threadline-server with `--features fault-switch` (test builds only)"
         );
     }
     if let Some(upstream) = upstream {
-        let upstream_token = secret(upstream_token_file, "THREADLINE_UPSTREAM_TOKEN")?.ok_or(
+        let upstream_token = threadline_server::secret::read(upstream_token_file.as_deref(), "THREADLINE_UPSTREAM_TOKEN")?.ok_or(
             "--upstream needs the helpdesk token: --upstream-token-file PATH or THREADLINE_UPSTREAM_TOKEN",
         )?;
         o.gateway = Some(threadline_server::gateway::GatewayOptions {
             upstream: upstream.trim_end_matches('/').to_owned(),
             upstream_token,
             organization_id,
-            agent_key: secret(agent_key_file, "THREADLINE_AGENT_KEY")?,
+            agent_key: threadline_server::secret::read(
+                agent_key_file.as_deref(),
+                "THREADLINE_AGENT_KEY",
+            )?,
             trusted_header,
             embed_secret: threadline_server::gateway::session::configured_secret(
                 embed_secret_file.as_deref(),

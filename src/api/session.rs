@@ -69,7 +69,7 @@ impl Session {
 
     /// Notes that the server refused the session `sent` carried (unless the page has
     /// renewed it meanwhile).
-    pub fn refuse(&self, sent: &HttpRequest) {
+    fn refuse(&self, sent: &HttpRequest) {
         let carried = sent
             .headers
             .iter()
