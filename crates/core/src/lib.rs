@@ -14,6 +14,8 @@
 //! - [`i18n`]: locales, plural rules and bidi isolation (the words are in `locales/`).
 //! - [`html`]: the one sanitizer, producing [`html::SafeHtml`].
 //! - [`time`]: timestamp parsing for ordering.
+//! - [`saved_replies`], [`placeholders`]: the composer's saved replies and how they are filled.
+//! - [`own_api`]: Threadline's own API (saved replies, signatures), sans-IO.
 //!
 //! This crate must never depend on leptos, web-sys, js-sys, gloo or wasm-bindgen.
 
@@ -32,7 +34,10 @@ mod linkify;
 pub mod model;
 pub mod outbox;
 pub mod outgoing;
+pub mod own_api;
+pub mod placeholders;
 pub mod recipients;
+pub mod saved_replies;
 pub mod shortcuts;
 pub mod time;
 pub mod virtual_list;

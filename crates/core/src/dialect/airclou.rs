@@ -322,6 +322,10 @@ impl Dialect for Airclou {
         self.api.download(attachment)
     }
 
+    fn credential(&self) -> Option<(String, String)> {
+        self.api.credential()
+    }
+
     fn parse_error(&self, response: &HttpResponse) -> ApiError {
         error_of(response)
     }

@@ -199,6 +199,10 @@ impl Dialect for Initdesk {
         self.api.download(attachment)
     }
 
+    fn credential(&self) -> Option<(String, String)> {
+        self.api.credential()
+    }
+
     fn parse_error(&self, response: &HttpResponse) -> ApiError {
         check_status(response)
             .err()
@@ -227,7 +231,7 @@ impl Dialect for Initdesk {
 // Responses
 
 /// Maps a non-2xx response to its typed error (DRF's shapes).
-fn check_status(response: &HttpResponse) -> Result<(), ApiError> {
+pub(crate) fn check_status(response: &HttpResponse) -> Result<(), ApiError> {
     if response.is_success() {
         return Ok(());
     }

@@ -107,6 +107,10 @@ pub trait Dialect: Send + Sync {
     /// a failed download).
     fn parse_error(&self, response: &HttpResponse) -> ApiError;
 
+    /// The credential header this dialect sends (demo mode reaches Threadline's own API,
+    /// [`crate::own_api`], with it); `None` for a customer's link.
+    fn credential(&self) -> Option<(String, String)>;
+
     /// The agents a ticket can be assigned to; `None` when the backend has no such list.
     fn list_users_request(&self) -> Option<HttpRequest> {
         None
@@ -173,6 +177,11 @@ impl Api {
             base: resolve_base(base, page_url)?,
             credential,
         })
+    }
+
+    /// The credential header sent to URLs under the root.
+    pub(crate) fn credential(&self) -> Option<(String, String)> {
+        self.credential.clone()
     }
 
     /// The root itself, without a trailing slash.

@@ -180,6 +180,10 @@ impl Dialect for Portal {
         self.api.download(attachment)
     }
 
+    fn credential(&self) -> Option<(String, String)> {
+        self.api.credential()
+    }
+
     fn parse_error(&self, response: &HttpResponse) -> ApiError {
         error_of(response)
     }

@@ -1,0 +1,169 @@
+//! Threadline's own API (`/threadline-api` on the reference server and the gateway), sans-IO
+//! like the dialects: what the helpdesks cannot store for us (saved replies, signatures). It
+//! is reached with the dialect's credential (demo mode) or the gateway's admission, and its
+//! errors are shaped as Initdesk's (`{"detail": …}`, `{"field": ["…"]}`).
+
+use serde::Deserialize;
+
+use crate::dialect::{json_body, path_segment, Api};
+use crate::error::ApiError;
+use crate::http::{Body, HttpRequest, HttpResponse, Method};
+use crate::saved_replies::{SavedReply, SavedReplyInput};
+
+/// The routes under the API's root.
+pub const SAVED_REPLIES: &str = "saved-replies";
+pub const SIGNATURE: &str = "signature";
+
+/// Requests to Threadline's own API at one root.
+#[derive(Debug, Clone)]
+pub struct OwnApi {
+    api: Api,
+}
+
+#[derive(Deserialize)]
+struct List {
+    saved_replies: Vec<SavedReply>,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct Signature {
+    signature: String,
+}
+
+impl OwnApi {
+    /// The API at `base` (absolute, or relative to `page_url`), sending `credential`.
+    pub fn new(
+        base: &str,
+        page_url: &str,
+        credential: Option<(String, String)>,
+    ) -> Result<Self, ApiError> {
+        Ok(Self {
+            api: Api::new(base, page_url, credential)?,
+        })
+    }
+
+    pub fn list_saved_replies(&self) -> HttpRequest {
+        self.api.get(self.api.url(SAVED_REPLIES))
+    }
+
+    pub fn create_saved_reply(&self, input: &SavedReplyInput) -> Result<HttpRequest, ApiError> {
+        self.api.post_json(self.api.url(SAVED_REPLIES), input, None)
+    }
+
+    pub fn update_saved_reply(
+        &self,
+        id: &str,
+        input: &SavedReplyInput,
+    ) -> Result<HttpRequest, ApiError> {
+        let url = self
+            .api
+            .url(&format!("{SAVED_REPLIES}/{}", path_segment(id)?));
+        let mut request = self.api.post_json(url, input, None)?;
+        request.method = Method::Put;
+        Ok(request)
+    }
+
+    pub fn delete_saved_reply(&self, id: &str) -> Result<HttpRequest, ApiError> {
+        let url = self
+            .api
+            .url(&format!("{SAVED_REPLIES}/{}", path_segment(id)?));
+        Ok(self.api.request(Method::Delete, url, Body::Empty))
+    }
+
+    pub fn get_signature(&self) -> HttpRequest {
+        self.api.get(self.api.url(SIGNATURE))
+    }
+
+    pub fn put_signature(&self, text: &str) -> Result<HttpRequest, ApiError> {
+        let body = Signature {
+            signature: text.to_owned(),
+        };
+        let mut request = self.api.post_json(self.api.url(SIGNATURE), &body, None)?;
+        request.method = Method::Put;
+        Ok(request)
+    }
+}
+
+/// The organisation's saved replies.
+pub fn parse_saved_replies(response: &HttpResponse) -> Result<Vec<SavedReply>, ApiError> {
+    check(response)?;
+    Ok(json_body::<List>(response)?.saved_replies)
+}
+
+/// One saved reply, as created or updated.
+pub fn parse_saved_reply(response: &HttpResponse) -> Result<SavedReply, ApiError> {
+    check(response)?;
+    json_body(response)
+}
+
+/// The agent's signature (empty when none is set).
+pub fn parse_signature(response: &HttpResponse) -> Result<String, ApiError> {
+    check(response)?;
+    Ok(json_body::<Signature>(response)?.signature)
+}
+
+/// A success, or the error the API answered.
+pub fn check(response: &HttpResponse) -> Result<(), ApiError> {
+    crate::dialect::initdesk::check_status(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api() -> OwnApi {
+        OwnApi::new(
+            "/threadline-api",
+            "https://desk.example/config.json",
+            Some(("X-Initdesk-Token".into(), "t".into())),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn requests_carry_the_credential_and_safe_paths() {
+        let list = api().list_saved_replies();
+        assert_eq!(
+            list.url,
+            "https://desk.example/threadline-api/saved-replies"
+        );
+        assert_eq!(list.header("x-initdesk-token"), Some("t"));
+        let input = SavedReplyInput {
+            title: "T".into(),
+            body: "B".into(),
+            ..SavedReplyInput::default()
+        };
+        let put = api().update_saved_reply("7", &input).unwrap();
+        assert_eq!(put.method, Method::Put);
+        assert_eq!(
+            put.url,
+            "https://desk.example/threadline-api/saved-replies/7"
+        );
+        assert!(api().delete_saved_reply("../x").is_err());
+        assert_eq!(
+            api().put_signature("Priya").unwrap().body,
+            Body::Json(r#"{"signature":"Priya"}"#.into())
+        );
+    }
+
+    #[test]
+    fn answers_and_refusals_are_read() {
+        let ok = HttpResponse::new(
+            200,
+            r#"{"saved_replies":[{"id":"1","title":"T","body":"B","next_action":"report_spam","cc":["a@b.co"]}]}"#,
+        );
+        let all = parse_saved_replies(&ok).unwrap();
+        assert_eq!(all[0].content.cc, ["a@b.co"]);
+        let refused = HttpResponse::new(400, r#"{"title":["Give it a title."]}"#);
+        match parse_saved_reply(&refused) {
+            Err(ApiError::Validation(errors)) => {
+                assert_eq!(errors.fields["title"], ["Give it a title."])
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            parse_signature(&HttpResponse::new(401, r#"{"detail":"no"}"#)),
+            Err(ApiError::Unauthorized(_))
+        ));
+    }
+}
