@@ -136,6 +136,22 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     message_id INTEGER NOT NULL REFERENCES messages(id),
     PRIMARY KEY (org_id, key)
 );
+CREATE TABLE IF NOT EXISTS saved_replies (
+    id INTEGER PRIMARY KEY,
+    org TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    next_action TEXT,
+    cc TEXT NOT NULL DEFAULT '[]',
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS saved_replies_by_org ON saved_replies (org, title);
+CREATE TABLE IF NOT EXISTS signatures (
+    org TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (org, agent)
+);
 "#;
 
 fn connect(path: &Path) -> rusqlite::Result<Connection> {
@@ -171,6 +187,8 @@ pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
     let tx = conn.transaction()?;
     if reset_demo {
         for table in [
+            "signatures",
+            "saved_replies",
             "idempotency_keys",
             "portal_replies",
             "settings",
@@ -196,6 +214,7 @@ pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
     let is_empty: i64 = tx.query_row("SELECT COUNT(*) FROM organizations", [], |r| r.get(0))?;
     if is_empty == 0 {
         crate::demo::seed(&tx, crate::clock::now_secs())?;
+        crate::demo::seed_saved_replies(&tx)?;
     }
     // Databases made before the InboxOps surface existed get its demo keys too.
     crate::demo::seed_api_keys(&tx)?;

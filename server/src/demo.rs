@@ -581,3 +581,38 @@ fn seed_airclou_sessions(conn: &Connection) -> rusqlite::Result<()> {
     }
     Ok(())
 }
+
+/// The demo organisation's saved replies: a greeting with placeholders, a closing one that
+/// resolves the ticket, and one that copies the billing team.
+pub fn seed_saved_replies(conn: &Connection) -> rusqlite::Result<()> {
+    for (title, body, next_action, cc) in [
+        (
+            "Password reset link",
+            "Hi {{customer.first_name}},\n\nI have sent a new password reset link to \
+             {{customer.email}}. It works for 24 hours.\n\nBest,\n{{agent.first_name}}",
+            None,
+            "[]",
+        ),
+        (
+            "Resolved, closing",
+            "Hi {{customer.first_name}},\n\nThis is now fixed, so I am closing ticket \
+             #{{ticket.number}}. Just reply if anything is still wrong.",
+            Some("close_and_mark_resolved"),
+            "[]",
+        ),
+        (
+            "Refund handed to billing",
+            "Hi {{customer.first_name}},\n\nI have passed your refund request for \
+             \u{201c}{{ticket.subject}}\u{201d} to our billing team (copied here).",
+            Some("reopen_waiting_associate"),
+            "[\"billing@acme.example\"]",
+        ),
+    ] {
+        conn.execute(
+            "INSERT INTO saved_replies (org, title, body, next_action, cc, updated_at)
+             VALUES ('org:1', ?1, ?2, ?3, ?4, 0)",
+            params![title, body, next_action, cc],
+        )?;
+    }
+    Ok(())
+}

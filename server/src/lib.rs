@@ -14,6 +14,7 @@ pub mod gateway;
 mod guard;
 pub mod inboxops;
 pub mod initdesk;
+pub mod own_api;
 pub mod portal;
 mod ratelimit;
 mod refusal;
@@ -333,8 +334,9 @@ impl Server {
                         options.dist.as_deref(),
                         &options.allowed_origins,
                     ))
-                    .with_state(state)
+                    .with_state(state.clone())
                     .merge(gateway::routes(gw.clone())?)
+                    .merge(own_api::routes(state, Some(gw.clone())))
             }
             None => Router::new()
                 .nest(
@@ -361,7 +363,8 @@ impl Server {
                     options.dist.as_deref(),
                     &options.allowed_origins,
                 ))
-                .with_state(state),
+                .with_state(state.clone())
+                .merge(own_api::routes(state, None)),
         };
         #[cfg(feature = "fault-switch")]
         let router = if options.fault_switch {

@@ -36,6 +36,8 @@ async fn config_json(State(state): State<AppState>) -> impl IntoResponse {
         "undo_seconds": state.undo_seconds(),
         "max_upload_mb": state.max_upload_bytes() / 1_000_000,
         "mode": "agent",
+        // Saved replies and signatures: this server keeps them.
+        "threadline_api": crate::own_api::MOUNT,
     });
     // A gateway's app talks to the gateway; otherwise to the chosen surface of this server.
     let backend = match state.gateway_config() {

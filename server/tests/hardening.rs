@@ -39,7 +39,7 @@ fn hostile_bodies() -> Vec<Vec<u8>> {
 
 /// The credentials of the surface a path belongs to.
 fn credentials(path: &str) -> Vec<(&'static str, &'static str)> {
-    if path.starts_with("/api/initdesk/") {
+    if path.starts_with("/api/initdesk/") || path.starts_with("/threadline-api/") {
         vec![("X-Initdesk-Token", "demo-token-acme")]
     } else if path.starts_with("/api/airclou/") {
         vec![

@@ -48,6 +48,7 @@ async fn every_route_refuses_missing_and_wrong_credentials() {
         "/api/inboxops/",
         "/api/requestor/",
         "/portal-api/",
+        "/threadline-api/",
     ] {
         assert!(
             paths.iter().any(|p| p.starts_with(prefix)),

@@ -25,9 +25,17 @@ struct List {
     saved_replies: Vec<SavedReply>,
 }
 
-#[derive(Deserialize, serde::Serialize)]
-struct Signature {
-    signature: String,
+#[derive(serde::Serialize)]
+struct SignatureInput<'a> {
+    signature: &'a str,
+}
+
+/// The agent's signature (empty when none is set) and name, where the server knows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Signature {
+    pub signature: String,
+    #[serde(default)]
+    pub agent_name: Option<String>,
 }
 
 impl OwnApi {
@@ -75,9 +83,7 @@ impl OwnApi {
     }
 
     pub fn put_signature(&self, text: &str) -> Result<HttpRequest, ApiError> {
-        let body = Signature {
-            signature: text.to_owned(),
-        };
+        let body = SignatureInput { signature: text };
         let mut request = self.api.post_json(self.api.url(SIGNATURE), &body, None)?;
         request.method = Method::Put;
         Ok(request)
@@ -96,10 +102,10 @@ pub fn parse_saved_reply(response: &HttpResponse) -> Result<SavedReply, ApiError
     json_body(response)
 }
 
-/// The agent's signature (empty when none is set).
-pub fn parse_signature(response: &HttpResponse) -> Result<String, ApiError> {
+/// The agent's signature and name.
+pub fn parse_signature(response: &HttpResponse) -> Result<Signature, ApiError> {
     check(response)?;
-    Ok(json_body::<Signature>(response)?.signature)
+    json_body(response)
 }
 
 /// A success, or the error the API answered.

@@ -130,21 +130,33 @@ pub fn app_config(options: &GatewayOptions) -> Result<serde_json::Value, String>
     Ok(config)
 }
 
+/// Whom the gateway admitted: the key Threadline's own API files their settings under, and
+/// their name where the portal said it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Admitted {
+    pub agent: String,
+    pub name: Option<String>,
+}
+
 /// Whether the request comes from an agent the portal vouches for: its proxy's header, the
 /// agent key, or a session it signed; else why not.
-fn admitted(
+pub(crate) fn admitted(
     options: &GatewayOptions,
     headers: &HeaderMap,
     now: i64,
-) -> Result<(), session::Refusal> {
-    let trusted = options.trusted_header.as_deref().is_some_and(|name| {
+) -> Result<Admitted, session::Refusal> {
+    let trusted = options.trusted_header.as_deref().and_then(|name| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| !v.trim().is_empty())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
     });
-    if trusted {
-        return Ok(());
+    if let Some(agent) = trusted {
+        return Ok(Admitted {
+            agent: format!("proxy:{agent}"),
+            name: None,
+        });
     }
     let bearer = headers
         .get(header::AUTHORIZATION)
@@ -157,18 +169,26 @@ fn admitted(
         .as_deref()
         .is_some_and(|key| constant_time_eq(bearer.as_bytes(), key.as_bytes()));
     if keyed {
-        return Ok(());
+        // One key for every agent: they share one identity.
+        return Ok(Admitted {
+            agent: "agent-key".into(),
+            name: None,
+        });
     }
     let secret = options
         .embed_secret
         .as_deref()
         .ok_or(session::Refusal::Invalid)?;
-    session::verify(secret, bearer, &options.organization_id, now).map(|_| ())
+    let agent = session::verify(secret, bearer, &options.organization_id, now)?;
+    Ok(Admitted {
+        agent: format!("session:{}", agent.email.to_lowercase()),
+        name: Some(agent.name).filter(|n| !n.trim().is_empty()),
+    })
 }
 
 /// The 401 for a request not admitted; an expired session says so (as RFC 6750 puts it), so
 /// the page asks its portal for a new one.
-fn unauthorized(shape: crate::refusal::Shape, why: session::Refusal) -> Response {
+pub(crate) fn unauthorized(shape: crate::refusal::Shape, why: session::Refusal) -> Response {
     let (detail, challenge) = match why {
         session::Refusal::Expired => (
             "Your session has expired. Your portal renews it; nothing you wrote is lost.",
@@ -467,7 +487,13 @@ mod tests {
             h
         };
         let good = session::issue(&key, "1", &agent, 2_000).unwrap();
-        assert_eq!(admitted(&o, &bearer(&good), 1_000), Ok(()));
+        assert_eq!(
+            admitted(&o, &bearer(&good), 1_000),
+            Ok(Admitted {
+                agent: "session:priya@acme.example".into(),
+                name: Some("Priya".into())
+            })
+        );
         assert_eq!(
             admitted(&o, &bearer(&good), 2_000),
             Err(session::Refusal::Expired)
