@@ -11,6 +11,7 @@ use crate::pages::{FramedPage, PortalPage, TicketListPage, TicketPage};
 use crate::state::delivery::{Delivery, Serves};
 use crate::state::identity::ReplyingAs;
 use crate::state::thread::Threads;
+use crate::state::toolbox::Toolbox;
 
 /// The whole app.
 #[component]
@@ -47,6 +48,7 @@ fn Ready(config: AppConfig, client: Client) -> impl IntoView {
     ReplyingAs::provide(&client, delivery);
     // Each open ticket's thread store belongs here, not to the page that shows it.
     Threads::provide();
+    Toolbox::provide(&client, &config);
     provide_context(client);
     provide_context(config);
     view! {

@@ -41,6 +41,13 @@ pub struct AppConfig {
     /// session goes to no other backend: their credentials stay as configured).
     #[serde(default)]
     pub gateway: bool,
+    /// Threadline's own API (saved replies, signatures), where a Threadline server runs;
+    /// relative to the configuration's URL.
+    #[serde(default)]
+    pub threadline_api: Option<String>,
+    /// Saved replies for a deployment without a Threadline server (read-only in the app).
+    #[serde(default)]
+    pub saved_replies: Vec<threadline_core::saved_replies::SavedReply>,
 }
 
 fn default_poll_seconds() -> u32 {
@@ -124,5 +131,13 @@ pub async fn load_from(url: &str) -> Result<(AppConfig, Client), String> {
         .dialect
         .build(url)
         .map_err(|e| t!("config.unusable", url = url, reason = e.user_message()).into_owned())?;
-    Ok((config, Client::new(dialect.into())))
+    let credential = dialect.credential();
+    let mut client = Client::new(dialect.into());
+    if let Some(base) = &config.threadline_api {
+        let own = threadline_core::own_api::OwnApi::new(base, url, credential).map_err(|e| {
+            t!("config.unusable", url = url, reason = e.user_message()).into_owned()
+        })?;
+        client = client.with_own_api(own);
+    }
+    Ok((config, client))
 }

@@ -274,6 +274,7 @@ fn EmbeddedConversation(
                         let delivery = Delivery::start(client.clone(), serves.clone());
                         ReplyingAs::provide(&client, delivery);
                         Threads::provide();
+                        crate::state::toolbox::Toolbox::provide(&client, &config);
                         follow_session(&session, embedded, ticket.clone(), delivery);
                         report_left_tickets(embedded, ticket.clone(), delivery);
                         provide_context(client);

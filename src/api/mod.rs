@@ -2,6 +2,7 @@
 //! never the network directly.
 
 mod eager;
+mod own;
 mod session;
 pub mod transport;
 pub mod upload;
@@ -42,6 +43,8 @@ pub enum UploadError {
 pub struct Client {
     dialect: Arc<dyn Dialect>,
     session: Session,
+    /// Threadline's own API (saved replies, signatures), where a Threadline server runs.
+    own: Option<threadline_core::own_api::OwnApi>,
 }
 
 impl Client {
@@ -50,6 +53,7 @@ impl Client {
         Self {
             dialect,
             session: Session::default(),
+            own: None,
         }
     }
 

@@ -173,6 +173,7 @@ fn describe(topic: Topic) -> Cow<'static, str> {
         Topic::Note => t!("shortcuts.topic.note"),
         Topic::Send => t!("shortcuts.topic.send"),
         Topic::SwitchMode => t!("shortcuts.topic.switch_mode"),
+        Topic::SavedReplies => t!("shortcuts.topic.saved_replies"),
         Topic::ShowImages => t!("shortcuts.topic.show_images"),
         Topic::Help => t!("shortcuts.topic.help"),
         Topic::Close => t!("shortcuts.topic.close"),

@@ -10,6 +10,7 @@ pub mod image_prefs;
 pub mod outbox;
 pub mod tasks;
 pub mod thread;
+pub mod toolbox;
 
 /// A server's field errors, by field.
 pub type FieldMessages = std::collections::BTreeMap<String, Vec<String>>;

@@ -78,6 +78,7 @@ pub const DOCUMENTED: &[(&str, Topic)] = &[
     ("N", Topic::Note),
     ("Control+Enter", Topic::Send),
     ("Control+Alt+N", Topic::SwitchMode),
+    ("/", Topic::SavedReplies),
     ("I", Topic::ShowImages),
     ("Shift+?", Topic::Help),
     ("Escape", Topic::Close),
@@ -94,6 +95,8 @@ pub enum Topic {
     Note,
     Send,
     SwitchMode,
+    /// `/` at the start of a line in the composer (agents only).
+    SavedReplies,
     ShowImages,
     Help,
     Close,
@@ -104,7 +107,7 @@ pub enum Topic {
 pub fn applies(topic: Topic, can_write: bool, can_note: bool) -> bool {
     match topic {
         Topic::Reply | Topic::Send => can_write,
-        Topic::Note | Topic::SwitchMode => can_write && can_note,
+        Topic::Note | Topic::SwitchMode | Topic::SavedReplies => can_write && can_note,
         _ => true,
     }
 }
@@ -198,7 +201,8 @@ mod tests {
         assert!(!applies(Topic::SwitchMode, true, false));
         assert!(applies(Topic::Reply, true, false));
         assert!(!applies(Topic::Send, false, false));
-        assert_eq!(listed(false, false), DOCUMENTED.len() - 4);
+        assert_eq!(listed(false, false), DOCUMENTED.len() - 5);
+        assert!(!applies(Topic::SavedReplies, true, false));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub enum Glyph {
     Download,
     Image,
     File,
+    Bookmark,
 }
 
 impl Glyph {
@@ -39,6 +40,7 @@ impl Glyph {
             Self::Download => "M8 2.5v8M4.5 7L8 10.5 11.5 7M3 13.5h10",
             Self::Image => "M2.5 3.5h11v9h-11zM2.5 10.5l3-3 3 3 2-2 3 3M10.5 6.5h.01",
             Self::File => "M4 1.5h5l3.5 3.5v9.5H4zM9 1.5V5h3.5",
+            Self::Bookmark => "M4 2h8v12l-4-3-4 3z",
         }
     }
 

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use threadline_core::compose::send_label;
 use threadline_core::draft::{storage_key, take_back_into, written_since, Draft, StoredDraft};
 use threadline_core::model::{field, AssigneeChange, Message, NextAction, Ticket, Visibility};
+use threadline_core::nudge::colleague_note_last;
 use threadline_core::outbox::Outgoing;
 use threadline_core::outgoing::{message_from_draft, people_seen};
 use threadline_core::recipients::{
@@ -24,17 +25,22 @@ use super::cc_field::CcField;
 use super::conflict_banner::ConflictBanner;
 use super::editor::MarkdownEditor;
 use super::email_options::EmailOptions;
+use super::mode_nudge::ModeNudge;
 use super::mode_switch::ModeSwitch;
 use super::next_action::NextActionField;
 use super::outgoing::{FieldMessages, OutboxState};
+use super::placeholder_notice::{select_first_placeholder, PlaceholderNotice};
 use super::stale_banner::StaleBanner;
 use super::ticket_fields::TicketFieldsChoice;
+use super::toolbox::{SavedReplyControls, SavedReplyTools};
 use super::uploads::{files_of, UploadList, Uploads};
 use crate::api::Client;
 use crate::components::common::{Glyph, Icon};
 use crate::config::{AppConfig, Mode};
 use crate::state::after_send::AfterSendHook;
+use crate::state::identity::ReplyingAs;
 use crate::state::tasks::Tasks;
+use crate::state::toolbox::{Loaded, Toolbox};
 use crate::state::{drafts, now_ms, random_id};
 
 const AUTOSAVE_MS: u64 = 400;
@@ -91,6 +97,9 @@ pub fn Composer(
     let engaged = RwSignal::new(false);
     let after_send = use_context::<AfterSendHook>();
     let area = NodeRef::<Textarea>::new();
+    let tools = SavedReplyTools::new(next_action, cc);
+    let toolbox = use_context::<Toolbox>();
+    let replying_as = use_context::<ReplyingAs>();
     // The stored draft revision this tab last read or wrote.
     let base = StoredValue::new(0u64);
     // Just queued: the emptied composer must not remove the stored draft before the send is
@@ -319,6 +328,11 @@ pub fn Composer(
                 notice.set(Some(t!("composer.empty").into_owned()));
                 return;
             }
+            // A placeholder left unfilled would reach the customer as `{{…}}`.
+            if !customer && select_first_placeholder(area) {
+                notice.set(Some(t!("saved_replies.fill_before_sending").into_owned()));
+                return;
+            }
             let problem = chips
                 .with_untracked(|c| blocking_problem(c))
                 .or_else(|| bcc.with_untracked(|c| blocking_problem(c)));
@@ -536,6 +550,41 @@ pub fn Composer(
             || conflict.with(Option::is_some)
             || stale.with(|s| !s.is_empty())
     });
+    // A reply after a colleague's internal note: say so, once the agent is writing.
+    let colleague = Memo::new(move |_| {
+        if customer || is_note() || !caps.can_note || !expanded.get() {
+            return None;
+        }
+        // Not before the server has said who the agent is (their own note is no nudge).
+        if toolbox.is_some_and(|t| t.editable && !t.loaded.with(Loaded::is_settled)) {
+            return None;
+        }
+        let me = toolbox
+            .and_then(|t| t.agent_name.get())
+            .or_else(|| replying_as.and_then(|r| r.0.get()));
+        let own = outbox.sent_ids();
+        thread.with(|t| colleague_note_last(t, me.as_deref(), &own))
+    });
+    let move_to_note = {
+        let switch_mode = switch_mode.clone();
+        move || {
+            let moving = text.get_untracked();
+            // The reply's draft is left empty: the words go to the note, the CC stays behind.
+            text.set(String::new());
+            switch_mode(Visibility::Note);
+            text.update(|t| {
+                if t.trim().is_empty() {
+                    *t = moving;
+                } else {
+                    t.push_str("\n\n");
+                    t.push_str(&moving);
+                }
+            });
+            if let Some(el) = area.get_untracked() {
+                let _ = el.focus();
+            }
+        }
+    };
     let submit_click = submit.clone();
     let submit_force = submit.clone();
     let keep_mine = save_now.clone();
@@ -608,7 +657,7 @@ pub fn Composer(
                     people=people
                 />
             })}
-            <div class="tl-rescue" data-draft-key={
+            <div class="tl-rescue" on:input=move |ev| tools.on_input(&ev) data-draft-key={
                 let ticket_id = ticket_id.clone();
                 move || storage_key(&ticket_id, visibility.get())
             }>
@@ -631,6 +680,11 @@ pub fn Composer(
                 on_paste_files=paste_files
             />
             </div>
+            {(!customer).then(|| view! {
+                <PlaceholderNotice text=text area=area/>
+                <ModeNudge colleague=colleague on_switch=Callback::new(move |()| move_to_note())/>
+                <SavedReplyControls tools=tools text=text area=area ticket=ticket chips=chips actions=actions/>
+            })}
             {caps.has_attachments.then(|| view! {
                 <div class="tl-composer__files">
                     <label class="tl-button tl-composer__attach">

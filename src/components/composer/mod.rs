@@ -9,11 +9,16 @@ mod composer;
 mod conflict_banner;
 mod editor;
 mod email_options;
+mod mode_nudge;
 mod mode_switch;
 mod next_action;
 mod outgoing;
+mod placeholder_notice;
+mod saved_replies;
+mod saved_reply_dialog;
 mod stale_banner;
 mod ticket_fields;
+mod toolbox;
 mod uploads;
 
 pub use composer::Composer;

@@ -1,0 +1,64 @@
+//! Calls to Threadline's own API ([`threadline_core::own_api`]): saved replies and the
+//! agent's signature, where a Threadline server (the reference server or the gateway) keeps
+//! them. Sent with the dialect's credential and, embedded, the portal's session.
+
+use threadline_core::own_api::{self, OwnApi, Signature};
+use threadline_core::saved_replies::{SavedReply, SavedReplyInput};
+use threadline_core::ApiError;
+
+use super::Client;
+
+impl Client {
+    /// The same client, reaching Threadline's own API at `own`.
+    pub fn with_own_api(self, own: OwnApi) -> Self {
+        Self {
+            own: Some(own),
+            ..self
+        }
+    }
+
+    /// Whether a Threadline server keeps saved replies and signatures.
+    pub fn has_own_api(&self) -> bool {
+        self.own.is_some()
+    }
+
+    fn own(&self) -> Result<&OwnApi, ApiError> {
+        self.own
+            .as_ref()
+            .ok_or_else(|| ApiError::InvalidRequest("no Threadline server is configured".into()))
+    }
+
+    pub async fn saved_replies(&self) -> Result<Vec<SavedReply>, ApiError> {
+        let response = self.execute(self.own()?.list_saved_replies()).await?;
+        own_api::parse_saved_replies(&response)
+    }
+
+    /// Creates a saved reply (`id` `None`) or replaces one.
+    pub async fn save_reply(
+        &self,
+        id: Option<&str>,
+        input: &SavedReplyInput,
+    ) -> Result<SavedReply, ApiError> {
+        let own = self.own()?;
+        let request = match id {
+            Some(id) => own.update_saved_reply(id, input)?,
+            None => own.create_saved_reply(input)?,
+        };
+        own_api::parse_saved_reply(&self.execute(request).await?)
+    }
+
+    pub async fn delete_saved_reply(&self, id: &str) -> Result<(), ApiError> {
+        let response = self.execute(self.own()?.delete_saved_reply(id)?).await?;
+        own_api::check(&response)
+    }
+
+    pub async fn signature(&self) -> Result<Signature, ApiError> {
+        let response = self.execute(self.own()?.get_signature()).await?;
+        own_api::parse_signature(&response)
+    }
+
+    pub async fn put_signature(&self, text: &str) -> Result<Signature, ApiError> {
+        let response = self.execute(self.own()?.put_signature(text)?).await?;
+        own_api::parse_signature(&response)
+    }
+}

@@ -1,0 +1,125 @@
+//! The agent's toolbox, owned by the root (or an embedded conversation) and shared by every
+//! composer: the organisation's saved replies and the agent's name as Threadline's server knows
+//! it. Read once, when a composer first needs them; a deployment without a Threadline server
+//! has the fixed list of its `config.json` instead (not editable in the app). Saving and
+//! deleting go through here so every composer sees the change.
+
+use leptos::prelude::*;
+use threadline_core::saved_replies::{SavedReply, SavedReplyInput};
+use threadline_core::ApiError;
+
+use super::tasks::Tasks;
+use crate::api::Client;
+use crate::config::AppConfig;
+
+/// Where the saved replies stand.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loaded {
+    NotYet,
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+impl Loaded {
+    /// Whether the read is over, well or not.
+    pub fn is_settled(&self) -> bool {
+        matches!(self, Loaded::Ready | Loaded::Failed(_))
+    }
+}
+
+/// The store; provided by context.
+#[derive(Clone, Copy)]
+pub struct Toolbox {
+    pub replies: RwSignal<Vec<SavedReply>>,
+    pub loaded: RwSignal<Loaded>,
+    /// The agent's name as the server knows it (their credential or session), if it says.
+    pub agent_name: RwSignal<Option<String>>,
+    /// Whether saved replies can be created, changed and deleted here.
+    pub editable: bool,
+    client: StoredValue<Client, LocalStorage>,
+    tasks: Tasks,
+}
+
+impl Toolbox {
+    /// Makes the store in the current owner and provides it.
+    pub fn provide(client: &Client, config: &AppConfig) {
+        let editable = client.has_own_api();
+        let (replies, loaded) = if editable {
+            (Vec::new(), Loaded::NotYet)
+        } else {
+            let mut fixed = config.saved_replies.clone();
+            fixed.sort_by_key(|r| r.content.title.to_lowercase());
+            (fixed, Loaded::Ready)
+        };
+        provide_context(Self {
+            replies: RwSignal::new(replies),
+            loaded: RwSignal::new(loaded),
+            agent_name: RwSignal::new(None),
+            editable,
+            client: StoredValue::new_local(client.clone()),
+            tasks: Tasks::new(),
+        });
+    }
+
+    /// Reads the saved replies (and the agent's name) unless they are read or being read; a
+    /// failed read is tried again on the next call.
+    pub fn ensure_loaded(self) {
+        let start = self
+            .loaded
+            .try_with_untracked(|l| matches!(l, Loaded::NotYet | Loaded::Failed(_)))
+            .unwrap_or(false);
+        if !start {
+            return;
+        }
+        self.loaded.set(Loaded::Loading);
+        let Some(client) = self.client.try_get_value() else {
+            return;
+        };
+        self.tasks.spawn(async move {
+            let replies = client.saved_replies().await;
+            if let Ok(signature) = client.signature().await {
+                self.agent_name.try_set(signature.agent_name);
+            }
+            match replies {
+                Ok(all) => {
+                    self.replies.try_set(all);
+                    self.loaded.try_set(Loaded::Ready);
+                }
+                Err(e) => {
+                    self.loaded.try_set(Loaded::Failed(e.user_message()));
+                }
+            }
+        });
+    }
+
+    /// Creates (`id` `None`) or replaces a saved reply; the list follows on success.
+    pub async fn save(
+        self,
+        id: Option<String>,
+        input: SavedReplyInput,
+    ) -> Result<SavedReply, ApiError> {
+        let client = self
+            .client
+            .try_get_value()
+            .ok_or_else(|| ApiError::InvalidRequest("gone".into()))?;
+        let saved = client.save_reply(id.as_deref(), &input).await?;
+        self.replies.try_update(|all| {
+            all.retain(|r| r.id != saved.id);
+            all.push(saved.clone());
+            all.sort_by_key(|r| r.content.title.to_lowercase());
+        });
+        Ok(saved)
+    }
+
+    /// Deletes a saved reply; the list follows on success.
+    pub async fn delete(self, id: String) -> Result<(), ApiError> {
+        let client = self
+            .client
+            .try_get_value()
+            .ok_or_else(|| ApiError::InvalidRequest("gone".into()))?;
+        client.delete_saved_reply(&id).await?;
+        self.replies.try_update(|all| all.retain(|r| r.id != id));
+        Ok(())
+    }
+}
