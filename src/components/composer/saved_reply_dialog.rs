@@ -164,6 +164,7 @@ pub fn SavedRepliesDialog(
         }
     };
     let (title_id, body_id, action_id, cc_id) = ids;
+    let form_heading = heading_id.clone();
 
     view! {
         <dialog
@@ -228,10 +229,12 @@ pub fn SavedRepliesDialog(
                     </div>
                 }.into_any(),
                 Showing::Edit(_) => view! {
-                    <form class="tl-saved-dialog__form" on:submit=move |ev| { ev.prevent_default(); save(); }>
+                    // A group, not a form: the dialog sits inside the composer's form.
+                    <div class="tl-saved-dialog__form" role="group" aria-labelledby=form_heading.clone()>
                         <label for=title_id.clone()>{t!("saved_replies.field_title")}</label>
                         <input id=title_id.clone() type="text" prop:value=move || title.get()
-                            on:input=move |ev| title.set(event_target_value(&ev))/>
+                            on:input=move |ev| title.set(event_target_value(&ev))
+                            on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); save(); }/>
                         {problem("title")}
                         <label for=body_id.clone()>{t!("saved_replies.field_body")}</label>
                         <textarea id=body_id.clone() rows="6" prop:value=move || body.get()
@@ -252,7 +255,8 @@ pub fn SavedRepliesDialog(
                             on:input=move |ev| cc.set(event_target_value(&ev))/>
                         {problem("cc")}
                         <div class="tl-saved-dialog__actions">
-                            <button type="submit" class="tl-button tl-button--primary" disabled=move || busy.get()>
+                            <button type="button" class="tl-button tl-button--primary" disabled=move || busy.get()
+                                on:click=move |_| save()>
                                 {t!("saved_replies.save")}
                             </button>
                             <button type="button" class="tl-button" on:click=move |_| {
@@ -264,7 +268,7 @@ pub fn SavedRepliesDialog(
                                 }
                             }>{t!("saved_replies.cancel")}</button>
                         </div>
-                    </form>
+                    </div>
                 }.into_any(),
             }}
         </dialog>

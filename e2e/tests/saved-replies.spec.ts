@@ -1,0 +1,189 @@
+// The agent's toolbox in the composer, each outcome read back through the server's APIs:
+// saved replies (made from the composer, picked with `/` and the keyboard, placeholders filled,
+// next action applied, undone with Ctrl+Z), unfilled placeholders blocking a send, and the
+// nudge before a reply that follows a colleague's internal note.
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, composer, messagesOnServer } from './fixtures';
+import type { APIRequestContext, Page } from '@playwright/test';
+
+type Config = { api_base: string; organization_id: string; token: string; threadline_api: string };
+type SavedReply = { id: string; title: string; body: string; next_action?: string; cc?: string[] };
+type Stored = { id: number; content: string; is_visible_to_customer: boolean; next_action: string };
+
+async function config(request: APIRequestContext) {
+  return (await (await request.get('/config.json')).json()) as Config;
+}
+
+async function savedReplies(request: APIRequestContext): Promise<SavedReply[]> {
+  const c = await config(request);
+  const r = await request.get(`${c.threadline_api}/saved-replies`, { headers: { 'X-Initdesk-Token': c.token } });
+  expect(r.status()).toBe(200);
+  return (await r.json()).saved_replies;
+}
+
+async function deleteSavedReply(request: APIRequestContext, title: string) {
+  const c = await config(request);
+  for (const reply of (await savedReplies(request)).filter((r) => r.title === title)) {
+    await request.delete(`${c.threadline_api}/saved-replies/${reply.id}`, { headers: { 'X-Initdesk-Token': c.token } });
+  }
+}
+
+async function openTicket(page: Page, id: string) {
+  await page.goto(`/tickets/${id}`);
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
+}
+
+async function storedWith(request: APIRequestContext, ticket: string, marker: string) {
+  await expect
+    .poll(async () => (await messagesOnServer(request, ticket)).filter((m) => m.content.includes(marker)).length, { timeout: 20_000 })
+    .toBe(1);
+  return (await messagesOnServer(request, ticket)).find((m) => m.content.includes(marker)) as unknown as Stored;
+}
+
+test('a saved reply made from the composer is picked with / and the keyboard, filled and applied', async ({ page, request }) => {
+  const title = `Shipping update ${Date.now()}`;
+  const marker = `e2e-saved-${Date.now()}`;
+  await deleteSavedReply(request, title);
+  await openTicket(page, '2');
+  const form = composer(page);
+  const box = form.getByRole('textbox', { name: 'Reply text' });
+
+  // Written once in the composer, then saved from it with a next action (the ticket waits on
+  // the customer, so: wait on us).
+  await box.fill(`Hi {{customer.first_name}}, ticket #{{ticket.number}} is on its way. ${marker}`);
+  await form.getByRole('combobox', { name: 'Next action', exact: true }).selectOption('reopen_waiting_associate');
+  await form.getByRole('button', { name: 'Saved replies' }).click();
+  await form.getByRole('button', { name: 'Save as saved reply' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New saved reply' });
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText('Give the saved reply a title.')).toBeVisible();
+  await dialog.getByLabel('Title').fill(title);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(form.getByRole('status').filter({ hasText: `Saved reply “${title}” saved.` })).toBeVisible();
+  const stored = (await savedReplies(request)).find((r) => r.title === title);
+  expect(stored?.next_action).toBe('reopen_waiting_associate');
+  expect(stored?.body).toContain('{{customer.first_name}}');
+
+  // A fresh reply: `/` at the start of the text opens the picker; typing filters; keys pick.
+  await box.fill('');
+  await form.getByRole('combobox', { name: 'Next action', exact: true }).selectOption('');
+  await box.press('/');
+  const search = form.getByRole('combobox', { name: 'Search saved replies' });
+  await expect(search).toBeFocused();
+  await search.pressSequentially('shipping upd');
+  const options = form.getByRole('listbox', { name: 'Saved replies' }).getByRole('option');
+  await expect(options).toHaveCount(1);
+  await expect(options.first()).toHaveAttribute('aria-selected', 'true');
+  await search.press('Enter');
+  await expect(box).toBeFocused();
+  await expect(box).toHaveValue(`Hi Kenji, ticket #1002 is on its way. ${marker}`);
+  await expect(form.getByRole('combobox', { name: 'Next action', exact: true })).toHaveValue('reopen_waiting_associate');
+
+  // Ctrl+Z takes the text out again, and the next action with it.
+  await box.press('Control+z');
+  await expect(box).toHaveValue('/');
+  await expect(form.getByRole('combobox', { name: 'Next action', exact: true })).toHaveValue('');
+  await box.fill('');
+  await box.press('/');
+  await search.pressSequentially('shipping upd');
+  await search.press('Enter');
+  await expect(box).toHaveValue(`Hi Kenji, ticket #1002 is on its way. ${marker}`);
+  await form.getByRole('button', { name: /^Send/ }).click();
+
+  const message = await storedWith(request, '2', marker);
+  expect(message.content).toContain('Hi Kenji, ticket #1002 is on its way.');
+  expect(message.content).not.toContain('{{');
+  expect(message.next_action).toBe('reopen_waiting_associate');
+  await deleteSavedReply(request, title);
+  // Ticket 2 waits on the customer again, as the demo has it (other tests read it so).
+  const c = await config(request);
+  const restore = await request.post(`${c.api_base}/organizations/${c.organization_id}/tickets/2/messages/`, {
+    headers: { 'X-Initdesk-Token': c.token },
+    data: { content: 'e2e: back to waiting on the customer', is_visible_to_customer: false, next_action: 'reopen_waiting_customer' },
+  });
+  expect(restore.status(), await restore.text()).toBe(201);
+});
+
+test('Esc closes the picker and gives the text back its focus; an unfilled placeholder blocks sending', async ({ page, request }) => {
+  const marker = `e2e-unfilled-${Date.now()}`;
+  await openTicket(page, '2');
+  const form = composer(page);
+  const box = form.getByRole('textbox', { name: 'Reply text' });
+  await box.click();
+  await box.press('/');
+  const search = form.getByRole('combobox', { name: 'Search saved replies' });
+  await expect(search).toBeFocused();
+  await search.press('Escape');
+  await expect(search).toBeHidden();
+  await expect(box).toBeFocused();
+  await expect(box).toHaveValue('/');
+
+  await box.fill(`Your order {{order.id}} left today. ${marker}`);
+  await expect(form.getByRole('status').filter({ hasText: 'Fill in before sending: {{order.id}}' })).toBeVisible();
+  await box.press('Control+Enter');
+  await expect(form.getByRole('alert').filter({ hasText: 'Replace the highlighted placeholder' })).toBeVisible();
+  // The placeholder is selected, so typing replaces it.
+  await page.keyboard.type('A-1042');
+  await expect(box).toHaveValue(`Your order A-1042 left today. ${marker}`);
+  const before = (await messagesOnServer(request, '2')).filter((m) => m.content.includes(marker));
+  expect(before).toHaveLength(0);
+  await box.press('Control+Enter');
+  const message = await storedWith(request, '2', marker);
+  expect(message.content).toContain('Your order A-1042 left today.');
+});
+
+test('a reply after a colleague\'s internal note is nudged, and Switch to note keeps the text', async ({ page, request }) => {
+  const marker = `e2e-nudge-${Date.now()}`;
+  // Sam writes a note through the InboxOps surface (his key): the newest entry of ticket 7.
+  const note = await request.post('/api/inboxops/v1/tickets/7/messages', {
+    headers: { Authorization: 'Bearer ixk_demo_acme' },
+    data: { type: 'internal_note', body_text: 'Careful: this customer has a refund pending elsewhere.' },
+  });
+  expect(note.status(), await note.text()).toBe(201);
+  await openTicket(page, '7');
+  const form = composer(page);
+  await form.getByRole('textbox', { name: 'Reply text' }).fill(`Thanks, I will look into it. ${marker}`);
+  const nudge = form.getByRole('status').filter({ hasText: 'Sam Rivera’s last entry is an internal note' });
+  await expect(nudge).toBeVisible();
+  await nudge.getByRole('button', { name: 'Switch to note' }).click();
+  const noteBox = form.getByRole('textbox', { name: 'Note text' });
+  await expect(noteBox).toHaveValue(`Thanks, I will look into it. ${marker}`);
+  await expect(noteBox).toBeFocused();
+  await expect(nudge).toBeHidden();
+  await noteBox.press('Control+Enter');
+  const message = await storedWith(request, '7', marker);
+  expect(message.is_visible_to_customer).toBe(false);
+  // Now the agent's own note is the newest entry: no nudge for the next reply.
+  await form.getByRole('radio', { name: /Reply/ }).check();
+  await form.getByRole('textbox', { name: 'Reply text' }).fill('Another reply');
+  await expect(form.getByText('last entry is an internal note')).toHaveCount(0);
+  await form.getByRole('textbox', { name: 'Reply text' }).fill('');
+});
+
+test('the picker, the manage dialog and the new-reply form have no axe violations', async ({ page }) => {
+  await openTicket(page, '3');
+  const form = composer(page);
+  await form.getByRole('textbox', { name: 'Reply text' }).click();
+  await form.getByRole('button', { name: 'Saved replies' }).click();
+  await expect(form.getByRole('listbox', { name: 'Saved replies' }).getByRole('option').first()).toBeVisible();
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+  const check = async (state: string) => {
+    const { violations } = await new AxeBuilder({ page }).withTags(tags).analyze();
+    expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), state).toEqual([]);
+  };
+  await check('picker open');
+  await form.getByRole('button', { name: 'Manage saved replies' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Saved replies' });
+  await expect(dialog.getByRole('button', { name: 'Edit “Password reset link”' })).toBeVisible();
+  await check('manage dialog');
+  await dialog.getByRole('button', { name: 'Delete “Password reset link”' }).click();
+  await expect(dialog.getByRole('alertdialog')).toBeVisible();
+  await check('delete confirmation');
+  await dialog.getByRole('button', { name: 'Keep it' }).click();
+  await dialog.getByRole('button', { name: 'New saved reply' }).click();
+  await expect(page.getByRole('dialog', { name: 'New saved reply' }).getByLabel('Title')).toBeVisible();
+  await check('new saved reply form');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
+});
