@@ -187,3 +187,55 @@ test('the picker, the manage dialog and the new-reply form have no axe violation
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toBeHidden();
 });
+
+test('the signature goes below a stored reply, never below a note, and can be left off one reply', async ({ page, request }) => {
+  const c = await config(request);
+  const headers = { 'X-Initdesk-Token': c.token };
+  const run = Date.now();
+  await openTicket(page, '1');
+  const form = composer(page);
+  const reply = form.getByRole('textbox', { name: 'Reply text' });
+  await reply.click();
+  await form.getByRole('button', { name: 'Signature' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Signature' });
+  await dialog.getByLabel('Your signature').fill('Best,\n{{agent.first_name}} from Acme');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(form.getByRole('status').filter({ hasText: 'Signature saved.' })).toBeVisible();
+  // Kept by the server, for this agent.
+  const kept = await (await request.get(`${c.threadline_api}/signature`, { headers })).json();
+  expect(kept.signature).toBe('Best,\n{{agent.first_name}} from Acme');
+
+  // Shown under the reply as it will go, and in the preview.
+  const line = form.getByRole('group', { name: 'Signature' });
+  await expect(line).toContainText('Alex from Acme');
+  await reply.fill(`The export is fixed. sig-reply-${run}`);
+  await form.getByRole('button', { name: 'Preview' }).click();
+  await expect(form.getByRole('region', { name: 'Preview' })).toContainText('Alex from Acme');
+  await form.getByRole('button', { name: 'Preview' }).click();
+  await reply.press('Control+Enter');
+  const signed = await storedWith(request, '1', `sig-reply-${run}`);
+  expect(signed.content).toBe(`The export is fixed. sig-reply-${run}\n\nBest,\nAlex from Acme`);
+
+  // A note never carries it.
+  await form.getByRole('radio', { name: /Internal note/ }).check();
+  await expect(line).toBeHidden();
+  await form.getByRole('textbox', { name: 'Note text' }).fill(`Checked with the team. sig-note-${run}`);
+  await form.getByRole('textbox', { name: 'Note text' }).press('Control+Enter');
+  const note = await storedWith(request, '1', `sig-note-${run}`);
+  expect(note.content).not.toContain('Alex from Acme');
+
+  // Left off one reply; the next one is signed again.
+  await form.getByRole('radio', { name: /Reply/ }).check();
+  await reply.fill(`Quick follow-up. sig-off-${run}`);
+  await line.getByRole('button', { name: 'Remove signature from this reply' }).click();
+  await expect(line.getByRole('button', { name: 'Add my signature' })).toBeVisible();
+  await reply.press('Control+Enter');
+  const unsigned = await storedWith(request, '1', `sig-off-${run}`);
+  expect(unsigned.content).toBe(`Quick follow-up. sig-off-${run}`);
+  await reply.click();
+  await expect(line).toContainText('Alex from Acme');
+
+  const cleared = await request.put(`${c.threadline_api}/signature`, { headers, data: { signature: '' } });
+  expect(cleared.status()).toBe(200);
+});

@@ -1,6 +1,6 @@
 //! The agent's toolbox, owned by the root (or an embedded conversation) and shared by every
 //! composer: the organisation's saved replies and the agent's name as Threadline's server knows
-//! it. Read once, when a composer first needs them; a deployment without a Threadline server
+//! it, and their signature. Read once, when a composer first needs them; a deployment without a Threadline server
 //! has the fixed list of its `config.json` instead (not editable in the app). Saving and
 //! deleting go through here so every composer sees the change.
 
@@ -9,6 +9,7 @@ use threadline_core::saved_replies::{SavedReply, SavedReplyInput};
 use threadline_core::ApiError;
 
 use super::tasks::Tasks;
+use super::{read_json, write_json};
 use crate::api::Client;
 use crate::config::AppConfig;
 
@@ -35,6 +36,8 @@ pub struct Toolbox {
     pub loaded: RwSignal<Loaded>,
     /// The agent's name as the server knows it (their credential or session), if it says.
     pub agent_name: RwSignal<Option<String>>,
+    /// The agent's signature as written (placeholders unfilled); empty for none.
+    pub signature: RwSignal<String>,
     /// Whether saved replies can be created, changed and deleted here.
     pub editable: bool,
     client: StoredValue<Client, LocalStorage>,
@@ -52,10 +55,17 @@ impl Toolbox {
             fixed.sort_by_key(|r| r.content.title.to_lowercase());
             (fixed, Loaded::Ready)
         };
+        // Without a Threadline server, the signature is kept in this browser.
+        let signature = if editable {
+            String::new()
+        } else {
+            read_json::<String>(&local_key(client)).unwrap_or_default()
+        };
         provide_context(Self {
             replies: RwSignal::new(replies),
             loaded: RwSignal::new(loaded),
             agent_name: RwSignal::new(None),
+            signature: RwSignal::new(signature),
             editable,
             client: StoredValue::new_local(client.clone()),
             tasks: Tasks::new(),
@@ -80,6 +90,7 @@ impl Toolbox {
             let replies = client.saved_replies().await;
             if let Ok(signature) = client.signature().await {
                 self.agent_name.try_set(signature.agent_name);
+                self.signature.try_set(signature.signature);
             }
             match replies {
                 Ok(all) => {
@@ -112,6 +123,26 @@ impl Toolbox {
         Ok(saved)
     }
 
+    /// Replaces the agent's signature (empty removes it): on the server where there is one,
+    /// else in this browser.
+    pub async fn save_signature(self, text: String) -> Result<(), ApiError> {
+        let client = self
+            .client
+            .try_get_value()
+            .ok_or_else(|| ApiError::InvalidRequest("gone".into()))?;
+        let stored = if self.editable {
+            client.put_signature(&text).await?.signature
+        } else if write_json(&local_key(&client), &text) {
+            text
+        } else {
+            return Err(ApiError::InvalidRequest(
+                t!("signature.not_stored").into_owned(),
+            ));
+        };
+        self.signature.try_set(stored);
+        Ok(())
+    }
+
     /// Deletes a saved reply; the list follows on success.
     pub async fn delete(self, id: String) -> Result<(), ApiError> {
         let client = self
@@ -122,4 +153,9 @@ impl Toolbox {
         self.replies.try_update(|all| all.retain(|r| r.id != id));
         Ok(())
     }
+}
+
+/// Where this browser keeps the signature for one backend and credential.
+fn local_key(client: &Client) -> String {
+    format!("threadline.signature.v1.{}", client.fingerprint())
 }

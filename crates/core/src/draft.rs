@@ -32,6 +32,10 @@ pub struct Draft {
     /// Ticket properties to change, where the backend has them (key → value).
     #[serde(default)]
     pub ticket_fields: std::collections::BTreeMap<String, String>,
+    /// The agent's signature (placeholders filled) to add below a reply; `None` when there is
+    /// none or the agent removed it from this message. Notes never carry it.
+    #[serde(default)]
+    pub signature: Option<String>,
 }
 
 impl Draft {
@@ -55,6 +59,7 @@ impl Draft {
     }
 
     /// Whether there is nothing worth keeping.
+    /// Whether nothing is written or chosen (a signature alone is not writing).
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty()
             && self.cc.is_none()
@@ -114,6 +119,7 @@ pub fn take_back_into(current: Draft, back: Draft) -> (Draft, bool) {
             fields.extend(back.ticket_fields);
             fields
         },
+        signature: back.signature.or(current.signature),
     };
     (draft, true)
 }

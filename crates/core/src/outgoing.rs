@@ -25,7 +25,7 @@ pub fn message_from_draft(
 ) -> NewMessage {
     let note = draft.visibility == Visibility::Note;
     let email = is_emailed(draft, caps);
-    let body = draft.text.clone();
+    let body = with_signature(&draft.text, draft.signature.as_deref().filter(|_| !note));
     NewMessage {
         visibility: draft.visibility,
         html: (!body.trim().is_empty()).then(|| render_markdown(&body).as_str().to_owned()),
@@ -60,6 +60,17 @@ pub fn message_from_draft(
             Vec::new()
         },
         ticket_fields: draft.ticket_fields.clone(),
+    }
+}
+
+/// The message's text with the signature below it, a blank line between (a reply that is
+/// only attachments gets none: there is no text to sign).
+pub fn with_signature(text: &str, signature: Option<&str>) -> String {
+    match signature.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(signature) if !text.trim().is_empty() => {
+            format!("{}\n\n{signature}", text.trim_end())
+        }
+        _ => text.to_owned(),
     }
 }
 
@@ -132,6 +143,54 @@ mod tests {
             created_at: "2026-12-01T10:00:00Z".into(),
             problems: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_signature_goes_below_a_reply_and_never_on_a_note() {
+        let caps = Capabilities {
+            can_reply: true,
+            can_note: true,
+            has_next_action: true,
+            has_assignee: true,
+            has_cc: true,
+            has_attachments: true,
+            has_ticket_list: true,
+            has_email_switch: false,
+            has_bcc: false,
+            author_is_credential: true,
+        };
+        let draft = |visibility, text: &str, signature: Option<&str>| Draft {
+            text: text.into(),
+            visibility,
+            signature: signature.map(str::to_owned),
+            ..Draft::default()
+        };
+        let reply = message_from_draft(
+            &draft(
+                Visibility::Reply,
+                "Fixed now.\n\n",
+                Some("Priya\nAcme Support\n"),
+            ),
+            caps,
+            &[],
+            &[],
+        );
+        assert_eq!(reply.text, "Fixed now.\n\nPriya\nAcme Support");
+        assert!(reply.html.unwrap_or_default().contains("Acme Support"));
+        let note = message_from_draft(
+            &draft(Visibility::Note, "FYI", Some("Priya")),
+            caps,
+            &[],
+            &[],
+        );
+        assert_eq!(note.text, "FYI");
+        // Removed from this reply, empty, or a reply of attachments only: nothing added.
+        for (text, signature) in [("Hi", None), ("Hi", Some("  ")), ("", Some("Priya"))] {
+            let m = message_from_draft(&draft(Visibility::Reply, text, signature), caps, &[], &[]);
+            assert_eq!(m.text, text);
+        }
+        // A signature alone is no draft to keep.
+        assert!(draft(Visibility::Reply, " ", Some("Priya")).is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use threadline_core::model::{field, AssigneeChange, Message, NextAction, Ticket,
 use threadline_core::nudge::colleague_note_last;
 use threadline_core::outbox::Outgoing;
 use threadline_core::outgoing::{message_from_draft, people_seen};
+use threadline_core::placeholders::{self, fill};
 use threadline_core::recipients::{
     blocking_problem, cc_change, cc_snapshot, parse_recipients, Recipient,
 };
@@ -30,9 +31,10 @@ use super::mode_switch::ModeSwitch;
 use super::next_action::NextActionField;
 use super::outgoing::{FieldMessages, OutboxState};
 use super::placeholder_notice::{select_first_placeholder, PlaceholderNotice};
+use super::signature::SignatureLine;
 use super::stale_banner::StaleBanner;
 use super::ticket_fields::TicketFieldsChoice;
-use super::toolbox::{SavedReplyControls, SavedReplyTools};
+use super::toolbox::{placeholder_context, SavedReplyControls, SavedReplyTools};
 use super::uploads::{files_of, UploadList, Uploads};
 use crate::api::Client;
 use crate::components::common::{Glyph, Icon};
@@ -100,6 +102,16 @@ pub fn Composer(
     let tools = SavedReplyTools::new(next_action, cc);
     let toolbox = use_context::<Toolbox>();
     let replying_as = use_context::<ReplyingAs>();
+    let context =
+        Memo::new(move |_| ticket.with(|t| placeholder_context(t.as_ref(), toolbox, replying_as)));
+    // The agent's signature as it will go below a reply, and whether this one carries it.
+    let with_signature = RwSignal::new(true);
+    let signature = Memo::new(move |_| {
+        toolbox
+            .filter(|_| !customer)
+            .map(|t| t.signature.with(|s| fill(s, &context.get())))
+            .unwrap_or_default()
+    });
     // The stored draft revision this tab last read or wrote.
     let base = StoredValue::new(0u64);
     // Just queued: the emptied composer must not remove the stored draft before the send is
@@ -138,9 +150,14 @@ pub fn Composer(
         from_mailbox: from_mailbox.get(),
         bcc: bcc.get(),
         ticket_fields: ticket_fields.get(),
+        signature: (visibility.get() == Visibility::Reply && with_signature.get())
+            .then(|| signature.get())
+            .filter(|s| !s.trim().is_empty()),
     };
     let draft_untracked = move || untrack(current_draft);
     let apply = move |d: Draft| {
+        // A fresh message is signed; a kept one as it was left.
+        with_signature.set(d.signature.is_some() || d.text.trim().is_empty());
         visibility.set(d.visibility);
         text.set(d.text);
         cc.set(d.cc);
@@ -331,6 +348,17 @@ pub fn Composer(
             // A placeholder left unfilled would reach the customer as `{{…}}`.
             if !customer && select_first_placeholder(area) {
                 notice.set(Some(t!("saved_replies.fill_before_sending").into_owned()));
+                return;
+            }
+            let signed = draft_untracked().signature.unwrap_or_default();
+            if let Some(left) = placeholders::find(&signed).first() {
+                notice.set(Some(
+                    t!(
+                        "signature.unfilled",
+                        name = format!("{{{{{}}}}}", left.name)
+                    )
+                    .into_owned(),
+                ));
                 return;
             }
             let problem = chips
@@ -678,12 +706,14 @@ pub fn Composer(
                 on_key=on_key
                 area=area
                 on_paste_files=paste_files
+                appendix=Signal::derive(move || draft_untracked_signature(visibility, with_signature, signature))
             />
             </div>
+            {move || (!is_note()).then(|| view! { <SignatureLine signature=signature included=with_signature/> })}
             {(!customer).then(|| view! {
                 <PlaceholderNotice text=text area=area/>
                 <ModeNudge colleague=colleague on_switch=Callback::new(move |()| move_to_note())/>
-                <SavedReplyControls tools=tools text=text area=area ticket=ticket chips=chips actions=actions/>
+                <SavedReplyControls tools=tools text=text area=area context=context chips=chips actions=actions/>
             })}
             {caps.has_attachments.then(|| view! {
                 <div class="tl-composer__files">
@@ -774,4 +804,15 @@ fn engage_unless_mode(ev: &web_sys::Event, engaged: RwSignal<bool>) {
     if !in_mode_switch {
         engaged.set(true);
     }
+}
+
+/// What a reply's preview shows below its text: the signature it will carry.
+fn draft_untracked_signature(
+    visibility: RwSignal<Visibility>,
+    with_signature: RwSignal<bool>,
+    signature: Memo<String>,
+) -> Option<String> {
+    (visibility.get() == Visibility::Reply && with_signature.get())
+        .then(|| signature.get())
+        .filter(|s| !s.trim().is_empty())
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use threadline_core::compose::{
     apply_format, byte_to_utf16, render_markdown, utf16_to_byte, Format,
 };
+use threadline_core::outgoing::with_signature;
 
 use crate::components::common::{Glyph, Icon, SafeHtmlView};
 
@@ -24,6 +25,9 @@ pub fn MarkdownEditor(
     /// Called when files are pasted (images from the clipboard).
     #[prop(into)]
     on_paste_files: Callback<Vec<web_sys::File>>,
+    /// Text the message will carry below what is typed (the signature), shown in the preview.
+    #[prop(optional, into)]
+    appendix: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let preview = RwSignal::new(false);
     let format = move |f: Format| {
@@ -49,7 +53,12 @@ pub fn MarkdownEditor(
         let _ = el.focus();
         let _ = el.set_selection_range(s, e);
     };
-    let rendered = Memo::new(move |_| preview.get().then(|| render_markdown(&text.get())));
+    let rendered = Memo::new(move |_| {
+        preview.get().then(|| {
+            let below = appendix.and_then(|a| a.get());
+            render_markdown(&with_signature(&text.get(), below.as_deref()))
+        })
+    });
     view! {
         <div class="tl-editor">
             <div class="tl-editor__toolbar" role="toolbar" aria-label=t!("editor.formatting")>

@@ -16,6 +16,7 @@ mod outgoing;
 mod placeholder_notice;
 mod saved_replies;
 mod saved_reply_dialog;
+mod signature;
 mod stale_banner;
 mod ticket_fields;
 mod toolbox;

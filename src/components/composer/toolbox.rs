@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 
 use super::saved_replies::SavedReplyPicker;
 use super::saved_reply_dialog::{Opening, SavedRepliesDialog};
+use super::signature::SignatureSettings;
 use crate::components::common::{Glyph, Icon};
 use crate::state::identity::ReplyingAs;
 use crate::state::toolbox::Toolbox;
@@ -96,7 +97,9 @@ pub fn SavedReplyControls(
     tools: SavedReplyTools,
     text: RwSignal<String>,
     area: NodeRef<Textarea>,
-    #[prop(into)] ticket: Signal<Option<Ticket>>,
+    /// What placeholders are filled from.
+    #[prop(into)]
+    context: Signal<Context>,
     /// The CC chips as shown (a saved reply's addresses are added to these).
     #[prop(into)]
     chips: Signal<Vec<Recipient>>,
@@ -105,23 +108,7 @@ pub fn SavedReplyControls(
     let toolbox = expect_context::<Toolbox>();
     // Read now: the picker opens at once, and the agent's name is known for the nudge.
     toolbox.ensure_loaded();
-    let replying_as = use_context::<ReplyingAs>();
     let opening = RwSignal::new(None::<Opening>);
-    let context = move || {
-        ticket.with_untracked(|t| {
-            let requester = t.as_ref().and_then(|t| t.requester.as_ref());
-            Context {
-                customer_name: requester.map(|r| r.name.clone()),
-                customer_email: requester.map(|r| r.email.clone()),
-                ticket_number: t.as_ref().map(|t| t.number.clone().unwrap_or(t.id.clone())),
-                ticket_subject: t.as_ref().map(|t| t.subject.clone()),
-                agent_name: toolbox
-                    .agent_name
-                    .get_untracked()
-                    .or_else(|| replying_as.and_then(|r| r.0.get_untracked())),
-            }
-        })
-    };
     let pick = move |reply: SavedReply| {
         let Some(el) = area.get_untracked() else {
             return;
@@ -134,7 +121,7 @@ pub fn SavedReplyControls(
                 let _ = el.set_selection_range(slash, slash + 1);
             }
         }
-        insert_at_cursor(&el, &fill(&reply.content.body, &context()));
+        insert_at_cursor(&el, &fill(&reply.content.body, &context.get_untracked()));
         text.set(el.value());
         let applied = Applied {
             text_before: before,
@@ -206,7 +193,27 @@ pub fn SavedReplyControls(
             />
             {move || tools.said.get().map(|s| view! { <p class="tl-composer__applied" role="status">{s}</p> })}
             <SavedRepliesDialog opening=opening actions=actions on_saved=move |s: String| tools.said.set(Some(s))/>
+            <SignatureSettings on_saved=move |s: String| tools.said.set(Some(s))/>
         </div>
+    }
+}
+
+/// What placeholders are filled from: the ticket's requester, number and subject, and the
+/// agent's name (as the server knows it, else as their last delivered message said).
+pub fn placeholder_context(
+    ticket: Option<&Ticket>,
+    toolbox: Option<Toolbox>,
+    replying_as: Option<ReplyingAs>,
+) -> Context {
+    let requester = ticket.and_then(|t| t.requester.as_ref());
+    Context {
+        customer_name: requester.map(|r| r.name.clone()),
+        customer_email: requester.map(|r| r.email.clone()),
+        ticket_number: ticket.map(|t| t.number.clone().unwrap_or(t.id.clone())),
+        ticket_subject: ticket.map(|t| t.subject.clone()),
+        agent_name: toolbox
+            .and_then(|t| t.agent_name.get())
+            .or_else(|| replying_as.and_then(|r| r.0.get())),
     }
 }
 
