@@ -126,7 +126,8 @@ test('"?" opens the shortcut list, Escape closes it and the focus goes back', as
   await page.keyboard.press('Shift+?');
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toBeVisible();
-  await expect(help.getByRole('row')).toHaveCount(12);
+  await expect(help.getByRole('row')).toHaveCount(13);
+  await expect(help.getByRole('row', { name: /Open saved replies/ })).toContainText('/');
   await expect(help.getByRole('row', { name: /Ctrl \+ Enter/ })).toContainText('Send');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
