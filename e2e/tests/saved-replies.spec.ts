@@ -1,7 +1,8 @@
 // The agent's toolbox in the composer, each outcome read back through the server's APIs:
 // saved replies (made from the composer, picked with `/` and the keyboard, placeholders filled,
-// next action applied, undone with Ctrl+Z), unfilled placeholders blocking a send, and the
-// nudge before a reply that follows a colleague's internal note.
+// next action applied, undone with Ctrl+Z), unfilled placeholders blocking a send, signatures,
+// @mentions in notes, and the nudges before a reply that follows a colleague's internal note
+// or names an agent.
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, composer, messagesOnServer } from './fixtures';
 import type { APIRequestContext, Page } from '@playwright/test';
@@ -161,7 +162,7 @@ test('a reply after a colleague\'s internal note is nudged, and Switch to note k
   await form.getByRole('textbox', { name: 'Reply text' }).fill('');
 });
 
-test('the picker, the manage dialog and the new-reply form have no axe violations', async ({ page }) => {
+test('the picker, the dialogs and the mention suggestions have no axe violations', async ({ page }) => {
   await openTicket(page, '3');
   const form = composer(page);
   await form.getByRole('textbox', { name: 'Reply text' }).click();
@@ -186,6 +187,15 @@ test('the picker, the manage dialog and the new-reply form have no axe violation
   await check('new saved reply form');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toBeHidden();
+  await form.getByRole('button', { name: 'Signature' }).click();
+  await expect(page.getByRole('dialog', { name: 'Signature' })).toBeVisible();
+  await check('signature dialog');
+  await page.keyboard.press('Escape');
+  await form.getByRole('radio', { name: /Internal note/ }).check();
+  await form.getByRole('textbox', { name: 'Note text' }).pressSequentially('@');
+  await expect(form.getByRole('listbox', { name: 'Agents to mention' }).getByRole('option').first()).toBeVisible();
+  await check('mention suggestions');
+  await form.getByRole('textbox', { name: 'Note text' }).fill('');
 });
 
 test('the signature goes below a stored reply, never below a note, and can be left off one reply', async ({ page, request }) => {
@@ -238,4 +248,53 @@ test('the signature goes below a stored reply, never below a note, and can be le
 
   const cleared = await request.put(`${c.threadline_api}/signature`, { headers, data: { signature: '' } });
   expect(cleared.status()).toBe(200);
+});
+
+test('@ in a note suggests agents, and the mention is stored marked; a reply naming an agent asks first', async ({ page, request }) => {
+  const run = Date.now();
+  // Sam mentions Alex (the demo token's agent) in a note: Alex sees it marked.
+  const sams = await request.post('/api/inboxops/v1/tickets/4/messages', {
+    headers: { Authorization: 'Bearer ixk_demo_acme' },
+    data: { type: 'internal_note', body_text: `@Alex Morgan can you check the refund? mention-in-${run}` },
+  });
+  expect(sams.status(), await sams.text()).toBe(201);
+  await openTicket(page, '4');
+  const thread = page.getByRole('feed', { name: 'Conversation' });
+  const mentioning = thread.getByRole('article', { name: 'Internal note from Sam Rivera' }).filter({ hasText: `mention-in-${run}` });
+  await expect(mentioning.getByText('Mentions you')).toBeVisible();
+
+  const form = composer(page);
+  await form.getByRole('radio', { name: /Internal note/ }).check();
+  const note = form.getByRole('textbox', { name: 'Note text' });
+  await note.click();
+  await note.pressSequentially('Over to @pri');
+  const suggestions = form.getByRole('listbox', { name: 'Agents to mention' });
+  await expect(suggestions.getByRole('option')).toHaveText([/Priya Shah/]);
+  await expect(note).toHaveAttribute('aria-activedescendant', /.+/);
+  await note.press('Enter');
+  await expect(suggestions).toBeHidden();
+  await note.pressSequentially(`please. mention-out-${run}`);
+  await expect(note).toHaveValue(`Over to @Priya Shah please. mention-out-${run}`);
+  await note.press('Control+Enter');
+  const stored = await storedWith(request, '4', `mention-out-${run}`);
+  expect(stored.is_visible_to_customer).toBe(false);
+  const c = await config(request);
+  const full = await (await request.get(`${c.api_base}/organizations/${c.organization_id}/tickets/4/messages/?page_size=500`, {
+    headers: { 'X-Initdesk-Token': c.token },
+  })).json();
+  const html = (full.results as Array<{ content: string; content_html: string }>).find((m) => m.content.includes(`mention-out-${run}`))!.content_html;
+  expect(html).toContain('<span data-mention="3">@Priya Shah</span>');
+
+  // A public reply that names an agent asks before it goes; nothing is sent meanwhile.
+  await form.getByRole('radio', { name: /Reply/ }).check();
+  const reply = form.getByRole('textbox', { name: 'Reply text' });
+  await reply.fill(`Thanks! @Sam Rivera will follow up. mention-reply-${run}`);
+  await reply.press('Control+Enter');
+  const ask = form.getByRole('alert').filter({ hasText: 'This reply goes to the customer and mentions Sam Rivera' });
+  await expect(ask).toBeVisible();
+  await page.waitForTimeout(500);
+  expect((await messagesOnServer(request, '4')).filter((m) => m.content.includes(`mention-reply-${run}`))).toHaveLength(0);
+  await ask.getByRole('button', { name: 'Send to the customer anyway' }).click();
+  const sent = await storedWith(request, '4', `mention-reply-${run}`);
+  expect(sent.is_visible_to_customer).toBe(true);
 });

@@ -5,6 +5,7 @@
 //! deleting go through here so every composer sees the change.
 
 use leptos::prelude::*;
+use threadline_core::model::User;
 use threadline_core::saved_replies::{SavedReply, SavedReplyInput};
 use threadline_core::ApiError;
 
@@ -36,6 +37,8 @@ pub struct Toolbox {
     pub loaded: RwSignal<Loaded>,
     /// The agent's name as the server knows it (their credential or session), if it says.
     pub agent_name: RwSignal<Option<String>>,
+    /// The backend's agents (for @mentions), where it lists them.
+    pub agents: RwSignal<Option<Vec<User>>>,
     /// The agent's signature as written (placeholders unfilled); empty for none.
     pub signature: RwSignal<String>,
     /// Whether saved replies can be created, changed and deleted here.
@@ -48,12 +51,12 @@ impl Toolbox {
     /// Makes the store in the current owner and provides it.
     pub fn provide(client: &Client, config: &AppConfig) {
         let editable = client.has_own_api();
-        let (replies, loaded) = if editable {
-            (Vec::new(), Loaded::NotYet)
+        let replies = if editable {
+            Vec::new()
         } else {
             let mut fixed = config.saved_replies.clone();
             fixed.sort_by_key(|r| r.content.title.to_lowercase());
-            (fixed, Loaded::Ready)
+            fixed
         };
         // Without a Threadline server, the signature is kept in this browser.
         let signature = if editable {
@@ -63,8 +66,9 @@ impl Toolbox {
         };
         provide_context(Self {
             replies: RwSignal::new(replies),
-            loaded: RwSignal::new(loaded),
+            loaded: RwSignal::new(Loaded::NotYet),
             agent_name: RwSignal::new(None),
+            agents: RwSignal::new(None),
             signature: RwSignal::new(signature),
             editable,
             client: StoredValue::new_local(client.clone()),
@@ -72,7 +76,7 @@ impl Toolbox {
         });
     }
 
-    /// Reads the saved replies (and the agent's name) unless they are read or being read; a
+    /// Reads the agents, the saved replies and the agent's name and signature unless they are read or being read; a
     /// failed read is tried again on the next call.
     pub fn ensure_loaded(self) {
         let start = self
@@ -87,6 +91,13 @@ impl Toolbox {
             return;
         };
         self.tasks.spawn(async move {
+            if let Ok(Some(agents)) = client.users().await {
+                self.agents.try_set(Some(agents));
+            }
+            if !self.editable {
+                self.loaded.try_set(Loaded::Ready);
+                return;
+            }
             let replies = client.saved_replies().await;
             if let Ok(signature) = client.signature().await {
                 self.agent_name.try_set(signature.agent_name);

@@ -36,6 +36,9 @@ pub struct Draft {
     /// none or the agent removed it from this message. Notes never carry it.
     #[serde(default)]
     pub signature: Option<String>,
+    /// Agents chosen from the @mention suggestions (a note marks them in its HTML).
+    #[serde(default)]
+    pub mentions: Vec<crate::mentions::Mention>,
 }
 
 impl Draft {
@@ -120,6 +123,15 @@ pub fn take_back_into(current: Draft, back: Draft) -> (Draft, bool) {
             fields
         },
         signature: back.signature.or(current.signature),
+        mentions: {
+            let mut mentions = back.mentions;
+            for m in current.mentions {
+                if !mentions.contains(&m) {
+                    mentions.push(m);
+                }
+            }
+            mentions
+        },
     };
     (draft, true)
 }

@@ -625,6 +625,8 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("col", &["span"]),
     ("colgroup", &["span"]),
     ("font", &["color", "face", "size"]),
+    // An @mention in a note (see `mentions::render_note`): inert, and read for "Mentions you".
+    ("span", &["data-mention"]),
     ("ol", &["start", "type", "reversed"]),
     ("ul", &["type"]),
     ("li", &["value", "type"]),

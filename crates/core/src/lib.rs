@@ -15,6 +15,7 @@
 //! - [`html`]: the one sanitizer, producing [`html::SafeHtml`].
 //! - [`time`]: timestamp parsing for ordering.
 //! - [`saved_replies`], [`placeholders`]: the composer's saved replies and how they are filled.
+//! - [`mentions`]: @mentions of agents in notes.
 //! - [`nudge`]: whether a public reply follows a colleague's internal note.
 //! - [`own_api`]: Threadline's own API (saved replies, signatures), sans-IO.
 //!
@@ -32,6 +33,7 @@ pub mod html;
 pub mod http;
 pub mod i18n;
 mod linkify;
+pub mod mentions;
 pub mod model;
 pub mod nudge;
 pub mod outbox;

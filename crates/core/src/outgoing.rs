@@ -5,6 +5,7 @@
 
 use crate::compose::render_markdown;
 use crate::draft::Draft;
+use crate::mentions::render_note;
 use crate::model::{Capabilities, Message, NewMessage, Ticket, User, Visibility};
 use crate::recipients::cc_to_send;
 
@@ -28,7 +29,13 @@ pub fn message_from_draft(
     let body = with_signature(&draft.text, draft.signature.as_deref().filter(|_| !note));
     NewMessage {
         visibility: draft.visibility,
-        html: (!body.trim().is_empty()).then(|| render_markdown(&body).as_str().to_owned()),
+        html: (!body.trim().is_empty()).then(|| {
+            if note && !draft.mentions.is_empty() {
+                render_note(&body, &draft.mentions).as_str().to_owned()
+            } else {
+                render_markdown(&body).as_str().to_owned()
+            }
+        }),
         text: body,
         // A reply posted without email has no recipients to change.
         cc: draft

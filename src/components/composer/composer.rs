@@ -10,10 +10,11 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 use threadline_core::compose::send_label;
 use threadline_core::draft::{storage_key, take_back_into, written_since, Draft, StoredDraft};
+use threadline_core::mentions::mentioned;
 use threadline_core::model::{field, AssigneeChange, Message, NextAction, Ticket, Visibility};
 use threadline_core::nudge::colleague_note_last;
 use threadline_core::outbox::Outgoing;
-use threadline_core::outgoing::{message_from_draft, people_seen};
+use threadline_core::outgoing::{message_from_draft, people_seen, seen_users};
 use threadline_core::placeholders::{self, fill};
 use threadline_core::recipients::{
     blocking_problem, cc_change, cc_snapshot, parse_recipients, Recipient,
@@ -26,6 +27,7 @@ use super::cc_field::CcField;
 use super::conflict_banner::ConflictBanner;
 use super::editor::MarkdownEditor;
 use super::email_options::EmailOptions;
+use super::mentions::{MentionAsk, MentionSuggestions, MentionTools};
 use super::mode_nudge::ModeNudge;
 use super::mode_switch::ModeSwitch;
 use super::next_action::NextActionField;
@@ -104,6 +106,16 @@ pub fn Composer(
     let replying_as = use_context::<ReplyingAs>();
     let context =
         Memo::new(move |_| ticket.with(|t| placeholder_context(t.as_ref(), toolbox, replying_as)));
+    // Agents to @mention: the backend's list, else those seen on the ticket.
+    let agents = Signal::derive(move || {
+        toolbox
+            .and_then(|t| t.agents.get())
+            .unwrap_or_else(|| ticket.with(|t| thread.with(|m| seen_users(t.as_ref(), m))))
+    });
+    let mention_tools = MentionTools::new(agents);
+    // The agents a public reply mentions, while the composer asks before sending it.
+    let mention_ask = RwSignal::new(Vec::<String>::new());
+    let mentions_confirmed = StoredValue::new(None::<String>);
     // The agent's signature as it will go below a reply, and whether this one carries it.
     let with_signature = RwSignal::new(true);
     let signature = Memo::new(move |_| {
@@ -153,6 +165,7 @@ pub fn Composer(
         signature: (visibility.get() == Visibility::Reply && with_signature.get())
             .then(|| signature.get())
             .filter(|s| !s.trim().is_empty()),
+        mentions: mention_tools.chosen.get(),
     };
     let draft_untracked = move || untrack(current_draft);
     let apply = move |d: Draft| {
@@ -169,6 +182,7 @@ pub fn Composer(
         from_mailbox.set(d.from_mailbox);
         bcc.set(d.bcc);
         ticket_fields.set(d.ticket_fields);
+        mention_tools.chosen.set(d.mentions);
     };
     let load_mode = {
         let ticket_id = ticket_id.clone();
@@ -350,6 +364,23 @@ pub fn Composer(
                 notice.set(Some(t!("saved_replies.fill_before_sending").into_owned()));
                 return;
             }
+            // A reply that names agents goes to the customer: ask once for this text.
+            let written = text.get_untracked();
+            if !customer
+                && !is_note()
+                && mentions_confirmed.with_value(|c| c.as_deref() != Some(written.as_str()))
+            {
+                let named: Vec<String> = agents.with_untracked(|a| {
+                    mentioned(&written, a)
+                        .into_iter()
+                        .map(|u| u.name.clone())
+                        .collect()
+                });
+                if !named.is_empty() {
+                    mention_ask.set(named);
+                    return;
+                }
+            }
             let signed = draft_untracked().signature.unwrap_or_default();
             if let Some(left) = placeholders::find(&signed).first() {
                 notice.set(Some(
@@ -468,6 +499,9 @@ pub fn Composer(
         let submit = submit.clone();
         let switch_mode = switch_mode.clone();
         Callback::new(move |ev: leptos::ev::KeyboardEvent| {
+            if is_note() && mention_tools.on_key(&ev, area) {
+                return true;
+            }
             let mod_key = ev.ctrl_key() || ev.meta_key();
             if mod_key && ev.key() == "Enter" {
                 ev.prevent_default();
@@ -613,6 +647,15 @@ pub fn Composer(
             }
         }
     };
+    // The question is about the text as it was: a change makes it moot.
+    Effect::new(move |ran: Option<()>| {
+        text.track();
+        if ran.is_some() {
+            mention_ask.set(Vec::new());
+        }
+    });
+    let submit_mentioned = submit.clone();
+    let move_to_note_again = move_to_note.clone();
     let submit_click = submit.clone();
     let submit_force = submit.clone();
     let keep_mine = save_now.clone();
@@ -685,7 +728,12 @@ pub fn Composer(
                     people=people
                 />
             })}
-            <div class="tl-rescue" on:input=move |ev| tools.on_input(&ev) data-draft-key={
+            <div class="tl-rescue" on:input=move |ev| {
+                tools.on_input(&ev);
+                if let Some(el) = area.get_untracked() {
+                    mention_tools.on_input(&el, is_note());
+                }
+            } data-draft-key={
                 let ticket_id = ticket_id.clone();
                 move || storage_key(&ticket_id, visibility.get())
             }>
@@ -707,12 +755,27 @@ pub fn Composer(
                 area=area
                 on_paste_files=paste_files
                 appendix=Signal::derive(move || draft_untracked_signature(visibility, with_signature, signature))
+                active_descendant=Signal::derive(move || mention_tools.active_option())
+                controls=mention_tools.list_id()
             />
+            <MentionSuggestions tools=mention_tools area=area/>
             </div>
             {move || (!is_note()).then(|| view! { <SignatureLine signature=signature included=with_signature/> })}
             {(!customer).then(|| view! {
                 <PlaceholderNotice text=text area=area/>
                 <ModeNudge colleague=colleague on_switch=Callback::new(move |()| move_to_note())/>
+                <MentionAsk
+                    names=mention_ask
+                    on_send_anyway=Callback::new(move |()| {
+                        mentions_confirmed.set_value(Some(text.get_untracked()));
+                        mention_ask.set(Vec::new());
+                        submit_mentioned(false);
+                    })
+                    on_switch=Callback::new(move |()| {
+                        mention_ask.set(Vec::new());
+                        move_to_note_again();
+                    })
+                />
                 <SavedReplyControls tools=tools text=text area=area context=context chips=chips actions=actions/>
             })}
             {caps.has_attachments.then(|| view! {

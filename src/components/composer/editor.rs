@@ -28,6 +28,12 @@ pub fn MarkdownEditor(
     /// Text the message will carry below what is typed (the signature), shown in the preview.
     #[prop(optional, into)]
     appendix: Option<Signal<Option<String>>>,
+    /// The suggestion the text box points at (the @mention listbox's active option).
+    #[prop(optional, into)]
+    active_descendant: Option<Signal<Option<String>>>,
+    /// The id of the suggestions list it controls.
+    #[prop(optional, into)]
+    controls: Option<String>,
 ) -> impl IntoView {
     let preview = RwSignal::new(false);
     let format = move |f: Format| {
@@ -101,6 +107,8 @@ pub fn MarkdownEditor(
                 class="tl-composer__text"
                 rows="6"
                 aria-label=move || label.get()
+                aria-activedescendant=move || active_descendant.and_then(|a| a.get())
+                aria-controls=controls
                 placeholder=move || placeholder.get()
                 hidden=move || preview.get()
                 prop:value=move || text.get()

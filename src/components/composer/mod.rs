@@ -9,6 +9,7 @@ mod composer;
 mod conflict_banner;
 mod editor;
 mod email_options;
+mod mentions;
 mod mode_nudge;
 mod mode_switch;
 mod next_action;

@@ -219,7 +219,7 @@ pub fn placeholder_context(
 
 /// Inserts `insertion` over the text box's selection as typing would, so the browser's undo
 /// takes it out again; where the browser refuses, sets the value directly.
-fn insert_at_cursor(el: &web_sys::HtmlTextAreaElement, insertion: &str) {
+pub(super) fn insert_at_cursor(el: &web_sys::HtmlTextAreaElement, insertion: &str) {
     let typed = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())

@@ -8,6 +8,9 @@ use threadline_core::model::{Message, Role};
 
 use super::{AttachmentList, MessageBody};
 use crate::components::common::{Glyph, Icon, RelativeTime};
+use crate::state::identity::ReplyingAs;
+use crate::state::toolbox::Toolbox;
+use threadline_core::mentions::mentions;
 
 /// Renders a message.
 #[component]
@@ -51,6 +54,22 @@ pub fn MessageItem(
     let cc =
         (!copied.is_empty()).then(|| t!("message.cc", addresses = isolate(&copied.join(", "))));
     let attachments = message.attachments.clone();
+    // A colleague's note that @mentions the agent reading it.
+    let toolbox = use_context::<Toolbox>();
+    let replying_as = use_context::<ReplyingAs>();
+    let body = message
+        .text
+        .clone()
+        .or_else(|| message.html.clone())
+        .unwrap_or_default();
+    let author_name = name.clone();
+    let mentions_me = move || {
+        let me = toolbox
+            .and_then(|t| t.agent_name.get())
+            .or_else(|| replying_as.and_then(|r| r.0.get()))?;
+        (is_note && !me.eq_ignore_ascii_case(author_name.trim()) && mentions(&body, &me))
+            .then_some(())
+    };
     view! {
         <article
             class=class
@@ -71,6 +90,9 @@ pub fn MessageItem(
                             <Icon glyph=Glyph::Lock/>
                             {format!(" {}", t!("message.internal_note"))}
                         </span>
+                    })}
+                    {move || mentions_me().map(|()| view! {
+                        <span class="tl-badge tl-badge--mention">{t!("message.mentions_you")}</span>
                     })}
                     <RelativeTime timestamp=message.created_at.clone()/>
                 </header>
