@@ -436,3 +436,24 @@ test('a sent message does not move the page: the agent stays where they were', a
   const folded = composerBefore - (await height());
   expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(before - folded - 100);
 });
+
+test('words typed while Send checks for newer messages stay for the next message, not in the sent one', async ({ page, request }) => {
+  const marker = `e2e-checking-${Date.now()}`;
+  await openTicket(page, '3');
+  const form = composer(page);
+  const box = form.getByRole('textbox', { name: 'Reply text' });
+  await box.fill(`The fix is live. ${marker}`);
+  // The check for newer messages answers slowly.
+  // (Polls may take some of the delays too.)
+  await arm(request, { kind: 'delay', delay_ms: 2500, method: 'GET', path_contains: '/tickets/3/messages/', count: 4 });
+  await box.press('Control+Enter');
+  await expect(form.getByRole('button', { name: 'Checking for new messages…' })).toBeVisible();
+  await box.press('End');
+  await box.pressSequentially(' Also, one more thing');
+  await expect(form.getByRole('button', { name: 'Checking for new messages…' })).toBeHidden();
+  await expect(box).toHaveValue('Also, one more thing');
+  await expect
+    .poll(async () => (await messagesOnServer(request, '3')).filter((m) => m.content.includes(marker)).map((m) => m.content), { timeout: 20_000 })
+    .toEqual([`The fix is live. ${marker}`]);
+  await box.fill('');
+});

@@ -4,7 +4,7 @@
 // @mentions in notes, and the nudges before a reply that follows a colleague's internal note
 // or names an agent.
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, composer, messagesOnServer } from './fixtures';
+import { test, expect, composer, messagesOnServer, outboxHolds } from './fixtures';
 import type { APIRequestContext, Page } from '@playwright/test';
 
 type Config = { api_base: string; organization_id: string; token: string; threadline_api: string };
@@ -127,8 +127,8 @@ test('Esc closes the picker and gives the text back its focus; an unfilled place
   // The placeholder is selected, so typing replaces it.
   await page.keyboard.type('A-1042');
   await expect(box).toHaveValue(`Your order A-1042 left today. ${marker}`);
-  const before = (await messagesOnServer(request, '2')).filter((m) => m.content.includes(marker));
-  expect(before).toHaveLength(0);
+  // Nothing went to the outbox: the text is still being written.
+  expect(await outboxHolds(page, marker)).toBe(false);
   await box.press('Control+Enter');
   const message = await storedWith(request, '2', marker);
   expect(message.content).toContain('Your order A-1042 left today.');
@@ -155,9 +155,12 @@ test('a reply after a colleague\'s internal note is nudged, and Switch to note k
   await noteBox.press('Control+Enter');
   const message = await storedWith(request, '7', marker);
   expect(message.is_visible_to_customer).toBe(false);
-  // Now the agent's own note is the newest entry: no nudge for the next reply.
+  // Now the agent's own note is the newest entry (shown in the thread): no nudge for the next reply.
+  await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').last()).toContainText(marker);
   await form.getByRole('radio', { name: /Reply/ }).check();
   await form.getByRole('textbox', { name: 'Reply text' }).fill('Another reply');
+  // The nudge shows as soon as the text is there (see above), so a moment is enough to know.
+  await page.waitForTimeout(300);
   await expect(form.getByText('last entry is an internal note')).toHaveCount(0);
   await form.getByRole('textbox', { name: 'Reply text' }).fill('');
 });
@@ -180,6 +183,7 @@ test('the picker, the dialogs and the mention suggestions have no axe violations
   await check('manage dialog');
   await dialog.getByRole('button', { name: 'Delete “Password reset link”' }).click();
   await expect(dialog.getByRole('alertdialog')).toBeVisible();
+  await expect(dialog.getByRole('alertdialog').getByRole('button', { name: 'Delete' })).toBeFocused();
   await check('delete confirmation');
   await dialog.getByRole('button', { name: 'Keep it' }).click();
   await dialog.getByRole('button', { name: 'New saved reply' }).click();
@@ -292,9 +296,9 @@ test('@ in a note suggests agents, and the mention is stored marked; a reply nam
   await reply.press('Control+Enter');
   const ask = form.getByRole('alert').filter({ hasText: 'This reply goes to the customer and mentions Sam Rivera' });
   await expect(ask).toBeVisible();
-  await page.waitForTimeout(500);
-  expect((await messagesOnServer(request, '4')).filter((m) => m.content.includes(`mention-reply-${run}`))).toHaveLength(0);
-  await ask.getByRole('button', { name: 'Send to the customer anyway' }).click();
+  expect(await outboxHolds(page, `mention-reply-${run}`)).toBe(false);
+  await expect(reply).toHaveValue(`Thanks! @Sam Rivera will follow up. mention-reply-${run}`);
+  await form.getByRole('button', { name: 'Send to the customer anyway' }).click();
   const sent = await storedWith(request, '4', `mention-reply-${run}`);
   expect(sent.is_visible_to_customer).toBe(true);
 });

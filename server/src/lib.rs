@@ -317,8 +317,8 @@ impl Server {
         let test_routes = options
             .fault_switch
             .then(|| portal::test_routes().with_state(state.clone()));
-        // A gateway serves the app and the forwarded API only: none of the local surfaces, so
-        // nothing of its own store is reachable.
+        // A gateway serves the app, the forwarded API and Threadline's own API (saved replies,
+        // signatures): none of the local surfaces, so no helpdesk data of its store is reachable.
         let router = match &options.gateway {
             Some(gw) => {
                 let upstream = gateway::Upstream::new(gw)?;

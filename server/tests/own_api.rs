@@ -142,6 +142,7 @@ async fn missing_wrong_or_viewer_credentials_are_refused() {
             ("X-Initdesk-Token", "wrong"),
             // An inactive token, and an Airclou viewer, are no agents.
             ("X-Initdesk-Token", "demo-token-acme-inactive"),
+            ("Authorization", "Bearer acs_demo_acme_viewer"),
             ("Authorization", "Bearer wrong"),
             ("Authorization", "Token demo-token-acme"),
             ("X-Requestor-Key", "wrong"),
@@ -153,6 +154,29 @@ async fn missing_wrong_or_viewer_credentials_are_refused() {
             assert!(body["detail"].is_string(), "{body}");
         }
     }
+}
+
+#[tokio::test]
+async fn a_read_only_key_reads_saved_replies_and_changes_none() {
+    let s = start_with(|_| {}).await;
+    let reader = ("Authorization", "Bearer ixk_demo_acme_readonly");
+    assert!(!titles(&s, reader).await.is_empty());
+    let body = json!({"title": "Sneaky", "body": "x"});
+    for (method, path) in [
+        ("POST", "saved-replies"),
+        ("PUT", "saved-replies/1"),
+        ("DELETE", "saved-replies/1"),
+    ] {
+        let status = call(&s, method, path, reader)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}");
+    }
+    assert!(!titles(&s, ACME).await.contains(&"Sneaky".to_owned()));
+    assert_eq!(titles(&s, reader).await, titles(&s, ACME).await);
 }
 
 #[tokio::test]

@@ -104,8 +104,18 @@ impl Toolbox {
                 self.signature.try_set(signature.signature);
             }
             match replies {
-                Ok(all) => {
-                    self.replies.try_set(all);
+                Ok(loaded) => {
+                    // One saved meanwhile (a slow first read) stays.
+                    self.replies.try_update(|current| {
+                        let mut all = loaded;
+                        for kept in current.drain(..) {
+                            if !all.iter().any(|r| r.id == kept.id) {
+                                all.push(kept);
+                            }
+                        }
+                        all.sort_by_key(|r| r.content.title.to_lowercase());
+                        *current = all;
+                    });
                     self.loaded.try_set(Loaded::Ready);
                 }
                 Err(e) => {
@@ -115,16 +125,20 @@ impl Toolbox {
         });
     }
 
+    /// The client, while the store's owner lives.
+    fn client(self) -> Result<Client, ApiError> {
+        self.client
+            .try_get_value()
+            .ok_or_else(|| ApiError::InvalidRequest("the conversation has closed".into()))
+    }
+
     /// Creates (`id` `None`) or replaces a saved reply; the list follows on success.
     pub async fn save(
         self,
         id: Option<String>,
         input: SavedReplyInput,
     ) -> Result<SavedReply, ApiError> {
-        let client = self
-            .client
-            .try_get_value()
-            .ok_or_else(|| ApiError::InvalidRequest("gone".into()))?;
+        let client = self.client()?;
         let saved = client.save_reply(id.as_deref(), &input).await?;
         self.replies.try_update(|all| {
             all.retain(|r| r.id != saved.id);
@@ -137,10 +151,7 @@ impl Toolbox {
     /// Replaces the agent's signature (empty removes it): on the server where there is one,
     /// else in this browser.
     pub async fn save_signature(self, text: String) -> Result<(), ApiError> {
-        let client = self
-            .client
-            .try_get_value()
-            .ok_or_else(|| ApiError::InvalidRequest("gone".into()))?;
+        let client = self.client()?;
         let stored = if self.editable {
             client.put_signature(&text).await?.signature
         } else if write_json(&local_key(&client), &text) {
@@ -156,10 +167,7 @@ impl Toolbox {
 
     /// Deletes a saved reply; the list follows on success.
     pub async fn delete(self, id: String) -> Result<(), ApiError> {
-        let client = self
-            .client
-            .try_get_value()
-            .ok_or_else(|| ApiError::InvalidRequest("gone".into()))?;
+        let client = self.client()?;
         client.delete_saved_reply(&id).await?;
         self.replies.try_update(|all| all.retain(|r| r.id != id));
         Ok(())

@@ -11,11 +11,20 @@ use crate::model::{NextAction, TicketStatus, Visibility};
 /// Renders the agent's Markdown to HTML, through the same sanitizer as incoming mail. A line
 /// break typed in the editor stays a line break, as people expect in email.
 pub fn render_markdown(text: &str) -> SafeHtml {
+    render_events(text, markdown_events(text))
+}
+
+/// The composer's Markdown as events, a typed line break kept as a line break.
+pub(crate) fn markdown_events(text: &str) -> impl Iterator<Item = Event<'_>> {
     let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
-    let events = Parser::new_ext(text, options).map(|event| match event {
+    Parser::new_ext(text, options).map(|event| match event {
         Event::SoftBreak => Event::HardBreak,
         other => other,
-    });
+    })
+}
+
+/// Events of `text` as HTML, through the sanitizer.
+pub(crate) fn render_events<'a>(text: &str, events: impl Iterator<Item = Event<'a>>) -> SafeHtml {
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events);
     sanitize(&out)

@@ -36,6 +36,10 @@ pub struct Draft {
     /// none or the agent removed it from this message. Notes never carry it.
     #[serde(default)]
     pub signature: Option<String>,
+    /// The agent took the signature off this message (kept with the draft, so a reopened
+    /// draft stays as the agent left it).
+    #[serde(default)]
+    pub signature_removed: bool,
     /// Agents chosen from the @mention suggestions (a note marks them in its HTML).
     #[serde(default)]
     pub mentions: Vec<crate::mentions::Mention>,
@@ -61,8 +65,7 @@ impl Draft {
         }
     }
 
-    /// Whether there is nothing worth keeping.
-    /// Whether nothing is written or chosen (a signature alone is not writing).
+    /// Whether there is nothing worth keeping (a signature alone is not writing).
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty()
             && self.cc.is_none()
@@ -71,6 +74,19 @@ impl Draft {
             && self.assignee == AssigneeChange::Keep
             && self.bcc.is_empty()
             && self.ticket_fields.is_empty()
+    }
+}
+
+/// What was typed into the composer after `sent` was taken from it to go out (while the
+/// newest messages were checked): the rest when the text still begins with what was sent,
+/// nothing when it is unchanged, and all of it when it was edited within (nothing is dropped).
+pub fn typed_after(sent: &str, now: &str) -> String {
+    if now.trim() == sent.trim() {
+        return String::new();
+    }
+    match now.strip_prefix(sent.trim_end()) {
+        Some(rest) => rest.trim_start().to_owned(),
+        None => now.to_owned(),
     }
 }
 
@@ -123,6 +139,7 @@ pub fn take_back_into(current: Draft, back: Draft) -> (Draft, bool) {
             fields
         },
         signature: back.signature.or(current.signature),
+        signature_removed: back.signature_removed,
         mentions: {
             let mut mentions = back.mentions;
             for m in current.mentions {
@@ -219,6 +236,17 @@ pub fn written_since<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_typed_after_send_was_pressed_are_kept_apart() {
+        assert_eq!(typed_after("Hello", "Hello"), "");
+        assert_eq!(typed_after("Hello\n", "Hello  "), "");
+        assert_eq!(typed_after("Hello", "Hello and more"), "and more");
+        assert_eq!(typed_after("Hello\n\n", "Hello\n\nNext one"), "Next one");
+        // Edited within, or emptied and rewritten: all of it stays.
+        assert_eq!(typed_after("Hello", "Help me"), "Help me");
+        assert_eq!(typed_after("Hello", ""), "");
+    }
 
     fn msg(id: &str, role: Role) -> Message {
         Message {

@@ -2,10 +2,11 @@
 //! which agents match, which a text mentions, and the note's HTML with each chosen mention as
 //! a `<span data-mention="id">` (which the sanitizer keeps) rather than plain text.
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
-use crate::html::{sanitize, SafeHtml};
+use crate::compose::{markdown_events, render_events};
+use crate::html::SafeHtml;
 use crate::model::User;
 use crate::saved_replies::fold;
 
@@ -111,27 +112,23 @@ pub fn mentioned<'a>(text: &str, agents: &'a [User]) -> Vec<&'a User> {
 /// A note's Markdown rendered as [`crate::compose::render_markdown`] does, each `@Name` of
 /// `chosen` (outside code) wrapped in `<span data-mention="id">`.
 pub fn render_note(text: &str, chosen: &[Mention]) -> SafeHtml {
-    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
     let mut in_code = false;
     let mut events = Vec::new();
-    for event in Parser::new_ext(text, options) {
+    for event in markdown_events(text) {
         match event {
-            Event::SoftBreak => events.push(Event::HardBreak),
-            Event::Start(Tag::CodeBlock(kind)) => {
+            Event::Start(Tag::CodeBlock(_)) => {
                 in_code = true;
-                events.push(Event::Start(Tag::CodeBlock(kind)));
+                events.push(event);
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
-                events.push(Event::End(TagEnd::CodeBlock));
+                events.push(event);
             }
             Event::Text(t) if !in_code => wrap_mentions(&t, chosen, &mut events),
             other => events.push(other),
         }
     }
-    let mut out = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
-    sanitize(&out)
+    render_events(text, events.into_iter())
 }
 
 /// Pushes `text` as text events, with each chosen `@Name` in a mention element.
@@ -141,12 +138,10 @@ fn wrap_mentions<'a>(text: &str, chosen: &[Mention], out: &mut Vec<Event<'a>>) {
         for (i, _) in rest.match_indices('@') {
             for mention in chosen {
                 let tag = format!("@{}", mention.name);
-                let candidate = &rest[i..];
-                let boundary = candidate[tag.len().min(candidate.len())..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_alphanumeric());
-                if candidate.starts_with(&tag) && boundary {
+                let whole = rest[i..]
+                    .strip_prefix(&tag)
+                    .is_some_and(|after| after.chars().next().is_none_or(|c| !c.is_alphanumeric()));
+                if whole {
                     if i > 0 {
                         out.push(Event::Text(CowStr::from(rest[..i].to_owned())));
                     }
@@ -261,12 +256,30 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<code>@Priya Shah</code>"), "{html}");
-        // Anything but the chosen, and hostile names, stay text.
-        let hostile = [Mention {
-            id: "\"><script>x</script>".into(),
-            name: "Eve <b>".into(),
+        // Other @s around it, with letters of any width after them, are text.
+        let sam = [Mention {
+            id: "2".into(),
+            name: "Sam".into(),
         }];
-        let html = render_note("@Eve <b> hi", &hostile);
-        assert!(!html.as_str().contains("<script"), "{}", html.as_str());
+        let html = render_note("cc @Zoë and @👋 then @Sam, not @Samuel", &sam);
+        assert_eq!(
+            html.as_str().matches("data-mention").count(),
+            1,
+            "{}",
+            html.as_str()
+        );
+        // A hostile id stays an attribute value.
+        let hostile = [Mention {
+            id: "\"><script>alert(1)</script>".into(),
+            name: "Eve".into(),
+        }];
+        let html = render_note("@Eve hi", &hostile);
+        let html = html.as_str();
+        assert_eq!(html.matches("<span").count(), 1, "{html}");
+        assert!(
+            html.contains("data-mention=\"&quot;&gt;&lt;script&gt;"),
+            "{html}"
+        );
+        assert!(!html.contains("<script"), "{html}");
     }
 }

@@ -61,7 +61,7 @@ mod tests {
     fn ones_own_note_a_public_reply_or_a_customer_message_last_is_no_nudge() {
         let note = message("2", Role::Associate, "Sam Rivera", true);
         assert_eq!(
-            colleague_note_last(&[note.clone()], Some("sam rivera"), &[]),
+            colleague_note_last(std::slice::from_ref(&note), Some("sam rivera"), &[]),
             None
         );
         assert_eq!(colleague_note_last(&[note], None, &["2".into()]), None);

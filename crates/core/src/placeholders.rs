@@ -57,6 +57,13 @@ pub struct Found {
     pub name: String,
 }
 
+impl Found {
+    /// The placeholder as the agent writes it: `{{name}}`.
+    pub fn written(&self) -> String {
+        format!("{{{{{}}}}}", self.name)
+    }
+}
+
 /// The placeholders of `text` outside Markdown code, in order: after [`fill`], the ones left,
 /// which keep a message from going out.
 pub fn find(text: &str) -> Vec<Found> {
@@ -116,7 +123,8 @@ fn is_name(name: &str) -> bool {
 }
 
 /// Byte ranges of Markdown code in `text`: fenced blocks (``` or ~~~), and inline spans
-/// between equal runs of backticks on the lines outside them.
+/// between equal runs of backticks on the lines outside them (a span across lines, which
+/// CommonMark allows, is not seen: its placeholders are filled and reported).
 fn code_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut fence: Option<(char, usize, usize)> = None; // (char, length, start)
@@ -126,7 +134,10 @@ fn code_ranges(text: &str) -> Vec<Range<usize>> {
         let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
         let run = marker.map_or(0, |m| trimmed.chars().take_while(|c| *c == m).count());
         match (fence, marker) {
-            (Some((c, len, start)), Some(m)) if m == c && run >= len => {
+            // A closing fence has nothing after its run (```rust inside a block is text).
+            (Some((c, len, start)), Some(m))
+                if m == c && run >= len && trimmed[run * m.len_utf8()..].trim().is_empty() =>
+            {
                 ranges.push(start..offset + line.len());
                 fence = None;
             }
@@ -253,6 +264,8 @@ mod tests {
              but María here; ``a ` {{ticket.number}}`` too."
         );
         assert!(find(&filled).is_empty());
+        // A fence with an info string inside a block does not close it.
+        assert!(find("```\n```rust\n{{x}}\n```").is_empty());
         // An unclosed fence runs to the end, as Markdown reads it.
         assert!(find("```\n{{x}}").is_empty());
         // An unclosed backtick is no code.

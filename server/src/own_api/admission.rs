@@ -20,29 +20,43 @@ pub(super) struct Caller {
     pub agent: String,
     /// The agent's name, where the credential or session says it.
     pub name: Option<String>,
+    /// Whether the credential may change what the organisation shares (saved replies): a
+    /// read-only key may only read them.
+    pub can_write: bool,
 }
 
-/// The credential headers of the demo surfaces and the table each is looked up in.
-const DEMO_CREDENTIALS: [(&str, &str); 4] = [
+impl Caller {
+    /// Refuses a change by a read-only credential.
+    pub fn may_write(&self) -> Result<(), HttpError> {
+        if self.can_write {
+            Ok(())
+        } else {
+            Err(HttpError::forbidden())
+        }
+    }
+}
+
+/// The credential headers of the demo surfaces and how each is looked up: organisation,
+/// user, name and whether it may write. An Airclou viewer is no agent; an InboxOps key writes
+/// only with its `read_write` scope, as on its surface.
+const DEMO_CREDENTIALS: [(&str, &str); 3] = [
     (
         "x-initdesk-token",
-        "SELECT t.org_id, t.user_id, u.name FROM tokens t JOIN users u ON u.id = t.user_id
+        "SELECT t.org_id, t.user_id, u.name, 1 FROM tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token = ?1 AND t.is_active",
     ),
     (
         "x-requestor-key",
-        "SELECT k.org_id, k.user_id, u.name FROM requestor_keys k JOIN users u ON u.id = k.user_id
-         WHERE k.key = ?1",
+        "SELECT k.org_id, k.user_id, u.name, 1 FROM requestor_keys k
+         JOIN users u ON u.id = k.user_id WHERE k.key = ?1",
     ),
     (
         "authorization",
-        "SELECT s.org_id, s.user_id, u.name FROM airclou_sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token = ?1 AND s.role = 'agent'",
-    ),
-    (
-        "authorization",
-        "SELECT k.org_id, k.user_id, u.name FROM api_keys k JOIN users u ON u.id = k.user_id
-         WHERE k.key = ?1",
+        "SELECT s.org_id, s.user_id, u.name, 1 FROM airclou_sessions s
+         JOIN users u ON u.id = s.user_id WHERE s.token = ?1 AND s.role = 'agent'
+         UNION ALL
+         SELECT k.org_id, k.user_id, u.name, k.scope = 'read_write' FROM api_keys k
+         JOIN users u ON u.id = k.user_id WHERE k.key = ?1",
     ),
 ];
 
@@ -86,6 +100,7 @@ impl OwnApi {
                     org: format!("gateway:{}", gateway.organization_id),
                     agent: admitted.agent,
                     name: admitted.name,
+                    can_write: true,
                 })
                 .map_err(Refused::Session),
             None => Ok(self.demo_caller(headers)?),
@@ -117,16 +132,19 @@ impl OwnApi {
                 continue;
             }
             self.app.rate_limit(&value, Instant::now())?;
-            let found: Option<(i64, i64, String)> = self
+            let found: Option<(i64, i64, String, bool)> = self
                 .app
                 .db()?
-                .query_row(query, [&value], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_row(query, [&value], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
                 .optional()?;
-            if let Some((org, user, name)) = found {
+            if let Some((org, user, name, can_write)) = found {
                 return Ok(Caller {
                     org: format!("org:{org}"),
                     agent: format!("user:{user}"),
                     name: Some(name),
+                    can_write,
                 });
             }
         }

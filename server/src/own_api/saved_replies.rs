@@ -20,7 +20,7 @@ const MAX_PER_ORG: i64 = 500;
 
 pub(super) async fn list(State(api): State<OwnApi>, request: Request) -> Result<Response, Refused> {
     let caller = api.admit(request.headers())?;
-    let all = all_of(&*api.app.db()?, &caller.org)?;
+    let all = api.app.read(move |conn| all_of(conn, &caller.org)).await?;
     Ok(Json(json!({ "saved_replies": all })).into_response())
 }
 
@@ -98,6 +98,7 @@ pub(super) async fn delete(
     request: Request,
 ) -> Result<Response, Refused> {
     let caller = api.admit(request.headers())?;
+    caller.may_write()?;
     let id = parse_id(&id)?;
     let changed = api.app.db()?.execute(
         "DELETE FROM saved_replies WHERE id = ?1 AND org = ?2",
@@ -116,6 +117,7 @@ async fn admitted_input(
 ) -> Result<(Caller, SavedReplyInput), Refused> {
     let (parts, body) = request.into_parts();
     let caller = api.admit(&parts.headers)?;
+    caller.may_write()?;
     let input: SavedReplyInput = super::json_after_admission(&parts.headers, body).await?;
     let input = input.validate().map_err(|problems| {
         let mut errors = FieldErrors::default();

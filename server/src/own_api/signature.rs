@@ -26,16 +26,20 @@ struct Signature {
 
 pub(super) async fn read(State(api): State<OwnApi>, request: Request) -> Result<Response, Refused> {
     let caller = api.admit(request.headers())?;
+    let (org, agent) = (caller.org.clone(), caller.agent.clone());
     let signature = api
         .app
-        .db()?
-        .query_row(
-            "SELECT body FROM signatures WHERE org = ?1 AND agent = ?2",
-            params![caller.org, caller.agent],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or_default();
+        .read(move |conn| -> Result<String, Refused> {
+            Ok(conn
+                .query_row(
+                    "SELECT body FROM signatures WHERE org = ?1 AND agent = ?2",
+                    params![org, agent],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or_default())
+        })
+        .await?;
     Ok(Json(Signature {
         signature,
         agent_name: caller.name,

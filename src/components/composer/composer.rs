@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use threadline_core::compose::send_label;
-use threadline_core::draft::{storage_key, take_back_into, written_since, Draft, StoredDraft};
+use threadline_core::draft::{
+    storage_key, take_back_into, typed_after, written_since, Draft, StoredDraft,
+};
 use threadline_core::mentions::mentioned;
 use threadline_core::model::{field, AssigneeChange, Message, NextAction, Ticket, Visibility};
 use threadline_core::nudge::colleague_note_last;
@@ -112,7 +114,7 @@ pub fn Composer(
             .and_then(|t| t.agents.get())
             .unwrap_or_else(|| ticket.with(|t| thread.with(|m| seen_users(t.as_ref(), m))))
     });
-    let mention_tools = MentionTools::new(agents);
+    let mention_tools = MentionTools::new(agents, text);
     // The agents a public reply mentions, while the composer asks before sending it.
     let mention_ask = RwSignal::new(Vec::<String>::new());
     let mentions_confirmed = StoredValue::new(None::<String>);
@@ -162,15 +164,14 @@ pub fn Composer(
         from_mailbox: from_mailbox.get(),
         bcc: bcc.get(),
         ticket_fields: ticket_fields.get(),
-        signature: (visibility.get() == Visibility::Reply && with_signature.get())
-            .then(|| signature.get())
-            .filter(|s| !s.trim().is_empty()),
+        signature: signature_below(visibility, with_signature, signature),
+        signature_removed: !with_signature.get(),
         mentions: mention_tools.chosen.get(),
     };
     let draft_untracked = move || untrack(current_draft);
     let apply = move |d: Draft| {
-        // A fresh message is signed; a kept one as it was left.
-        with_signature.set(d.signature.is_some() || d.text.trim().is_empty());
+        // Signed unless the agent took it off this message.
+        with_signature.set(!d.signature_removed);
         visibility.set(d.visibility);
         text.set(d.text);
         cc.set(d.cc);
@@ -327,26 +328,31 @@ pub fn Composer(
             }
         }
     });
+    // Queues `item`; the composer starts afresh, holding `keep` (words typed after the
+    // message was taken from it).
+    let queue_item = move |item: Outgoing, keep: String| {
+        if !outbox.queue(item) {
+            notice.set(Some(t!("composer.not_queued").into_owned()));
+            return;
+        }
+        just_sent.set_value(true);
+        let mode = visibility.get_untracked();
+        apply(Draft::new(mode));
+        fields.set(FieldMessages::new());
+        stale.set(Vec::new());
+        // Back to the (now empty) text: the Send button is busy or gone, and the focus
+        // must not fall to the page's start. Folded up again: the message has gone.
+        if let Some(el) = area.get_untracked() {
+            let _ = el.focus();
+        }
+        engaged.set(!keep.is_empty());
+        if !keep.is_empty() {
+            text.set(keep);
+        }
+    };
     let queue = {
         let outgoing = outgoing.clone();
-        move || {
-            let item = outgoing();
-            if !outbox.queue(item) {
-                notice.set(Some(t!("composer.not_queued").into_owned()));
-                return;
-            }
-            just_sent.set_value(true);
-            let mode = visibility.get_untracked();
-            apply(Draft::new(mode));
-            fields.set(FieldMessages::new());
-            stale.set(Vec::new());
-            // Back to the (now empty) text: the Send button is busy or gone, and the focus
-            // must not fall to the page's start. Folded up again: the message has gone.
-            if let Some(el) = area.get_untracked() {
-                let _ = el.focus();
-            }
-            engaged.set(false);
-        }
+        move || queue_item(outgoing(), String::new())
     };
     let submit = {
         let client = client.clone();
@@ -384,11 +390,7 @@ pub fn Composer(
             let signed = draft_untracked().signature.unwrap_or_default();
             if let Some(left) = placeholders::find(&signed).first() {
                 notice.set(Some(
-                    t!(
-                        "signature.unfilled",
-                        name = format!("{{{{{}}}}}", left.name)
-                    )
-                    .into_owned(),
+                    t!("signature.unfilled", name = left.written()).into_owned(),
                 ));
                 return;
             }
@@ -422,9 +424,7 @@ pub fn Composer(
             tasks.spawn(async move {
                 let answer = client.latest(&id).await;
                 // The check is over: from here on this view decides.
-                if let Ok(mut p) = pressed.lock() {
-                    p.take();
-                }
+                let sent = pressed.lock().ok().and_then(|mut p| p.take());
                 if let Ok(chunk) = answer {
                     thread.update(|t| {
                         for m in chunk.messages {
@@ -442,10 +442,15 @@ pub fn Composer(
                         .cloned()
                         .collect()
                 });
-                if since.is_empty() {
-                    queue();
-                } else {
-                    stale.set(since);
+                match (since.is_empty(), sent) {
+                    // The message as it was when Send was pressed; what was typed during the
+                    // check stays in the composer as the next one.
+                    (true, Some(item)) => {
+                        let keep = typed_after(&item.draft.text, &text.get_untracked());
+                        queue_item(item, keep);
+                    }
+                    (true, None) => queue(),
+                    (false, _) => stale.set(since),
                 }
             });
         }
@@ -733,7 +738,7 @@ pub fn Composer(
                 if let Some(el) = area.get_untracked() {
                     mention_tools.on_input(&el, is_note());
                 }
-            } data-draft-key={
+            } on:focusout=move |_| mention_tools.close() data-draft-key={
                 let ticket_id = ticket_id.clone();
                 move || storage_key(&ticket_id, visibility.get())
             }>
@@ -754,7 +759,7 @@ pub fn Composer(
                 on_key=on_key
                 area=area
                 on_paste_files=paste_files
-                appendix=Signal::derive(move || draft_untracked_signature(visibility, with_signature, signature))
+                appendix=Signal::derive(move || signature_below(visibility, with_signature, signature))
                 active_descendant=Signal::derive(move || mention_tools.active_option())
                 controls=mention_tools.list_id()
             />
@@ -869,8 +874,8 @@ fn engage_unless_mode(ev: &web_sys::Event, engaged: RwSignal<bool>) {
     }
 }
 
-/// What a reply's preview shows below its text: the signature it will carry.
-fn draft_untracked_signature(
+/// The signature a message carries below its text: a reply's, unless taken off.
+fn signature_below(
     visibility: RwSignal<Visibility>,
     with_signature: RwSignal<bool>,
     signature: Memo<String>,

@@ -25,16 +25,19 @@ pub struct MentionTools {
     agents: Signal<Vec<User>>,
     /// The draft's chosen mentions.
     pub chosen: RwSignal<Vec<Mention>>,
+    /// The composer's text (the fallback insertion fires no input event).
+    text: RwSignal<String>,
     list_id: StoredValue<String>,
 }
 
 impl MentionTools {
-    pub fn new(agents: Signal<Vec<User>>) -> Self {
+    pub fn new(agents: Signal<Vec<User>>, text: RwSignal<String>) -> Self {
         Self {
             typing: RwSignal::new(None),
             active: RwSignal::new(0),
             agents,
             chosen: RwSignal::new(Vec::new()),
+            text,
             list_id: StoredValue::new(unique_id("mentions")),
         }
     }
@@ -59,22 +62,28 @@ impl MentionTools {
 
     /// Every input of the text box (notes only): opens, narrows or closes the suggestions.
     pub fn on_input(&self, area: &web_sys::HtmlTextAreaElement, is_note: bool) {
-        let value = area.value();
-        let cursor = utf16_to_byte(
-            &value,
-            area.selection_start().ok().flatten().unwrap_or(0) as usize,
-        );
-        let typing = is_note.then(|| query_at(&value, cursor)).flatten();
+        let typing = is_note.then(|| typed_at_caret(area)).flatten();
         if typing != self.typing.get_untracked() {
             self.active.set(0);
             self.typing.set(typing);
         }
     }
 
+    /// Closes the suggestions (the focus left the text box).
+    pub fn close(&self) {
+        self.typing.set(None);
+    }
+
     /// Keys while suggestions are open; `true` when handled.
     pub fn on_key(&self, ev: &web_sys::KeyboardEvent, area: NodeRef<Textarea>) -> bool {
         let count = untrack(|| self.offers().len());
         if count == 0 || ev.is_composing() {
+            return false;
+        }
+        // The caret may have moved away from the mention (a click, End): no longer typing it.
+        let here = area.get_untracked().and_then(|el| typed_at_caret(&el));
+        if here.as_ref().map(|h| h.0) != self.typing.get_untracked().map(|t| t.0) {
+            self.typing.set(None);
             return false;
         }
         match ev.key().as_str() {
@@ -106,6 +115,7 @@ impl MentionTools {
         let _ = el.focus();
         let _ = el.set_selection_range(start, end);
         insert_at_cursor(&el, &format!("@{} ", agent.name.trim()));
+        self.text.set(el.value());
         let mention = Mention {
             id: agent.id.clone(),
             name: agent.name.trim().to_owned(),
@@ -117,6 +127,16 @@ impl MentionTools {
         });
         self.typing.set(None);
     }
+}
+
+/// The mention being typed at the text box's caret, if any.
+fn typed_at_caret(area: &web_sys::HtmlTextAreaElement) -> Option<(usize, String)> {
+    let value = area.value();
+    let cursor = utf16_to_byte(
+        &value,
+        area.selection_start().ok().flatten().unwrap_or(0) as usize,
+    );
+    query_at(&value, cursor)
 }
 
 /// The suggestions under the text box.
@@ -166,8 +186,9 @@ pub fn MentionAsk(
         (!list.is_empty()).then(|| {
             let who = threadline_core::i18n::isolate(&list.join(", "));
             view! {
-                <div class="tl-composer__nudge" role="alert">
-                    <p>{t!("mentions.ask", names = who)}</p>
+                // The words are the alert; the buttons beside them are no part of it.
+                <div class="tl-composer__nudge">
+                    <p role="alert">{t!("mentions.ask", names = who)}</p>
                     <button type="button" class="tl-button" on:click=move |_| on_send_anyway.run(())>
                         {t!("mentions.send_anyway")}
                     </button>

@@ -10,17 +10,18 @@ pub fn ModeNudge(
     colleague: Signal<Option<String>>,
     #[prop(into)] on_switch: Callback<()>,
 ) -> impl IntoView {
-    move || {
-        colleague.get().map(|name| {
-            view! {
-                <p class="tl-composer__nudge" role="status">
+    // The live region stays; only its words come and go.
+    view! {
+        <div role="status">
+            {move || colleague.get().map(|name| view! {
+                <p class="tl-composer__nudge">
                     {t!("composer.nudge_note_last", name = threadline_core::i18n::isolate(&name))}
                     " "
                     <button type="button" class="tl-link-button" on:click=move |_| on_switch.run(())>
                         {t!("composer.switch_to_note")}
                     </button>
                 </p>
-            }
-        })
+            })}
+        </div>
     }
 }

@@ -27,25 +27,24 @@ pub fn select_first_placeholder(area: NodeRef<Textarea>) -> bool {
 #[component]
 pub fn PlaceholderNotice(text: RwSignal<String>, area: NodeRef<Textarea>) -> impl IntoView {
     let left = Memo::new(move |_| {
-        text.with(|t| {
-            find(t)
-                .into_iter()
-                .map(|f| format!("{{{{{}}}}}", f.name))
-                .collect::<Vec<_>>()
-        })
+        text.with(|t| find(t).into_iter().map(|f| f.written()).collect::<Vec<_>>())
     });
-    move || {
-        let left = left.get();
-        (!left.is_empty()).then(|| {
-            view! {
-                <p class="tl-composer__placeholders" role="status">
-                    {t!("saved_replies.unfilled", names = left.join(", "))}
-                    " "
-                    <button type="button" class="tl-link-button" on:click=move |_| {
-                        select_first_placeholder(area);
-                    }>{t!("saved_replies.select_placeholder")}</button>
-                </p>
-            }
-        })
+    // The live region stays; only its words come and go (a region made with its words in it
+    // is not announced reliably).
+    view! {
+        <div role="status">
+            {move || {
+                let left = left.get();
+                (!left.is_empty()).then(|| view! {
+                    <p class="tl-composer__placeholders">
+                        {t!("saved_replies.unfilled", names = left.join(", "))}
+                        " "
+                        <button type="button" class="tl-link-button" on:click=move |_| {
+                            select_first_placeholder(area);
+                        }>{t!("saved_replies.select_placeholder")}</button>
+                    </p>
+                })
+            }}
+        </div>
     }
 }

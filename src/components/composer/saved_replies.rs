@@ -152,7 +152,7 @@ pub fn SavedReplyPicker(
                     }
                 }).collect_view()}
             </ul>
-            {move || status().map(|s| view! { <p class="tl-saved__status" role="status">{s}</p> })}
+            <p class="tl-saved__status" role="status">{status}</p>
             {move || matches!(toolbox.loaded.get(), Loaded::Failed(_)).then(|| view! {
                 <button type="button" class="tl-link-button" on:click=move |_| toolbox.ensure_loaded()>
                     {t!("saved_replies.retry")}

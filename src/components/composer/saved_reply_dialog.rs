@@ -53,6 +53,15 @@ pub fn SavedRepliesDialog(
     let problems = RwSignal::new(BTreeMap::<String, String>::new());
     let busy = RwSignal::new(false);
     let confirming = RwSignal::new(None::<SavedReply>);
+    // The confirmation takes the focus, so the question is read and answered first.
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if confirming.with(Option::is_some) {
+            if let Some(b) = confirm_button.get() {
+                let _ = b.focus();
+            }
+        }
+    });
     let heading_id = unique_id("saved-dialog-title");
     let ids = (
         unique_id("saved-title"),
@@ -211,7 +220,7 @@ pub fn SavedRepliesDialog(
                         view! {
                             <div class="tl-saved-dialog__confirm" role="alertdialog" aria-label=question.clone()>
                                 <p>{question.clone()}</p>
-                                <button type="button" class="tl-button tl-button--danger" disabled=move || busy.get()
+                                <button type="button" class="tl-button tl-button--danger" node_ref=confirm_button disabled=move || busy.get()
                                     on:click=move |_| delete(reply.clone())
                                 >{t!("saved_replies.delete")}</button>
                                 <button type="button" class="tl-button" on:click=move |_| confirming.set(None)>

@@ -191,7 +191,7 @@ pub fn SavedReplyControls(
                 on_save_current=move |()| save_current()
                 on_manage=move |()| opening.set(Some(Opening::Manage))
             />
-            {move || tools.said.get().map(|s| view! { <p class="tl-composer__applied" role="status">{s}</p> })}
+            <div class="tl-composer__applied" role="status">{move || tools.said.get()}</div>
             <SavedRepliesDialog opening=opening actions=actions on_saved=move |s: String| tools.said.set(Some(s))/>
             <SignatureSettings on_saved=move |s: String| tools.said.set(Some(s))/>
         </div>
@@ -220,14 +220,17 @@ pub fn placeholder_context(
 /// Inserts `insertion` over the text box's selection as typing would, so the browser's undo
 /// takes it out again; where the browser refuses, sets the value directly.
 pub(super) fn insert_at_cursor(el: &web_sys::HtmlTextAreaElement, insertion: &str) {
-    let typed = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
-        .and_then(|d| {
-            d.exec_command_with_show_ui_and_value("insertText", false, insertion)
-                .ok()
-        })
-        .unwrap_or(false);
+    // Typing goes to whatever has the focus: a hidden text box (the preview) has none.
+    let focused = el.matches(":focus").unwrap_or(false);
+    let typed = focused
+        && web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+            .and_then(|d| {
+                d.exec_command_with_show_ui_and_value("insertText", false, insertion)
+                    .ok()
+            })
+            .unwrap_or(false);
     if !typed {
         let _ = el.set_range_text_with_start_and_end_and_mode(
             insertion,
