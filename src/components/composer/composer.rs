@@ -781,7 +781,10 @@ pub fn Composer(
                         move_to_note_again();
                     })
                 />
-                <SavedReplyControls tools=tools text=text area=area context=context chips=chips actions=actions/>
+                // Only where a toolbox is provided (every app root and embedded conversation is).
+                {toolbox.map(|_| view! {
+                    <SavedReplyControls tools=tools text=text area=area context=context chips=chips actions=actions/>
+                })}
             })}
             {caps.has_attachments.then(|| view! {
                 <div class="tl-composer__files">
