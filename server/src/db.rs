@@ -149,8 +149,9 @@ CREATE INDEX IF NOT EXISTS saved_replies_by_org ON saved_replies (org, title);
 CREATE TABLE IF NOT EXISTS signatures (
     org TEXT NOT NULL,
     agent TEXT NOT NULL,
+    mailbox TEXT NOT NULL DEFAULT '',
     body TEXT NOT NULL,
-    PRIMARY KEY (org, agent)
+    PRIMARY KEY (org, agent, mailbox)
 );
 "#;
 

@@ -244,7 +244,10 @@ async fn a_signature_belongs_to_one_agent() {
     let s = start_with(|_| {}).await;
     let alex = ACME; // user 1
     let (_, empty) = json_of(call(&s, "GET", "signature", alex)).await;
-    assert_eq!(empty, json!({"signature": "", "agent_name": "Alex Morgan"}));
+    assert_eq!(
+        empty,
+        json!({"signature": "", "by_mailbox": {}, "agent_name": "Alex Morgan"})
+    );
     let (status, _) = json_of(
         call(&s, "PUT", "signature", alex).json(&json!({"signature": "Alex\n{{agent.name}}\n\n"})),
     )
@@ -263,6 +266,24 @@ async fn a_signature_belongs_to_one_agent() {
     let (_, globex) = json_of(call(&s, "GET", "signature", GLOBEX)).await;
     assert_eq!(globex["signature"], "");
     assert_ne!(theirs["signature"], mine["signature"]);
+    // One per From mailbox beside it (Requestor sends from several).
+    let (status, both) = json_of(
+        call(&s, "PUT", "signature", alex)
+            .json(&json!({"signature": "Billing team", "mailbox": " Billing@Acme.example "})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(both["signature"], "Alex\n{{agent.name}}");
+    assert_eq!(
+        both["by_mailbox"],
+        json!({"billing@acme.example": "Billing team"})
+    );
+    let (status, answer) = json_of(
+        call(&s, "PUT", "signature", alex).json(&json!({"signature": "x", "mailbox": "not mail"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(answer["mailbox"][0].is_string(), "{answer}");
     let (status, answer) = json_of(
         call(&s, "PUT", "signature", alex).json(&json!({"signature": "x".repeat(10 * 1024 + 1)})),
     )
@@ -277,6 +298,11 @@ async fn a_signature_belongs_to_one_agent() {
         .unwrap();
     let (_, cleared) = json_of(call(&s, "GET", "signature", alex)).await;
     assert_eq!(cleared["signature"], "");
+    // The mailbox's own stays until it is emptied too.
+    assert_eq!(
+        cleared["by_mailbox"]["billing@acme.example"],
+        "Billing team"
+    );
 }
 
 #[tokio::test]

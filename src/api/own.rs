@@ -57,8 +57,15 @@ impl Client {
         own_api::parse_signature(&response)
     }
 
-    pub async fn put_signature(&self, text: &str) -> Result<Signature, ApiError> {
-        let response = self.execute(self.own()?.put_signature(text)?).await?;
+    /// Replaces the signature for `mailbox` (`None`: every reply's).
+    pub async fn put_signature(
+        &self,
+        text: &str,
+        mailbox: Option<&str>,
+    ) -> Result<Signature, ApiError> {
+        let response = self
+            .execute(self.own()?.put_signature(text, mailbox)?)
+            .await?;
         own_api::parse_signature(&response)
     }
 }

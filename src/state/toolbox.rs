@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use threadline_core::model::User;
+use threadline_core::own_api::Signature;
 use threadline_core::saved_replies::{SavedReply, SavedReplyInput};
 use threadline_core::ApiError;
 
@@ -39,8 +40,9 @@ pub struct Toolbox {
     pub agent_name: RwSignal<Option<String>>,
     /// The backend's agents (for @mentions), where it lists them.
     pub agents: RwSignal<Option<Vec<User>>>,
-    /// The agent's signature as written (placeholders unfilled); empty for none.
-    pub signature: RwSignal<String>,
+    /// The agent's signatures as written (placeholders unfilled): every reply's, and one per
+    /// From mailbox where the helpdesk has several.
+    pub signatures: RwSignal<Signature>,
     /// Whether saved replies can be created, changed and deleted here.
     pub editable: bool,
     client: StoredValue<Client, LocalStorage>,
@@ -59,17 +61,17 @@ impl Toolbox {
             fixed
         };
         // Without a Threadline server, the signature is kept in this browser.
-        let signature = if editable {
-            String::new()
+        let signatures = if editable {
+            Signature::default()
         } else {
-            read_json::<String>(&local_key(client)).unwrap_or_default()
+            read_json::<Signature>(&local_key(client)).unwrap_or_default()
         };
         provide_context(Self {
             replies: RwSignal::new(replies),
             loaded: RwSignal::new(Loaded::NotYet),
             agent_name: RwSignal::new(None),
             agents: RwSignal::new(None),
-            signature: RwSignal::new(signature),
+            signatures: RwSignal::new(signatures),
             editable,
             client: StoredValue::new_local(client.clone()),
             tasks: Tasks::new(),
@@ -100,8 +102,8 @@ impl Toolbox {
             }
             let replies = client.saved_replies().await;
             if let Ok(signature) = client.signature().await {
-                self.agent_name.try_set(signature.agent_name);
-                self.signature.try_set(signature.signature);
+                self.agent_name.try_set(signature.agent_name.clone());
+                self.signatures.try_set(signature);
             }
             match replies {
                 Ok(loaded) => {
@@ -148,20 +150,30 @@ impl Toolbox {
         Ok(saved)
     }
 
-    /// Replaces the agent's signature (empty removes it): on the server where there is one,
-    /// else in this browser.
-    pub async fn save_signature(self, text: String) -> Result<(), ApiError> {
+    /// Replaces the agent's signature for `mailbox` (`None`: every reply's; empty removes it):
+    /// on the server where there is one, else in this browser.
+    pub async fn save_signature(
+        self,
+        text: String,
+        mailbox: Option<String>,
+    ) -> Result<(), ApiError> {
         let client = self.client()?;
         let stored = if self.editable {
-            client.put_signature(&text).await?.signature
-        } else if write_json(&local_key(&client), &text) {
-            text
+            client.put_signature(&text, mailbox.as_deref()).await?
         } else {
-            return Err(ApiError::InvalidRequest(
-                t!("signature.not_stored").into_owned(),
-            ));
+            let mine = self
+                .signatures
+                .try_get_untracked()
+                .unwrap_or_default()
+                .with(mailbox.as_deref(), &text);
+            if !write_json(&local_key(&client), &mine) {
+                return Err(ApiError::InvalidRequest(
+                    t!("signature.not_stored").into_owned(),
+                ));
+            }
+            mine
         };
-        self.signature.try_set(stored);
+        self.signatures.try_set(stored);
         Ok(())
     }
 

@@ -28,14 +28,51 @@ struct List {
 #[derive(serde::Serialize)]
 struct SignatureInput<'a> {
     signature: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mailbox: Option<&'a str>,
 }
 
-/// The agent's signature (empty when none is set) and name, where the server knows it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// The agent's signatures (empty when none is set): one for every reply, and one per From
+/// mailbox where the helpdesk sends from several; and their name, where the server knows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub struct Signature {
     pub signature: String,
     #[serde(default)]
+    pub by_mailbox: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
     pub agent_name: Option<String>,
+}
+
+impl Signature {
+    /// The signature for a reply from `mailbox` (its own, else every reply's).
+    pub fn for_mailbox(&self, mailbox: Option<&str>) -> &str {
+        mailbox
+            .and_then(|m| self.by_mailbox.get(&m.trim().to_lowercase()))
+            .unwrap_or(&self.signature)
+    }
+
+    /// The one written for `mailbox` (`None`: every reply's), for editing.
+    pub fn written_for(&self, mailbox: Option<&str>) -> String {
+        match mailbox {
+            Some(m) => self.by_mailbox.get(m).cloned().unwrap_or_default(),
+            None => self.signature.clone(),
+        }
+    }
+
+    /// The same with the one for `mailbox` replaced (empty removes it).
+    pub fn with(mut self, mailbox: Option<&str>, text: &str) -> Self {
+        let text = text.trim_end().to_owned();
+        match mailbox.map(|m| m.trim().to_lowercase()) {
+            Some(m) if text.trim().is_empty() => {
+                self.by_mailbox.remove(&m);
+            }
+            Some(m) => {
+                self.by_mailbox.insert(m, text);
+            }
+            None => self.signature = text,
+        }
+        self
+    }
 }
 
 impl OwnApi {
@@ -82,8 +119,16 @@ impl OwnApi {
         self.api.get(self.api.url(SIGNATURE))
     }
 
-    pub fn put_signature(&self, text: &str) -> Result<HttpRequest, ApiError> {
-        let body = SignatureInput { signature: text };
+    /// Replaces the signature for `mailbox` (`None`: every reply's).
+    pub fn put_signature(
+        &self,
+        text: &str,
+        mailbox: Option<&str>,
+    ) -> Result<HttpRequest, ApiError> {
+        let body = SignatureInput {
+            signature: text,
+            mailbox,
+        };
         let mut request = self.api.post_json(self.api.url(SIGNATURE), &body, None)?;
         request.method = Method::Put;
         Ok(request)
@@ -147,8 +192,36 @@ mod tests {
         );
         assert!(api().delete_saved_reply("../x").is_err());
         assert_eq!(
-            api().put_signature("Priya").unwrap().body,
+            api().put_signature("Priya", None).unwrap().body,
             Body::Json(r#"{"signature":"Priya"}"#.into())
+        );
+    }
+
+    #[test]
+    fn a_mailbox_has_its_own_signature_else_every_replys() {
+        let all = Signature {
+            signature: "Alex".into(),
+            ..Signature::default()
+        }
+        .with(Some(" Billing@Acme.example"), "Billing team\n");
+        assert_eq!(
+            all.for_mailbox(Some("billing@acme.example")),
+            "Billing team"
+        );
+        assert_eq!(all.for_mailbox(Some("support@acme.example")), "Alex");
+        assert_eq!(all.for_mailbox(None), "Alex");
+        assert_eq!(
+            all.written_for(Some("billing@acme.example")),
+            "Billing team"
+        );
+        let cleared = all.with(Some("billing@acme.example"), " ");
+        assert!(cleared.by_mailbox.is_empty());
+        assert_eq!(
+            api()
+                .put_signature("B", Some("b@acme.example"))
+                .unwrap()
+                .body,
+            Body::Json(r#"{"signature":"B","mailbox":"b@acme.example"}"#.into())
         );
     }
 

@@ -117,3 +117,42 @@ test('Requestor: with no ticket list, a ticket opens by its reference', async ({
   await expect(page).toHaveURL(/\/tickets\/REQ-001002$/);
   await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
 });
+
+test('Requestor: a From mailbox with its own signature signs replies from it; the others get the general one', async ({ page, request }) => {
+  const api = await requestor(request);
+  const [first, second] = api.config.outbound_mailboxes;
+  const run = Date.now();
+  const form = await openTicket(page, '2');
+  await form.getByRole('textbox', { name: 'Reply text' }).click();
+  const settings = async (which: string, text: string) => {
+    await form.getByRole('button', { name: 'Signature' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Signature' });
+    await dialog.getByLabel('Signature for').selectOption({ label: which });
+    await dialog.getByLabel('Your signature').fill(text);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(dialog).toBeHidden();
+  };
+  await settings(`Replies from ${second}`, `Billing desk ${run}`);
+  await settings('Every reply', `Support desk ${run}`);
+  const send = async (from: string, marker: string) => {
+    await form.getByRole('textbox', { name: 'Reply text' }).click();
+    await form.getByLabel('From').selectOption(from);
+    await form.getByRole('textbox', { name: 'Reply text' }).fill(`On it. ${marker}`);
+    await form.getByRole('button', { name: 'Send reply' }).click();
+    await expect.poll(async () => (await api.messages('2')).filter((m) => m.Message.includes(marker)).length, { timeout: 20_000 }).toBe(1);
+    return (await api.messages('2')).find((m) => m.Message.includes(marker))!;
+  };
+  const billing = await send(second, `sig-billing-${run}`);
+  expect(billing.EmailFrom).toBe(second);
+  expect(billing.Message).toContain(`Billing desk ${run}`);
+  expect(billing.Message).not.toContain(`Support desk ${run}`);
+  const support = await send(first, `sig-support-${run}`);
+  expect(support.Message).toContain(`Support desk ${run}`);
+  expect(support.Message).not.toContain(`Billing desk ${run}`);
+  const headers = { [api.config.auth_header]: api.config.token };
+  const base = (await (await request.get('/config.json')).json()).threadline_api;
+  for (const mailbox of [undefined, second]) {
+    const cleared = await request.put(`${base}/signature`, { headers, data: { signature: '', mailbox } });
+    expect(cleared.status()).toBe(200);
+  }
+});

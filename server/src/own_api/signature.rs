@@ -1,50 +1,50 @@
-//! `/signature`: the calling agent's signature (Markdown with placeholders, added below their
-//! replies by the app). `GET` is `{"signature": "…"}` (empty when none is set); `PUT` with the
-//! same shape replaces it, and an empty one removes it. Both answer with `agent_name` as well,
-//! the caller's name where the credential says it.
+//! `/signature`: the calling agent's signatures (Markdown with placeholders, added below their
+//! replies by the app): one for every reply, and one per From mailbox where the helpdesk sends
+//! replies from several (Requestor). `GET` is
+//! `{"signature": "…", "by_mailbox": {"billing@…": "…"}, "agent_name": "…"}` (empty when none
+//! is set; `agent_name` where the credential says it). `PUT {"signature": "…", "mailbox": "…"}`
+//! replaces one (no `mailbox`: the one for every reply), and an empty one removes it; it
+//! answers as `GET` does.
+
+use std::collections::BTreeMap;
 
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
+use threadline_core::email::is_valid_email;
 
-use super::admission::Refused;
+use super::admission::{Caller, Refused};
 use super::OwnApi;
 use crate::error::{FieldErrors, HttpError};
 
 /// The largest signature, in bytes of UTF-8.
 const MAX_BYTES: usize = 10 * 1024;
 
-#[derive(Serialize, Deserialize)]
-struct Signature {
+#[derive(Serialize)]
+struct Signatures {
     signature: String,
-    /// Who it belongs to, where known (the app fills `{{agent.name}}` with it).
-    #[serde(default, skip_deserializing)]
+    by_mailbox: BTreeMap<String, String>,
+    /// Who they belong to, where known (the app fills `{{agent.name}}` with it).
     agent_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Change {
+    signature: String,
+    #[serde(default)]
+    mailbox: Option<String>,
 }
 
 pub(super) async fn read(State(api): State<OwnApi>, request: Request) -> Result<Response, Refused> {
     let caller = api.admit(request.headers())?;
     let (org, agent) = (caller.org.clone(), caller.agent.clone());
-    let signature = api
+    let all = api
         .app
-        .read(move |conn| -> Result<String, Refused> {
-            Ok(conn
-                .query_row(
-                    "SELECT body FROM signatures WHERE org = ?1 AND agent = ?2",
-                    params![org, agent],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .unwrap_or_default())
-        })
+        .read(move |conn| -> Result<_, Refused> { Ok(stored(conn, &org, &agent)?) })
         .await?;
-    Ok(Json(Signature {
-        signature,
-        agent_name: caller.name,
-    })
-    .into_response())
+    Ok(answer(all, caller))
 }
 
 pub(super) async fn write(
@@ -53,32 +53,58 @@ pub(super) async fn write(
 ) -> Result<Response, Refused> {
     let (parts, body) = request.into_parts();
     let caller = api.admit(&parts.headers)?;
-    let Signature { signature, .. } = super::json_after_admission(&parts.headers, body).await?;
-    let signature = signature.trim_end().to_owned();
+    let change: Change = super::json_after_admission(&parts.headers, body).await?;
+    let signature = change.signature.trim_end().to_owned();
+    let mailbox = change
+        .mailbox
+        .map(|m| m.trim().to_lowercase())
+        .unwrap_or_default();
+    let mut errors = FieldErrors::default();
     if signature.len() > MAX_BYTES {
-        let mut errors = FieldErrors::default();
         errors.add(
             "signature",
             format!("A signature can be at most {} KB long.", MAX_BYTES / 1024),
         );
-        return Err(HttpError::validation(errors).into());
     }
+    if !mailbox.is_empty() && !is_valid_email(&mailbox) {
+        errors.add("mailbox", "This is not an email address.");
+    }
+    errors.into_result()?;
     let conn = api.app.db()?;
     if signature.trim().is_empty() {
         conn.execute(
-            "DELETE FROM signatures WHERE org = ?1 AND agent = ?2",
-            params![caller.org, caller.agent],
+            "DELETE FROM signatures WHERE org = ?1 AND agent = ?2 AND mailbox = ?3",
+            params![caller.org, caller.agent, mailbox],
         )?;
     } else {
         conn.execute(
-            "INSERT INTO signatures (org, agent, body) VALUES (?1, ?2, ?3)
-             ON CONFLICT (org, agent) DO UPDATE SET body = excluded.body",
-            params![caller.org, caller.agent, signature],
+            "INSERT INTO signatures (org, agent, mailbox, body) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (org, agent, mailbox) DO UPDATE SET body = excluded.body",
+            params![caller.org, caller.agent, mailbox, signature],
         )?;
     }
-    Ok(Json(Signature {
-        signature,
+    let all = stored(&conn, &caller.org, &caller.agent)?;
+    Ok(answer(all, caller))
+}
+
+/// The agent's signatures by mailbox (`""`: every reply's).
+fn stored(
+    conn: &Connection,
+    org: &str,
+    agent: &str,
+) -> Result<BTreeMap<String, String>, HttpError> {
+    let mut statement = conn.prepare(
+        "SELECT mailbox, body FROM signatures WHERE org = ?1 AND agent = ?2 ORDER BY mailbox",
+    )?;
+    let rows = statement.query_map(params![org, agent], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn answer(mut all: BTreeMap<String, String>, caller: Caller) -> Response {
+    Json(Signatures {
+        signature: all.remove("").unwrap_or_default(),
+        by_mailbox: all,
         agent_name: caller.name,
     })
-    .into_response())
+    .into_response()
 }

@@ -121,9 +121,22 @@ pub fn Composer(
     // The agent's signature as it will go below a reply, and whether this one carries it.
     let with_signature = RwSignal::new(true);
     let signature = Memo::new(move |_| {
+        // An emailed reply from a chosen mailbox carries that mailbox's own, if it has one.
+        let emailed = visibility.get() == Visibility::Reply
+            && (!caps.has_email_switch || send_email.get().unwrap_or(true));
+        let mailbox = emailed
+            .then(|| {
+                from_mailbox
+                    .get()
+                    .or_else(|| mailboxes.with_value(|m| m.first().cloned()))
+            })
+            .flatten();
         toolbox
             .filter(|_| !customer)
-            .map(|t| t.signature.with(|s| fill(s, &context.get())))
+            .map(|t| {
+                t.signatures
+                    .with(|s| fill(s.for_mailbox(mailbox.as_deref()), &context.get()))
+            })
             .unwrap_or_default()
     });
     // The stored draft revision this tab last read or wrote.

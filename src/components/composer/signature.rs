@@ -5,6 +5,7 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
+use crate::api::Client;
 use crate::components::common::unique_id;
 use crate::state::tasks::Tasks;
 use crate::state::toolbox::Toolbox;
@@ -51,6 +52,11 @@ pub fn SignatureSettings(
     on_saved: Callback<String>,
 ) -> impl IntoView {
     let toolbox = expect_context::<Toolbox>();
+    let mailboxes = use_context::<Client>()
+        .map(|c| c.outbound_mailboxes())
+        .unwrap_or_default();
+    // Which one is edited: every reply's (`None`) or a From mailbox's own.
+    let editing = RwSignal::new(None::<String>);
     let tasks = Tasks::new();
     let dialog = NodeRef::<Dialog>::new();
     let draft = RwSignal::new(String::new());
@@ -58,9 +64,11 @@ pub fn SignatureSettings(
     let busy = RwSignal::new(false);
     let heading = unique_id("signature-title");
     let field = unique_id("signature-text");
+    let which = unique_id("signature-for");
     let (dialog_label, group_label) = (heading.clone(), heading.clone());
     let open = move |_| {
-        draft.set(toolbox.signature.get_untracked());
+        editing.set(None);
+        draft.set(toolbox.signatures.with_untracked(|s| s.written_for(None)));
         problem.set(None);
         if let Some(d) = dialog.get_untracked() {
             let _ = d.show_modal();
@@ -68,9 +76,9 @@ pub fn SignatureSettings(
     };
     let save = move |_| {
         busy.set(true);
-        let text = draft.get_untracked();
+        let (text, mailbox) = (draft.get_untracked(), editing.get_untracked());
         tasks.spawn(async move {
-            let result = toolbox.save_signature(text).await;
+            let result = toolbox.save_signature(text, mailbox).await;
             busy.try_set(false);
             match result {
                 Ok(()) => {
@@ -95,6 +103,24 @@ pub fn SignatureSettings(
         <dialog node_ref=dialog class="tl-help tl-saved-dialog" aria-labelledby=dialog_label>
             <h2 id=heading>{t!("signature.title")}</h2>
             <div class="tl-saved-dialog__form" role="group" aria-labelledby=group_label>
+                {(!mailboxes.is_empty()).then(|| view! {
+                    <label for=which.clone()>{t!("signature.for")}</label>
+                    <select id=which.clone() on:change=move |ev| {
+                        let chosen = Some(event_target_value(&ev)).filter(|v| !v.is_empty());
+                        draft.set(toolbox.signatures.with_untracked(|s| s.written_for(chosen.as_deref())));
+                        editing.set(chosen);
+                    }>
+                        <option value="" prop:selected=move || editing.with(Option::is_none)>{t!("signature.every_reply")}</option>
+                        {mailboxes.iter().map(|m| {
+                            let value = m.clone();
+                            view! {
+                                <option value=m.clone() prop:selected=move || editing.with(|e| e.as_deref() == Some(value.as_str()))>
+                                    {t!("signature.from_mailbox", mailbox = m.clone())}
+                                </option>
+                            }
+                        }).collect_view()}
+                    </select>
+                })}
                 <label for=field.clone()>{t!("signature.field")}</label>
                 <textarea id=field rows="5" prop:value=move || draft.get()
                     on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
