@@ -184,6 +184,8 @@ pub fn SavedReplyControls(
                 <Icon glyph=Glyph::Bookmark/>
                 {t!("saved_replies.title")}
             </button>
+            // Beside the saved replies, in the same row.
+            <SignatureSettings on_saved=move |s: String| tools.said.set(Some(s))/>
             <SavedReplyPicker
                 open=tools.open
                 on_pick=pick
@@ -193,7 +195,6 @@ pub fn SavedReplyControls(
             />
             <div class="tl-composer__applied" role="status">{move || tools.said.get()}</div>
             <SavedRepliesDialog opening=opening actions=actions on_saved=move |s: String| tools.said.set(Some(s))/>
-            <SignatureSettings on_saved=move |s: String| tools.said.set(Some(s))/>
         </div>
     }
 }
