@@ -413,3 +413,80 @@ async fn a_thread_store_is_shared_by_the_views_of_a_ticket_and_goes_with_the_las
     }
     root.cleanup();
 }
+
+#[wasm_bindgen_test]
+async fn without_a_threadline_server_the_configured_saved_replies_are_offered_read_only() {
+    // A deployment that talks to its helpdesk directly: the list comes from config.json.
+    let config: threadline::config::AppConfig = serde_json::from_value(serde_json::json!({
+        "dialect": "initdesk",
+        "api_base": "http://127.0.0.1:9/api",
+        "organization_id": "1",
+        "token": "t",
+        "saved_replies": [
+            { "id": "welcome", "title": "Welcome", "body": "Hello {{customer.first_name}}, thanks for writing." }
+        ]
+    }))
+    .unwrap();
+    let el = container();
+    let _mounted = leptos::mount::mount_to(el.clone(), move || {
+        let client = unreachable_client();
+        let delivery = Delivery::start(client.clone(), Serves::ticket("browser-saved"));
+        threadline::state::toolbox::Toolbox::provide(&client, &config);
+        provide_context(client);
+        let outbox = OutboxState::for_ticket(delivery, "browser-saved");
+        let ticket = threadline_core::model::Ticket {
+            id: "42".into(),
+            number: Some("1042".into()),
+            subject: "Hello".into(),
+            requester: Some(Person {
+                name: "Maria Lopez".into(),
+                email: "maria@example.com".into(),
+            }),
+            status: None,
+            assignee: None,
+            inbox: None,
+            tags: Vec::new(),
+            cc: Vec::new(),
+            is_spam: false,
+            created_at: None,
+            updated_at: None,
+            fields: Vec::new(),
+        };
+        view! {
+            <Composer
+                ticket_id="browser-saved".to_owned()
+                ticket=Signal::derive(move || Some(ticket.clone()))
+                thread=RwSignal::new(Vec::new())
+                outbox=outbox
+            />
+        }
+    });
+    leptos::task::tick().await;
+    let textarea: web_sys::HtmlTextAreaElement = by_label(&el, "textarea", "Reply text");
+    textarea.focus().unwrap();
+    el.query_selector(".tl-composer__saved")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    let option = || el.query_selector("[role=option]").unwrap();
+    assert!(until(|| option().is_some()).await, "{}", el.inner_html());
+    assert!(
+        option()
+            .and_then(|o| o.text_content())
+            .is_some_and(|t| t.contains("Welcome")),
+        "{}",
+        el.inner_html()
+    );
+    // Read-only here: nothing to save to or manage.
+    assert!(!el.inner_html().contains("Manage saved replies"));
+    option()
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    assert!(
+        until(|| textarea.value() == "Hello Maria, thanks for writing.").await,
+        "{:?}",
+        textarea.value()
+    );
+}

@@ -299,6 +299,11 @@ test('the details: sizes in words, email text at the app\'s size, a wide table s
   // size; its 560 px table scrolls inside the message instead of widening the page.
   await page.goto('/tickets/4');
   const order = page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: 'Order A-2209' });
+  // Other tests add messages to ticket 4 too: scroll up until the email is rendered.
+  await expect(async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await expect(order).toBeAttached({ timeout: 1000 });
+  }).toPass();
   await order.scrollIntoViewIfNeeded();
   const body = order.locator('.tl-msg__body');
   const sizes = await body.evaluate((b) => ({
