@@ -305,6 +305,8 @@ test('@ in a note suggests agents, and the mention is stored marked; a reply nam
   await reply.press('Control+Enter');
   const ask = form.getByRole('alert').filter({ hasText: 'This reply goes to the customer and mentions Sam Rivera' });
   await expect(ask).toBeVisible();
+  // Had it been queued, it would be in the outbox once the check for newer messages answered.
+  await page.waitForTimeout(1000);
   expect(await outboxHolds(page, `mention-reply-${run}`)).toBe(false);
   await expect(reply).toHaveValue(`Thanks! @Sam Rivera will follow up. mention-reply-${run}`);
   await form.getByRole('button', { name: 'Send to the customer anyway' }).click();

@@ -43,6 +43,8 @@ pub struct Toolbox {
     /// The agent's signatures as written (placeholders unfilled): every reply's, and one per
     /// From mailbox where the helpdesk has several.
     pub signatures: RwSignal<Signature>,
+    /// A signature was saved here: a slow first read must not put the old one back.
+    signature_saved: StoredValue<bool>,
     /// Whether saved replies can be created, changed and deleted here.
     pub editable: bool,
     client: StoredValue<Client, LocalStorage>,
@@ -72,6 +74,7 @@ impl Toolbox {
             agent_name: RwSignal::new(None),
             agents: RwSignal::new(None),
             signatures: RwSignal::new(signatures),
+            signature_saved: StoredValue::new(false),
             editable,
             client: StoredValue::new_local(client.clone()),
             tasks: Tasks::new(),
@@ -103,7 +106,9 @@ impl Toolbox {
             let replies = client.saved_replies().await;
             if let Ok(signature) = client.signature().await {
                 self.agent_name.try_set(signature.agent_name.clone());
-                self.signatures.try_set(signature);
+                if self.signature_saved.try_get_value() == Some(false) {
+                    self.signatures.try_set(signature);
+                }
             }
             match replies {
                 Ok(loaded) => {
@@ -173,6 +178,7 @@ impl Toolbox {
             }
             mine
         };
+        self.signature_saved.try_set_value(true);
         self.signatures.try_set(stored);
         Ok(())
     }

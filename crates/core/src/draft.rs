@@ -90,6 +90,64 @@ pub fn typed_after(sent: &str, now: &str) -> String {
     }
 }
 
+/// What stays in the composer once `sent` (taken from it when Send was pressed) has gone,
+/// given the draft `now`: the words typed since, and whatever was attached or chosen since
+/// that the sent message does not carry. `None` when the agent switched to the other mode
+/// meanwhile: that draft was never sent and stays as it is.
+pub fn left_after_send(sent: &Draft, now: &Draft) -> Option<Draft> {
+    if now.visibility != sent.visibility {
+        return None;
+    }
+    Some(Draft {
+        text: typed_after(&sent.text, &now.text),
+        visibility: now.visibility,
+        cc: now.cc.clone().filter(|cc| Some(cc) != sent.cc.as_ref()),
+        next_action: if now.next_action != sent.next_action {
+            now.next_action
+        } else {
+            NextAction::None
+        },
+        assignee: if now.assignee != sent.assignee {
+            now.assignee.clone()
+        } else {
+            AssigneeChange::Keep
+        },
+        attachments: now
+            .attachments
+            .iter()
+            .filter(|a| !sent.attachments.iter().any(|s| s.id == a.id))
+            .cloned()
+            .collect(),
+        seen_up_to: None,
+        send_email: now.send_email.filter(|_| now.send_email != sent.send_email),
+        from_mailbox: now
+            .from_mailbox
+            .clone()
+            .filter(|_| now.from_mailbox != sent.from_mailbox),
+        bcc: now
+            .bcc
+            .iter()
+            .filter(|b| !sent.bcc.contains(b))
+            .cloned()
+            .collect(),
+        ticket_fields: now
+            .ticket_fields
+            .iter()
+            .filter(|(k, v)| sent.ticket_fields.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        // A new message: signed again (taking it off was for the one sent).
+        signature: None,
+        signature_removed: false,
+        mentions: now
+            .mentions
+            .iter()
+            .filter(|m| !sent.mentions.contains(m))
+            .cloned()
+            .collect(),
+    })
+}
+
 /// Puts a message taken back from the outbox (Undo, Edit) into the composer, which may hold a
 /// newer draft of the same mode by now. Nothing is lost: the taken-back text goes first, then
 /// what the agent was writing; CC chips, attachments and choices are combined, the taken-back
@@ -236,6 +294,41 @@ pub fn written_since<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_was_added_during_the_check_stays_and_the_rest_goes() {
+        let attachment = |id: &str| Attachment {
+            id: id.into(),
+            name: format!("{id}.txt"),
+            size: None,
+            content_type: None,
+            download_url: None,
+        };
+        let sent = Draft {
+            text: "Fixed.".into(),
+            attachments: vec![attachment("a")],
+            next_action: NextAction::CloseAndMarkResolved,
+            ..Draft::default()
+        };
+        let now = Draft {
+            text: "Fixed. And one more".into(),
+            attachments: vec![attachment("a"), attachment("b")],
+            next_action: NextAction::CloseAndMarkResolved,
+            ..Draft::default()
+        };
+        let left = left_after_send(&sent, &now).unwrap();
+        assert_eq!(left.text, "And one more");
+        assert_eq!(left.attachments, vec![attachment("b")]);
+        assert_eq!(left.next_action, NextAction::None);
+        // Nothing added: an empty composer.
+        assert!(left_after_send(&sent, &sent).unwrap().is_empty());
+        // The other mode's draft was never sent.
+        let note = Draft {
+            visibility: Visibility::Note,
+            ..now
+        };
+        assert_eq!(left_after_send(&sent, &note), None);
+    }
 
     #[test]
     fn words_typed_after_send_was_pressed_are_kept_apart() {

@@ -54,7 +54,11 @@ impl Signature {
     /// The one written for `mailbox` (`None`: every reply's), for editing.
     pub fn written_for(&self, mailbox: Option<&str>) -> String {
         match mailbox {
-            Some(m) => self.by_mailbox.get(m).cloned().unwrap_or_default(),
+            Some(m) => self
+                .by_mailbox
+                .get(&m.trim().to_lowercase())
+                .cloned()
+                .unwrap_or_default(),
             None => self.signature.clone(),
         }
     }
@@ -212,6 +216,11 @@ mod tests {
         assert_eq!(all.for_mailbox(None), "Alex");
         assert_eq!(
             all.written_for(Some("billing@acme.example")),
+            "Billing team"
+        );
+        // Configured mailboxes keep their case; stored keys are lower case.
+        assert_eq!(
+            all.written_for(Some("Billing@ACME.example")),
             "Billing team"
         );
         let cleared = all.with(Some("billing@acme.example"), " ");

@@ -21,6 +21,8 @@ use crate::error::{FieldErrors, HttpError};
 
 /// The largest signature, in bytes of UTF-8.
 const MAX_BYTES: usize = 10 * 1024;
+/// The most signatures one agent keeps (every reply's and one per mailbox).
+const MAX_PER_AGENT: i64 = 50;
 
 #[derive(Serialize)]
 struct Signatures {
@@ -71,6 +73,20 @@ pub(super) async fn write(
     }
     errors.into_result()?;
     let conn = api.app.db()?;
+    let (count, exists): (i64, bool) = conn.query_row(
+        "SELECT COUNT(*), COALESCE(SUM(mailbox = ?3), 0) > 0 FROM signatures
+         WHERE org = ?1 AND agent = ?2",
+        params![caller.org, caller.agent, mailbox],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if count >= MAX_PER_AGENT && !exists && !signature.trim().is_empty() {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "mailbox",
+            format!("An agent keeps at most {MAX_PER_AGENT} signatures; remove one first."),
+        );
+        return Err(HttpError::validation(errors).into());
+    }
     if signature.trim().is_empty() {
         conn.execute(
             "DELETE FROM signatures WHERE org = ?1 AND agent = ?2 AND mailbox = ?3",

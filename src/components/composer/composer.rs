@@ -10,7 +10,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 use threadline_core::compose::send_label;
 use threadline_core::draft::{
-    storage_key, take_back_into, typed_after, written_since, Draft, StoredDraft,
+    left_after_send, storage_key, take_back_into, written_since, Draft, StoredDraft,
 };
 use threadline_core::mentions::mentioned;
 use threadline_core::model::{field, AssigneeChange, Message, NextAction, Ticket, Visibility};
@@ -341,31 +341,34 @@ pub fn Composer(
             }
         }
     });
-    // Queues `item`; the composer starts afresh, holding `keep` (words typed after the
-    // message was taken from it).
-    let queue_item = move |item: Outgoing, keep: String| {
+    // Queues `item`; the composer then holds `keep`: a fresh draft, or what was added while
+    // the message waited for its check (`None`: the agent is on the other mode's draft).
+    let queue_item = move |item: Outgoing, keep: Option<Draft>| {
         if !outbox.queue(item) {
             notice.set(Some(t!("composer.not_queued").into_owned()));
             return;
         }
         just_sent.set_value(true);
-        let mode = visibility.get_untracked();
-        apply(Draft::new(mode));
         fields.set(FieldMessages::new());
         stale.set(Vec::new());
+        let Some(keep) = keep else {
+            return;
+        };
+        let more = !keep.is_empty();
+        apply(keep);
         // Back to the (now empty) text: the Send button is busy or gone, and the focus
         // must not fall to the page's start. Folded up again: the message has gone.
         if let Some(el) = area.get_untracked() {
             let _ = el.focus();
         }
-        engaged.set(!keep.is_empty());
-        if !keep.is_empty() {
-            text.set(keep);
-        }
+        engaged.set(more);
     };
     let queue = {
         let outgoing = outgoing.clone();
-        move || queue_item(outgoing(), String::new())
+        move || {
+            let mode = visibility.get_untracked();
+            queue_item(outgoing(), Some(Draft::new(mode)))
+        }
     };
     let submit = {
         let client = client.clone();
@@ -373,6 +376,10 @@ pub fn Composer(
         let queue = queue.clone();
         let outgoing = outgoing.clone();
         move |force: bool| {
+            // One check at a time: Ctrl+Enter while it runs would take a second message.
+            if checking.get_untracked() {
+                return;
+            }
             notice.set(None);
             if text.get_untracked().trim().is_empty() && uploads.attachments().is_empty() {
                 notice.set(Some(t!("composer.empty").into_owned()));
@@ -432,7 +439,7 @@ pub fn Composer(
             if let Ok(mut p) = pressed.lock() {
                 *p = Some(outgoing());
             }
-            let (client, id, queue) = (client.clone(), ticket_id.clone(), queue.clone());
+            let (client, id) = (client.clone(), ticket_id.clone());
             let pressed = Arc::clone(&pressed);
             tasks.spawn(async move {
                 let answer = client.latest(&id).await;
@@ -459,10 +466,11 @@ pub fn Composer(
                     // The message as it was when Send was pressed; what was typed during the
                     // check stays in the composer as the next one.
                     (true, Some(item)) => {
-                        let keep = typed_after(&item.draft.text, &text.get_untracked());
+                        let keep = left_after_send(&item.draft, &draft_untracked());
                         queue_item(item, keep);
                     }
-                    (true, None) => queue(),
+                    // Taken already (the view was leaving): queued by the cleanup.
+                    (true, None) => {}
                     (false, _) => stale.set(since),
                 }
             });
