@@ -292,27 +292,27 @@ test('the details: sizes in words, email text at the app\'s size, a wide table s
   // is windowed): scroll up until it is rendered.
   await expect(async () => {
     await page.evaluate(() => window.scrollTo(0, 0));
-    await expect(file).toBeAttached({ timeout: 1000 });
+    await expect(file).toContainText('247 bytes ·', { timeout: 1000 });
   }).toPass();
-  await expect(file).toContainText('247 bytes ·');
   // Ticket 4's order email: 13 px Arial cells and a 15 px Georgia paragraph read at the app's
   // size; its 560 px table scrolls inside the message instead of widening the page.
   await page.goto('/tickets/4');
   const order = page.getByRole('feed', { name: 'Conversation' }).getByRole('article').filter({ hasText: 'Order A-2209' });
-  // Other tests add messages to ticket 4 too: scroll up until the email is rendered.
+  // Other tests add messages to ticket 4 too, and the thread is windowed: scroll up until the
+  // email is rendered, and measure it in the same attempt (a later scroll may drop it again).
+  const body = order.locator('.tl-msg__body');
+  let sizes: Record<string, unknown> = {};
   await expect(async () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await expect(order).toBeAttached({ timeout: 1000 });
+    sizes = await body.evaluate((b) => ({
+      app: getComputedStyle(b).fontSize,
+      cell: getComputedStyle(b.querySelector('td')!).fontSize,
+      para: getComputedStyle(b.querySelector('div')!).fontSize,
+      scrolls: b.scrollWidth > b.clientWidth && getComputedStyle(b).overflowX === 'auto',
+      page: document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+    }), undefined, { timeout: 1000 });
   }).toPass();
-  await order.scrollIntoViewIfNeeded();
-  const body = order.locator('.tl-msg__body');
-  const sizes = await body.evaluate((b) => ({
-    app: getComputedStyle(b).fontSize,
-    cell: getComputedStyle(b.querySelector('td')!).fontSize,
-    para: getComputedStyle(b.querySelector('div')!).fontSize,
-    scrolls: b.scrollWidth > b.clientWidth && getComputedStyle(b).overflowX === 'auto',
-    page: document.documentElement.scrollWidth <= document.documentElement.clientWidth,
-  }));
   expect(sizes).toEqual({ app: sizes.app, cell: sizes.app, para: sizes.app, scrolls: true, page: true });
 });
 

@@ -34,6 +34,10 @@ async fn json_of(request: RequestBuilder) -> (StatusCode, Value) {
     (status, serde_json::from_str(&body).unwrap_or(Value::Null))
 }
 
+async fn status_of(request: RequestBuilder) -> StatusCode {
+    request.send().await.unwrap().status()
+}
+
 async fn titles(s: &TestServer, auth: (&str, &str)) -> Vec<String> {
     let (status, list) = json_of(call(s, "GET", "saved-replies", auth)).await;
     assert_eq!(status, StatusCode::OK, "{list}");
@@ -96,11 +100,7 @@ async fn every_demo_credential_reaches_its_own_organisation_only() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        call(&s, "DELETE", &path, GLOBEX)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(call(&s, "DELETE", &path, GLOBEX)).await,
         StatusCode::NOT_FOUND
     );
     // Acme changes, then deletes it; a second delete finds nothing.
@@ -108,19 +108,11 @@ async fn every_demo_credential_reaches_its_own_organisation_only() {
     assert_eq!(status, StatusCode::OK, "{updated}");
     assert!(titles(&s, ACME).await.contains(&"Mine now".to_owned()));
     assert_eq!(
-        call(&s, "DELETE", &path, ACME)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(call(&s, "DELETE", &path, ACME)).await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        call(&s, "DELETE", &path, ACME)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(call(&s, "DELETE", &path, ACME)).await,
         StatusCode::NOT_FOUND
     );
     assert_eq!(titles(&s, ACME).await, seeded);
@@ -342,11 +334,7 @@ async fn behind_a_gateway_its_admission_applies_and_a_session_is_its_agent() {
     // The gateway's store has no demo data, and the demo token means nothing here.
     assert!(titles(&g, ("Authorization", &priya)).await.is_empty());
     assert_eq!(
-        call(&g, "GET", "saved-replies", ACME)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(call(&g, "GET", "saved-replies", ACME)).await,
         StatusCode::UNAUTHORIZED
     );
     let expired = session("priya@acme.example", now - 1);

@@ -6,6 +6,7 @@ use threadline_core::model::{AssigneeChange, Message, Ticket, User};
 use threadline_core::outgoing::seen_users;
 
 use crate::api::Client;
+use crate::state::toolbox::Toolbox;
 
 #[component]
 pub fn AssigneeField(
@@ -13,17 +14,28 @@ pub fn AssigneeField(
     #[prop(into)] ticket: Signal<Option<Ticket>>,
     thread: RwSignal<Vec<Message>>,
 ) -> impl IntoView {
-    let client = expect_context::<Client>();
-    // A plain signal filled when the list comes, not a resource: a resource read here would
-    // hold the whole app in its loading state (the root's Suspense) while a slow users
-    // lookup runs. Until then, the people seen on the ticket.
-    let listed = RwSignal::new(None::<Vec<User>>);
-    leptos::task::spawn_local(async move {
-        if let Ok(Some(users)) = client.users().await {
-            // The composer may be gone by now.
-            let _ = listed.try_set(Some(users));
+    // The root's toolbox reads the users list once for every composer (and @mentions); a
+    // composer mounted without one reads it itself. A plain signal filled when the list
+    // comes, not a resource: a resource read here would hold the whole app in its loading
+    // state (the root's Suspense) while a slow users lookup runs. Until then, the people
+    // seen on the ticket.
+    let listed = match use_context::<Toolbox>() {
+        Some(toolbox) => {
+            toolbox.ensure_loaded();
+            toolbox.agents
         }
-    });
+        None => {
+            let listed = RwSignal::new(None::<Vec<User>>);
+            let client = expect_context::<Client>();
+            leptos::task::spawn_local(async move {
+                if let Ok(Some(users)) = client.users().await {
+                    // The composer may be gone by now.
+                    let _ = listed.try_set(Some(users));
+                }
+            });
+            listed
+        }
+    };
     let assignable = Memo::new(move |_| {
         listed
             .get()
