@@ -2,7 +2,7 @@
 // configuration preloaded beside the wasm, and a customer's link never fetching the
 // deployment's configuration (which in demo mode holds the token).
 import type { Page, Response } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, messagesOnServer, savedDraft } from './fixtures';
 
 /** Every response the page receives, by path. */
 function responses(page: Page): Map<string, Response[]> {
@@ -68,4 +68,56 @@ test('the embed loader keeps its address and names this build', async ({ page })
   expect(await loader.text()).toMatch(/'threadline-[0-9a-f]+_bg\.wasm'/);
   only(seen, /^\/threadline-[0-9a-f]+_bg\.wasm$/);
   only(seen, /^\/main-[0-9a-f]+\.css$/);
+});
+
+// The release build keeps the composer (Markdown, uploads, saved replies) in a chunk of its own.
+const CHUNK = /^\/threadline-[0-9a-f]+-chunks\/split_composer\.wasm$/;
+
+test('the composer comes in a chunk of its own, after the thread, compressed and cached by name', async ({ page }) => {
+  const seen = responses(page);
+  await page.goto('/tickets/2');
+  await expect(page.getByRole('form', { name: 'Answer this ticket' }).getByRole('textbox', { name: 'Reply text' })).toBeVisible();
+  const chunk = only(seen, CHUNK);
+  const headers = await chunk.allHeaders();
+  expect(headers['content-encoding']).toMatch(/^(br|gzip)$/);
+  expect(headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  // Asked for once the thread had come, not beside it.
+  const order = await page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const thread = entries.find((e) => new URL(e.name).pathname.endsWith('/tickets/2/messages/'));
+    const chunk = entries.find((e) => e.name.endsWith('split_composer.wasm'));
+    return { threadEnd: thread?.responseEnd ?? NaN, chunkStart: chunk?.startTime ?? NaN };
+  });
+  expect(order.chunkStart).toBeGreaterThanOrEqual(order.threadEnd);
+});
+
+test('a composer chunk that fails to load says so, loses no draft, and Retry brings the composer', async ({ page, request }) => {
+  const text = `Written before the chunk failed (e2e ${Date.now()})`;
+  await page.goto('/tickets/3');
+  const form = page.getByRole('form', { name: 'Answer this ticket' });
+  await form.getByRole('textbox', { name: 'Reply text' }).fill(text);
+  await expect.poll(async () => (await savedDraft(page, '3', 'reply'))?.text).toBe(text);
+
+  // The next visit cannot fetch the chunk (as on a dropped connection).
+  let refused = 0;
+  await page.route(/-chunks\/[^/]+\.wasm$/, (route) => {
+    refused += 1;
+    return route.abort('connectionreset');
+  });
+  await page.reload();
+  const thread = page.getByRole('feed', { name: 'Conversation' });
+  await expect(thread.getByRole('article').first()).toBeVisible();
+  const problem = page.getByRole('alert').filter({ hasText: 'The reply box could not be loaded.' });
+  await expect(problem).toBeVisible();
+  expect(refused).toBeGreaterThan(0);
+  await expect(form).toHaveCount(0);
+
+  // Back online: Retry draws the composer with the draft in it, and it sends once.
+  await page.unroute(/-chunks\/[^/]+\.wasm$/);
+  await problem.getByRole('button', { name: 'Retry' }).click();
+  await expect(form.getByRole('textbox', { name: 'Reply text' })).toHaveValue(text);
+  await expect(problem).toHaveCount(0);
+  await form.getByRole('button', { name: 'Send reply' }).click();
+  await expect(thread.getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  await expect.poll(async () => (await messagesOnServer(request, '3')).filter((m) => m.content === text).length).toBe(1);
 });

@@ -174,12 +174,18 @@ pub fn routes(dist: Option<&Path>, frame_ancestors: &[String]) -> Router<AppStat
     }
 }
 
-/// Whether a file's name carries the build's content hash (Trunk's `name-<hex>`, as in
-/// `threadline-5b1e0c2a9d8f7e6d_bg.wasm`): its content never changes under that name.
+/// Whether a file's name, or the folder it is in, carries the build's content hash (Trunk's
+/// `name-<hex>`, as in `threadline-5b1e0c2a9d8f7e6d_bg.wasm`, and the build's chunks in
+/// `threadline-5b1e0c2a9d8f7e6d-chunks/`): its content never changes under that path.
 fn is_hashed(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or_default();
-    name.split(['-', '_', '.'])
-        .any(|part| part.len() >= 12 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+    let mut segments = path.rsplit('/');
+    let name = segments.next().unwrap_or_default();
+    let folder = segments.next().unwrap_or_default();
+    [name, folder].iter().any(|segment| {
+        segment
+            .split(['-', '_', '.'])
+            .any(|part| part.len() >= 12 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+    })
 }
 
 /// How long a browser may keep a file: a year for a hashed one, else until it asks again
@@ -225,6 +231,8 @@ mod tests {
             "/threadline-5b1e0c2a9d8f7e6d_bg.wasm",
             "/threadline-5b1e0c2a9d8f7e6d.js",
             "/main-0123456789abcdef.css",
+            "/threadline-5b1e0c2a9d8f7e6d-chunks/link.js",
+            "/threadline-5b1e0c2a9d8f7e6d-chunks/split_composer.wasm",
         ] {
             assert_eq!(cache_control(hashed), year, "{hashed}");
         }

@@ -13,7 +13,9 @@ use threadline_core::ApiError;
 
 use crate::api::Client;
 use crate::components::common::{ErrorNotice, ScrollArea, Skeleton};
-use crate::components::composer::{add_to_thread, Composer, OutboxState, OutgoingList, SentToast};
+use crate::components::composer::{
+    add_to_thread, LazyComposer, OutboxState, OutgoingList, SentToast,
+};
 use crate::components::conversation::{
     reveal, settle_at_bottom, Thread, TicketDetails, TicketHeader,
 };
@@ -269,7 +271,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                     let ticket_id = ticket_id.clone();
                     view! {
                         <SpamGuard ticket=ticket_now>
-                            <Composer ticket_id=ticket_id.clone() thread=messages ticket=ticket_now outbox=outbox/>
+                            <LazyComposer ticket_id=ticket_id.clone() thread=messages ticket=ticket_now outbox=outbox/>
                         </SpamGuard>
                     }.into_any()
                 }

@@ -57,7 +57,7 @@ fn files(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// The hashed name Trunk gave the file that `index.html` names as `prefix…suffix`.
-fn hashed_name<'a>(index: &'a str, prefix: &str, suffix: &str) -> Result<&'a str> {
+pub(crate) fn hashed_name<'a>(index: &'a str, prefix: &str, suffix: &str) -> Result<&'a str> {
     index
         .match_indices(prefix)
         .filter_map(|(at, _)| {

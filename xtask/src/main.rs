@@ -6,6 +6,7 @@ mod embed_example;
 mod faultmatrix;
 mod fuzz;
 mod selfcontained;
+mod split;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -24,6 +25,7 @@ const USAGE: &str = "usage: cargo xtask <command>
           second origin, embedding through a gateway with signed agent sessions
   test    install what is missing, then fmt, clippy (host and wasm32), host tests,
           browser tests (wasm-bindgen-test in headless Chromium) and Playwright end-to-end tests
+  build   only build the app into dist/ (release, the composer in a chunk of its own, compressed)
   e2e     only build the app and run the Playwright tests; arguments go to Playwright
           (e.g. `cargo xtask e2e -g \"undo\"`)
   bench   release bundle size, then the performance lab in headless Chromium (e2e/bench/run.mjs):
@@ -51,6 +53,9 @@ fn main() -> ExitCode {
             build_app(&root(), &tools)?;
             e2e(&root(), &tools, &args[1..], Scope::Narrowed)
         }),
+        Some("build") => {
+            Tools::ensure(&root(), Level::Dev).and_then(|tools| build_app(&root(), &tools))
+        }
         Some("bench") => bench(),
         Some("fuzz") => fuzz::command(&root(), &args[1..]),
         Some("load") => load(&root(), &args[1..]),
@@ -100,13 +105,19 @@ fn cargo(root: &Path) -> Command {
     c
 }
 
-/// `trunk build --release` with our pinned helper tools on PATH.
+/// `trunk build --release` with our pinned helper tools on PATH, the composer split into a
+/// chunk of its own, and the compressed twins.
 fn build_app(root: &Path, tools: &Tools) -> Result {
     run(cargo(root).args(["fetch", "--locked"]))?;
     run(Command::new(&tools.trunk)
         .current_dir(root)
         .env("PATH", tools.path_env())
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            split::RUSTFLAGS,
+        )
         .args(["build", "--release", "--offline", "--locked"]))?;
+    split::split(root, tools)?;
     bundle::finish(&root.join("dist"), &tools.brotli)
 }
 
@@ -307,6 +318,27 @@ fn test() -> Result {
             "-D",
             "warnings",
         ]))
+    })?;
+    // The composer's chunk is compiled only in the split release build: lint that code too.
+    steps.step("clippy (wasm32, split build)", || {
+        run(cargo(&root)
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+                split::CHECK_RUSTFLAGS,
+            )
+            .args([
+                "clippy",
+                "--locked",
+                "-p",
+                "threadline",
+                "--target",
+                wasm,
+                "--lib",
+                "--bins",
+                "--",
+                "-D",
+                "warnings",
+            ]))
     })?;
     steps.step("clippy (fuzz targets)", || {
         run(cargo(&root).args([

@@ -4,6 +4,7 @@
 mod after_send;
 mod assignee;
 mod cc_field;
+mod chunk;
 #[allow(clippy::module_inception)] // the component is the module's point
 mod composer;
 mod conflict_banner;
@@ -23,5 +24,6 @@ mod ticket_fields;
 mod toolbox;
 mod uploads;
 
+pub use chunk::LazyComposer;
 pub use composer::Composer;
 pub use outgoing::{add_to_thread, OutboxState, OutgoingList, SentToast};
