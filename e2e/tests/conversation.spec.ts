@@ -74,3 +74,33 @@ test('hostile email HTML is shown without running anything', async ({ page }) =>
   await expect(page.locator('body')).toBeVisible();
   expect(dialogs).toBe(0);
 });
+
+test('three events in a row fold into one row that says what they were and opens in place', async ({ page }) => {
+  await page.goto('/tickets/1');
+  const feed = page.getByRole('feed', { name: 'Conversation' });
+  const run = feed.getByRole('article', { name: '3 events: assigned, priority changed, tags changed' });
+  await expect(run).toBeVisible();
+  const toggle = run.getByRole('button', { name: /^3 events: assigned, priority changed, tags changed/ });
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  const texts = [
+    'Sam Rivera assigned the ticket to themselves',
+    'Sam Rivera changed the priority from Normal to High',
+    'Sam Rivera added the tags billing, vip',
+  ];
+  for (const text of texts) {
+    await expect(run.getByText(text)).toBeHidden();
+  }
+  // Each event is one row no more: the run is one article between the email and the note.
+  await expect(feed.getByRole('article').filter({ hasText: 'Sam Rivera assigned' })).toHaveCount(1);
+  // By keyboard: open, every event with its time, then closed again.
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  for (const text of texts) {
+    await expect(run.getByRole('listitem').filter({ hasText: text })).toBeVisible();
+  }
+  await expect(run.getByRole('listitem').locator('time')).toHaveCount(3);
+  await page.keyboard.press('Space');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(run.getByText(texts[0])).toBeHidden();
+});

@@ -274,7 +274,10 @@ fn tickets() -> Vec<TicketSeed> {
                     cc: &["finance@northwind.example"],
                     files: &[INVOICE],
                 },
+                // A run of events, as triage leaves them (the thread folds three or more).
                 event(5, "Sam Rivera assigned the ticket to themselves"),
+                event(6, "Sam Rivera changed the priority from Normal to High"),
+                event(7, "Sam Rivera added the tags billing, vip"),
                 note(2, 20, "Stripe shows two captures 40 seconds apart, both settled. Looks like the double-submit bug from last week. Refunding the second one."),
                 Msg {
                     who: Who::Agent(2),

@@ -28,6 +28,7 @@ pub mod dialect;
 pub mod draft;
 pub mod email;
 pub mod error;
+pub mod events;
 pub mod fold;
 pub mod html;
 pub mod http;

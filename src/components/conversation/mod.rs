@@ -2,6 +2,7 @@
 
 mod attachments;
 mod body;
+mod event_group;
 mod message;
 mod reveal;
 mod thread;
@@ -9,6 +10,7 @@ mod ticket_header;
 
 pub use attachments::AttachmentList;
 pub use body::{BodyCache, MessageBody};
+pub use event_group::{EventGroup, OpenRuns};
 pub use message::MessageItem;
 pub use reveal::{reveal, reveal_message, settle_at_bottom};
 pub use thread::{neighbour_article, Thread};

@@ -13,11 +13,16 @@ pub fn reveal_message(tasks: Tasks, id: String) {
     tasks.spawn(async move { reveal(area, &id).await });
 }
 
-/// The article of message `id`, if it is in the DOM.
+/// The article of message `id` (or of the folded run of events holding it), if it is in the
+/// DOM.
 fn message_element(area: ScrollArea, id: &str) -> Option<web_sys::Element> {
     area.find_all(".tl-thread > article[data-message-id]")
         .into_iter()
-        .find(|e| e.get_attribute("data-message-id").is_some_and(|v| v == id))
+        .find(|e| {
+            e.get_attribute("data-message-id").is_some_and(|v| v == id)
+                || e.get_attribute("data-event-ids")
+                    .is_some_and(|ids| ids.split(' ').any(|v| v == id))
+        })
 }
 
 /// Scrolls to the bottom until the newest message is rendered and the page has stopped

@@ -2,17 +2,18 @@
 //! those near the viewport are in the DOM, with padding of their measured (or estimated)
 //! height standing in for the rest, so a long thread costs what a short one does.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use leptos::html::Div;
 use leptos::prelude::*;
+use threadline_core::events::{rows, Row};
 use threadline_core::fold::{quote_split, QuoteSplit};
 use threadline_core::model::Message;
 use threadline_core::virtual_list::visible_range;
 use wasm_bindgen::JsCast;
 
 use super::body::BodyCache;
-use super::MessageItem;
+use super::{EventGroup, MessageItem, OpenRuns};
 use crate::components::common::{ResizeWatch, ScrollArea};
 use crate::state::tasks::Tasks;
 
@@ -36,7 +37,8 @@ pub fn Thread(
 ) -> impl IntoView {
     provide_context(BodyCache::new());
     let area = ScrollArea::current();
-    let items = Memo::new(move |_| messages.with(|all| with_quote_splits(all)));
+    let items = Memo::new(move |_| messages.with(|all| thread_items(all)));
+    let open_runs: OpenRuns = RwSignal::new(HashSet::new());
     let list = NodeRef::<Div>::new();
     let heights = RwSignal::new(HashMap::<String, f64>::new());
     // (how far the viewport's top is below the list's top, viewport height)
@@ -45,7 +47,7 @@ pub fn Thread(
         let sizes: Vec<f64> = items.with(|all| {
             heights.with(|h| {
                 all.iter()
-                    .map(|(m, _)| h.get(&m.id).copied().unwrap_or(ESTIMATED_HEIGHT))
+                    .map(|item| h.get(item.id()).copied().unwrap_or(ESTIMATED_HEIGHT))
                     .collect()
             })
         });
@@ -73,7 +75,7 @@ pub fn Thread(
     // scroll owed for that is paid at the next measurement, once the list has grown (so the
     // browser does not clamp it), and before the frame is painted.
     let pending_shift = StoredValue::new(0.0_f64);
-    let first_id = Memo::new(move |_| items.with(|all| all.first().map(|(m, _)| m.id.clone())));
+    let first_id = Memo::new(move |_| items.with(|all| all.first().map(|i| i.id().to_owned())));
     let refresh = move || {
         let Some(ol) = list.get_untracked() else {
             return;
@@ -159,15 +161,20 @@ pub fn Thread(
             style:padding-top=move || format!("{}px", range.get().pad_top)
             style:padding-bottom=move || format!("{}px", range.get().pad_bottom)
         >
-            <For each=move || visible.get() key=|(m, _)| m.id.clone() let:item>
+            <For each=move || visible.get() key=|item| item.id().to_owned() let:item>
                 {
                     // Reused as older messages arrive above it: its place is read again.
-                    let id = item.0.id.clone();
+                    let id = item.id().to_owned();
                     let position = Signal::derive(move || {
-                        items.with(|all| all.iter().position(|(m, _)| m.id == id).map_or(0, |i| i + 1))
+                        items.with(|all| all.iter().position(|i| i.id() == id).map_or(0, |i| i + 1))
                     });
-                    view! {
-                        <MessageItem message=item.0 quote=item.1 position=position set_size=set_size/>
+                    match item {
+                        Item::Message(message, quote) => view! {
+                            <MessageItem message=message quote=quote position=position set_size=set_size/>
+                        }.into_any(),
+                        Item::Events(events) => view! {
+                            <EventGroup events=events open=open_runs position=position set_size=set_size/>
+                        }.into_any(),
                     }
                 }
             </For>
@@ -178,18 +185,18 @@ pub fn Thread(
 /// The height of the messages before message `id` (measured, or estimated like the padding
 /// that stands in for them); nothing when `id` is not in the list.
 fn height_before(
-    items: Memo<Vec<(Message, Option<QuoteSplit>)>>,
+    items: Memo<Vec<Item>>,
     heights: RwSignal<HashMap<String, f64>>,
     id: &str,
 ) -> f64 {
     items.with_untracked(|all| {
-        let Some(index) = all.iter().position(|(m, _)| m.id == id) else {
+        let Some(index) = all.iter().position(|i| i.id() == id) else {
             return 0.0;
         };
         heights.with_untracked(|h| {
             all[..index]
                 .iter()
-                .map(|(m, _)| h.get(&m.id).copied().unwrap_or(ESTIMATED_HEIGHT))
+                .map(|i| h.get(i.id()).copied().unwrap_or(ESTIMATED_HEIGHT))
                 .sum()
         })
     })
@@ -241,14 +248,34 @@ fn measure(
 /// the bound keeps long threads linear.
 const QUOTE_LOOKBACK: usize = 50;
 
-fn with_quote_splits(all: &[Message]) -> Vec<(Message, Option<QuoteSplit>)> {
-    all.iter()
-        .enumerate()
-        .map(|(i, m)| {
-            (
-                m.clone(),
-                quote_split(m, &all[i.saturating_sub(QUOTE_LOOKBACK)..i]),
-            )
+/// One row of the thread: a message with where its quote folds, or a run of events folded
+/// into one row (core's `events::rows`).
+#[derive(Clone, PartialEq)]
+enum Item {
+    Message(Message, Option<QuoteSplit>),
+    Events(Vec<Message>),
+}
+
+impl Item {
+    /// The row's key: the message's id, or the run's first event's.
+    fn id(&self) -> &str {
+        match self {
+            Item::Message(m, _) => &m.id,
+            Item::Events(events) => events.first().map_or("", |m| m.id.as_str()),
+        }
+    }
+}
+
+fn thread_items(all: &[Message]) -> Vec<Item> {
+    rows(all)
+        .into_iter()
+        .filter_map(|row| match row {
+            Row::Message(i) => {
+                let message = all.get(i)?;
+                let earlier = all.get(i.saturating_sub(QUOTE_LOOKBACK)..i)?;
+                Some(Item::Message(message.clone(), quote_split(message, earlier)))
+            }
+            Row::Events(range) => all.get(range).map(|events| Item::Events(events.to_vec())),
         })
         .collect()
 }
