@@ -91,6 +91,21 @@ pub fn sanitize_email_html(html: &str) -> String {
     threadline_core::html::sanitize(html).as_str().to_owned()
 }
 
+/// An email's HTML as "View original" shows it: unchanged, behind its own policy (remote
+/// images only with `show_images`), for an `<iframe sandbox="">` — for hosts, and for the
+/// e2e test that opens the public attack corpus this way. Nothing here touches the DOM.
+#[wasm_bindgen(js_name = originalDocument)]
+pub fn original_document(html: &str, show_images: bool) -> String {
+    let images = if show_images {
+        threadline_core::html::RemoteImages::Show
+    } else {
+        threadline_core::html::RemoteImages::Block
+    };
+    threadline_core::original::original_document(html, images)
+        .as_str()
+        .to_owned()
+}
+
 /// What the element's attributes say, as the conversation follows them after mounting.
 #[derive(Clone)]
 struct Attributes {

@@ -228,3 +228,17 @@ test('the workspace states: sidebar, collapsed and open composer, toast, spam wa
   await expect(page.getByRole('link', { name: 'Back to all tickets' })).toBeVisible();
   await noViolations(page, 'missing ticket');
 });
+
+test('a folded run of events, open; a message\'s actions menu; View original', async ({ page }) => {
+  await openTicket(page, '1');
+  const run = page.getByRole('article', { name: /^3 events/ });
+  await run.getByRole('button').click();
+  await noViolations(page, 'folded events opened', '.tl-thread');
+  await openTicket(page, '4');
+  const email = page.getByRole('article', { name: /^Message from Lukas Weber/ });
+  await email.getByRole('button', { name: 'Message actions' }).click();
+  await noViolations(page, 'message actions menu', '.tl-thread');
+  await email.getByRole('button', { name: 'View original' }).click();
+  await expect(page.getByRole('dialog', { name: 'Original email' })).toBeVisible();
+  await noViolations(page, 'View original');
+});

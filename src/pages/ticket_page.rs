@@ -14,7 +14,7 @@ use threadline_core::ApiError;
 use crate::api::Client;
 use crate::components::common::{ErrorNotice, ScrollArea, Skeleton};
 use crate::components::composer::{
-    add_to_thread, LazyComposer, OutboxState, OutgoingList, SentToast,
+    add_to_thread, preload_composer_when, LazyComposer, OutboxState, OutgoingList, SentToast,
 };
 use crate::components::conversation::{
     reveal, settle_at_bottom, Thread, TicketDetails, TicketHeader,
@@ -80,6 +80,11 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
         ..
     } = thread;
     tell_the_embedding_page(&ticket_id, thread);
+    // The composer's code comes after the first view (a chunk in the release build).
+    let first_view_drawn = Signal::derive(move || status.get() != Load::Loading);
+    if mode != Mode::Readonly && writable {
+        preload_composer_when(first_view_drawn);
+    }
     // Scrolling near the top loads older messages only once the thread has settled where it
     // opens: content arriving above it (the header) moves the page on its own before that.
     let settled = RwSignal::new(false);
@@ -271,7 +276,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                     let ticket_id = ticket_id.clone();
                     view! {
                         <SpamGuard ticket=ticket_now>
-                            <LazyComposer ticket_id=ticket_id.clone() thread=messages ticket=ticket_now outbox=outbox/>
+                            <LazyComposer ticket_id=ticket_id.clone() thread=messages ticket=ticket_now outbox=outbox ready=first_view_drawn/>
                         </SpamGuard>
                     }.into_any()
                 }

@@ -130,7 +130,11 @@ mod tests {
             .chars()
             .enumerate()
             .map(|(i, c)| {
-                let role = if c == 'e' { Role::System } else { Role::Customer };
+                let role = if c == 'e' {
+                    Role::System
+                } else {
+                    Role::Customer
+                };
                 message(i, role, "Sam Rivera changed the status to Open")
             })
             .collect()
@@ -141,7 +145,12 @@ mod tests {
         assert_eq!(rows(&[]), vec![]);
         assert_eq!(
             rows(&thread("meem")),
-            vec![Row::Message(0), Row::Message(1), Row::Message(2), Row::Message(3)]
+            vec![
+                Row::Message(0),
+                Row::Message(1),
+                Row::Message(2),
+                Row::Message(3)
+            ]
         );
         assert_eq!(
             rows(&thread("meeem")),
@@ -174,13 +183,22 @@ mod tests {
     #[test]
     fn kinds_are_read_from_the_vendors_words() {
         for (text, kind) in [
-            ("Sam Rivera assigned the ticket to themselves", EventKind::Assigned),
+            (
+                "Sam Rivera assigned the ticket to themselves",
+                EventKind::Assigned,
+            ),
             ("Ticket unassigned by Alex Morgan", EventKind::Assigned),
-            ("Jordan Lee changed the status to Closed: resolved", EventKind::Status),
+            (
+                "Jordan Lee changed the status to Closed: resolved",
+                EventKind::Status,
+            ),
             ("Ticket reopened by the customer", EventKind::Status),
             ("Priority changed from Normal to High", EventKind::Priority),
             ("Tags added: billing", EventKind::Tags),
-            ("Ticket #1009 was merged into this ticket", EventKind::Merged),
+            (
+                "Ticket #1009 was merged into this ticket",
+                EventKind::Merged,
+            ),
             ("SLA timer paused", EventKind::Other),
         ] {
             assert_eq!(EventKind::of(text), kind, "{text}");
@@ -191,8 +209,16 @@ mod tests {
     fn the_summary_counts_and_names_each_kind_once_in_order() {
         let events = vec![
             message(1, Role::System, "Priya Shah changed the status to Open"),
-            message(2, Role::System, "Sam Rivera assigned the ticket to Priya Shah"),
-            message(3, Role::System, "Priya Shah changed the status to Waiting on customer"),
+            message(
+                2,
+                Role::System,
+                "Sam Rivera assigned the ticket to Priya Shah",
+            ),
+            message(
+                3,
+                Role::System,
+                "Priya Shah changed the status to Waiting on customer",
+            ),
             message(4, Role::System, "SLA timer paused"),
         ];
         assert_eq!(

@@ -37,6 +37,7 @@ mod linkify;
 pub mod mentions;
 pub mod model;
 pub mod nudge;
+pub mod original;
 pub mod outbox;
 pub mod outgoing;
 pub mod own_api;

@@ -21,6 +21,7 @@ pub enum Glyph {
     Image,
     File,
     Bookmark,
+    More,
 }
 
 impl Glyph {
@@ -41,6 +42,7 @@ impl Glyph {
             Self::Image => "M2.5 3.5h11v9h-11zM2.5 10.5l3-3 3 3 2-2 3 3M10.5 6.5h.01",
             Self::File => "M4 1.5h5l3.5 3.5v9.5H4zM9 1.5V5h3.5",
             Self::Bookmark => "M4 2h8v12l-4-3-4 3z",
+            Self::More => "M3 8h.01M8 8h.01M13 8h.01",
         }
     }
 

@@ -1,5 +1,6 @@
 //! Small pieces shared by every page.
 
+mod download;
 mod error_notice;
 mod icon;
 mod ids;
@@ -11,11 +12,12 @@ mod skeleton;
 mod time;
 mod visible;
 
+pub use download::{save_as, save_text};
 pub use error_notice::ErrorNotice;
 pub use icon::{Glyph, Icon};
 pub use ids::unique_id;
 pub use resize::ResizeWatch;
-pub use safe_html::SafeHtmlView;
+pub use safe_html::{SafeHtmlView, SandboxedFrame};
 pub use scroll::ScrollArea;
 pub use sending_indicator::SendingIndicator;
 pub use skeleton::Skeleton;

@@ -1,9 +1,11 @@
 //! The only place in the app that puts HTML into the DOM. It accepts nothing but the
-//! sanitizer's [`SafeHtml`].
+//! sanitizer's [`SafeHtml`], and — for "View original" only — core's [`SandboxedDocument`],
+//! which goes into a frame where nothing can run or load.
 
 use leptos::html::Div;
 use leptos::prelude::*;
 use threadline_core::html::SafeHtml;
+use threadline_core::original::SandboxedDocument;
 use wasm_bindgen::JsCast;
 
 /// Renders sanitized HTML inside a `div`, shows each link's real target on hover, and marks
@@ -48,4 +50,24 @@ pub fn SafeHtmlView(
     // A message keeps its own writing direction whatever the page's (an English email in an
     // Arabic interface reads left to right).
     view! { <div node_ref=node class=class dir="auto" inner_html=html.as_str().to_owned()></div> }
+}
+
+/// An email as received, in an `<iframe sandbox="">`: no scripts, no same origin, no forms,
+/// no popups or top navigation; the document's own policy (core's) lets nothing load but
+/// what the agent allowed.
+#[component]
+pub fn SandboxedFrame(
+    document: SandboxedDocument,
+    /// The frame's accessible name.
+    title: String,
+) -> impl IntoView {
+    view! {
+        <iframe
+            class="tl-original__frame"
+            sandbox=""
+            referrerpolicy="no-referrer"
+            title=title
+            srcdoc=document.as_str().to_owned()
+        ></iframe>
+    }
 }

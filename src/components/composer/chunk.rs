@@ -1,7 +1,7 @@
 //! The composer as a chunk of its own. In the release build (`--cfg threadline_split`, split
 //! by the xtask with wasm-split) the composer's code — Markdown, uploads, saved replies,
 //! mentions — is a separate wasm file: the thread is drawn without it, and it is fetched once
-//! the ticket has been read. A chunk that fails to load says so and offers Retry; nothing
+//! the thread's first page has been read and painted (not competing with the first view). A chunk that fails to load says so and offers Retry; nothing
 //! panics and no draft is touched (drafts live in storage, not in the chunk). Other builds
 //! (dev, browser tests) draw the composer directly.
 
@@ -26,6 +26,12 @@ fn draw(args: ComposerArgs) -> AnyView {
     .into_any()
 }
 
+/// Starts fetching the composer's chunk (where the build has one) once `ready` says the first
+/// view is drawn, whether or not a composer is shown yet.
+pub fn preload_composer_when(ready: Signal<bool>) {
+    split::preload_when(ready);
+}
+
 /// The composer, from its chunk where the build has one.
 #[component]
 pub fn LazyComposer(
@@ -33,6 +39,9 @@ pub fn LazyComposer(
     #[prop(into)] ticket: Signal<Option<Ticket>>,
     thread: RwSignal<Vec<Message>>,
     outbox: OutboxState,
+    /// Whether the first view is drawn: the chunk is fetched only then.
+    #[prop(into)]
+    ready: Signal<bool>,
 ) -> impl IntoView {
     let args = ComposerArgs {
         ticket_id,
@@ -40,27 +49,32 @@ pub fn LazyComposer(
         thread,
         outbox,
     };
-    split::lazy(args)
+    split::lazy(args, ready)
 }
 
 #[cfg(not(threadline_split))]
 mod split {
     use leptos::prelude::*;
 
-    pub fn lazy(args: super::ComposerArgs) -> AnyView {
+    /// Drawn at once: the composer is in this build's one module.
+    pub fn lazy(args: super::ComposerArgs, _ready: Signal<bool>) -> AnyView {
         super::draw(args)
     }
+
+    pub fn preload_when(_ready: Signal<bool>) {}
 }
 
 #[cfg(threadline_split)]
 mod split {
     use std::future::Future;
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::task::{Context, Poll, Waker};
 
     use leptos::prelude::*;
     use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
     use super::ComposerArgs;
+    use crate::state::tasks::Tasks;
 
     #[wasm_split(composer, wasm_split_path = ::leptos::wasm_split, fallible, preload(load_composer))]
     fn composer_view(args: ComposerArgs) -> Result<AnyView, SplitLoaderError> {
@@ -75,12 +89,50 @@ mod split {
         Failed,
     }
 
-    pub fn lazy(args: ComposerArgs) -> AnyView {
-        let state = RwSignal::new(Chunk::Waiting);
+    /// Whether the chunk is in place (loaded once, it stays for the page's life).
+    static LOADED: AtomicBool = AtomicBool::new(false);
+
+    async fn fetch_chunk() -> Result<(), SplitLoaderError> {
+        let loaded = load_composer().await;
+        if loaded.is_ok() {
+            LOADED.store(true, Ordering::Relaxed);
+        }
+        loaded
+    }
+
+    /// Fetches the chunk once the page's first view is painted, even while the composer is
+    /// not shown (behind the spam warning), so it draws at once when it is.
+    pub fn preload_when(ready: Signal<bool>) {
+        let tasks = Tasks::new();
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) || LOADED.load(Ordering::Relaxed) {
+                return true;
+            }
+            if !ready.get() {
+                return false;
+            }
+            tasks.frame(move || {
+                tasks.frame(move || {
+                    // A failure here is shown where the composer is drawn, with Retry.
+                    leptos::task::spawn_local(async {
+                        let _ = fetch_chunk().await;
+                    });
+                });
+            });
+            true
+        });
+    }
+
+    pub fn lazy(args: ComposerArgs, ready: Signal<bool>) -> AnyView {
+        let state = RwSignal::new(if LOADED.load(Ordering::Relaxed) {
+            Chunk::Loaded
+        } else {
+            Chunk::Waiting
+        });
         let load = move || {
             state.set(Chunk::Loading);
             leptos::task::spawn_local(async move {
-                let loaded = load_composer().await;
+                let loaded = fetch_chunk().await;
                 // The page may have gone meanwhile.
                 let _ = state.try_set(if loaded.is_ok() {
                     Chunk::Loaded
@@ -89,13 +141,19 @@ mod split {
                 });
             });
         };
-        // Fetched once the ticket has been read, so it does not compete with the thread's own
-        // requests for the first view.
-        let (ticket, thread) = (args.ticket, args.thread);
+        // Fetched once the first view is painted (the frame after the thread is drawn), so it
+        // does not compete with the thread's own requests.
+        let tasks = Tasks::new();
         Effect::new(move |_| {
-            let read = ticket.with(Option::is_some) || thread.with(|t| !t.is_empty());
-            if read && state.get_untracked() == Chunk::Waiting {
-                load();
+            if ready.get() && state.get_untracked() == Chunk::Waiting {
+                // Two frames: the first is the one that paints the thread.
+                tasks.frame(move || {
+                    tasks.frame(move || {
+                        if state.get_untracked() == Chunk::Waiting {
+                            load();
+                        }
+                    });
+                });
             }
         });
         (move || match state.get() {

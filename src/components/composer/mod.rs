@@ -24,6 +24,6 @@ mod ticket_fields;
 mod toolbox;
 mod uploads;
 
-pub use chunk::LazyComposer;
+pub use chunk::{preload_composer_when, LazyComposer};
 pub use composer::Composer;
 pub use outgoing::{add_to_thread, OutboxState, OutgoingList, SentToast};

@@ -7,10 +7,9 @@ use leptos::task::spawn_local;
 use threadline_core::i18n::isolate;
 use threadline_core::model::Attachment;
 use threadline_core::ApiError;
-use wasm_bindgen::JsCast;
 
 use crate::api::{transport, Client};
-use crate::components::common::{when_near_viewport, ErrorNotice, Glyph, Icon};
+use crate::components::common::{save_as, when_near_viewport, ErrorNotice, Glyph, Icon};
 use crate::i18n::format_size;
 
 /// The attachments of one message.
@@ -97,23 +96,4 @@ fn AttachmentItem(attachment: Attachment) -> impl IntoView {
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
         </li>
     }
-}
-
-/// Saves an object URL as a file through a temporary `<a download>`, then frees it.
-fn save_as(url: &str, name: &str) {
-    let link = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
-    if let Some(link) = link {
-        link.set_href(url);
-        link.set_download(name);
-        link.click();
-    }
-    // The click has started the download; a later revoke keeps the blob alive long enough.
-    let url = url.to_owned();
-    set_timeout(
-        move || transport::revoke_object_url(&url),
-        std::time::Duration::from_secs(60),
-    );
 }

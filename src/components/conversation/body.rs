@@ -25,13 +25,14 @@ pub fn MessageBody(
     /// Where its quoted history starts, if it should fold.
     #[prop(optional_no_strip)]
     quote: Option<QuoteSplit>,
+    /// Whether its remote images are shown (the message's "View original" follows it).
+    show_images: RwSignal<bool>,
 ) -> impl IntoView {
     let sender = message
         .author
         .as_ref()
         .map(|a| a.email.clone())
         .unwrap_or_default();
-    let show_images = RwSignal::new(image_prefs::always_shows(&sender));
     let inline_images = RwSignal::new(Vec::<InlineImage>::new());
     load_inline_images(&message, inline_images);
     let Message { id, html, text, .. } = message;

@@ -6,9 +6,10 @@ use threadline_core::fold::QuoteSplit;
 use threadline_core::i18n::isolate;
 use threadline_core::model::{Message, Role};
 
-use super::{AttachmentList, MessageBody};
+use super::{AttachmentList, MessageBody, MessageMenu};
 use crate::components::common::{Glyph, Icon, RelativeTime};
 use crate::state::identity::ReplyingAs;
+use crate::state::image_prefs;
 use crate::state::toolbox::Toolbox;
 use threadline_core::mentions::mentions;
 
@@ -54,6 +55,7 @@ pub fn MessageItem(
     let cc =
         (!copied.is_empty()).then(|| t!("message.cc", addresses = isolate(&copied.join(", "))));
     let attachments = message.attachments.clone();
+    let show_images = RwSignal::new(image_prefs::always_shows(&author.email));
     // A colleague's note that @mentions the agent reading it.
     let toolbox = use_context::<Toolbox>();
     let replying_as = use_context::<ReplyingAs>();
@@ -95,12 +97,13 @@ pub fn MessageItem(
                         <span class="tl-badge tl-badge--mention">{t!("message.mentions_you")}</span>
                     })}
                     <RelativeTime timestamp=message.created_at.clone()/>
+                    <MessageMenu message_id=message.id.clone() html=message.html.clone() show_images=show_images.into()/>
                 </header>
                 {cc.map(|cc| view! { <p class="tl-msg__cc">{cc}</p> })}
                 {message.problems.iter().map(|p| view! {
                     <p class="tl-msg__problem" role="note">{p.describe()}</p>
                 }).collect_view()}
-                <MessageBody message=message.clone() quote=quote/>
+                <MessageBody message=message.clone() quote=quote show_images=show_images/>
                 {(!attachments.is_empty()).then(|| view! { <AttachmentList attachments=attachments/> })}
         </article>
     }

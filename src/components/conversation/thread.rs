@@ -184,11 +184,7 @@ pub fn Thread(
 
 /// The height of the messages before message `id` (measured, or estimated like the padding
 /// that stands in for them); nothing when `id` is not in the list.
-fn height_before(
-    items: Memo<Vec<Item>>,
-    heights: RwSignal<HashMap<String, f64>>,
-    id: &str,
-) -> f64 {
+fn height_before(items: Memo<Vec<Item>>, heights: RwSignal<HashMap<String, f64>>, id: &str) -> f64 {
     items.with_untracked(|all| {
         let Some(index) = all.iter().position(|i| i.id() == id) else {
             return 0.0;
@@ -273,7 +269,10 @@ fn thread_items(all: &[Message]) -> Vec<Item> {
             Row::Message(i) => {
                 let message = all.get(i)?;
                 let earlier = all.get(i.saturating_sub(QUOTE_LOOKBACK)..i)?;
-                Some(Item::Message(message.clone(), quote_split(message, earlier)))
+                Some(Item::Message(
+                    message.clone(),
+                    quote_split(message, earlier),
+                ))
             }
             Row::Events(range) => all.get(range).map(|events| Item::Events(events.to_vec())),
         })
