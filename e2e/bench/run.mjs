@@ -253,9 +253,9 @@ async function warmStart(app, ticket) {
   return stats(times);
 }
 
-// What a first view costs on the wire, as the browser counts it: every response's encoded bytes
-// (headers and compressed body) from navigation until the first message is visible, in a fresh
-// profile. `emulate`: Chromium's network emulation of a good mobile connection (9 Mbit/s down,
+// What a first view costs on the wire, as the browser counts it: the encoded bytes (headers and
+// compressed body) of every request started from navigation until the first message is
+// visible, in a fresh profile. `emulate`: Chromium's network emulation of a good mobile connection (9 Mbit/s down,
 // 40 ms latency). The embedded view draws in a shadow root, where the page's own observer cannot
 // look: its first message is waited for from outside.
 const MOBILE = { offline: false, latency: 40, downloadThroughput: (9e6 / 8), uploadThroughput: (3e6 / 8) };
@@ -266,7 +266,15 @@ async function firstView(url, { emulate = false, bypassCSP = false, shadow = fal
   if (emulate) await cdp.send('Network.emulateNetworkConditions', MOBILE);
   const received = new Map();
   const urls = new Map();
-  cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
+  // When each request started (CDP's monotonic seconds), to leave out what the page asks for
+  // after its first view (the composer's chunk, two frames after the thread is drawn).
+  const startedAt = new Map();
+  let navigationAt;
+  cdp.on('Network.requestWillBeSent', (e) => {
+    urls.set(e.requestId, e.request.url);
+    startedAt.set(e.requestId, e.timestamp);
+    navigationAt ??= e.timestamp;
+  });
   cdp.on('Network.loadingFinished', (e) => received.set(e.requestId, e.encodedDataLength));
   const started = Date.now();
   await page.goto(url, { waitUntil: 'commit' });
@@ -277,8 +285,9 @@ async function firstView(url, { emulate = false, bypassCSP = false, shadow = fal
       while (window.__firstMessage === undefined) await new Promise((r) => requestAnimationFrame(r));
       return window.__firstMessage;
     });
-  const bytes = [...received.values()].reduce((a, b) => a + b, 0);
-  const files = [...received].map(([id, n]) => ({ url: (urls.get(id) ?? '').replace(base, ''), kb: round(n / 1024) }));
+  const inFirstView = [...received].filter(([id]) => (startedAt.get(id) - navigationAt) * 1000 <= firstMs);
+  const bytes = inFirstView.reduce((a, [, n]) => a + n, 0);
+  const files = inFirstView.map(([id, n]) => ({ url: (urls.get(id) ?? '').replace(base, ''), kb: round(n / 1024) }));
   await page.context().close();
   return { firstMs, kb: round(bytes / 1024), files };
 }

@@ -91,9 +91,23 @@ test('Download original saves the email as an .html file that loads nothing when
   await email.getByRole('button', { name: 'Download original' }).click();
   const file = await saving;
   expect(file.suggestedFilename()).toMatch(/^message-[A-Za-z0-9_-]+\.html$/);
-  const text = readFileSync(await file.path(), 'utf8');
+  // Saved under its own name (the browser opens a file by its extension).
+  const saved = test.info().outputPath(file.suggestedFilename());
+  await file.saveAs(saved);
+  const text = readFileSync(saved, 'utf8');
   expect(text).toContain('Order A-2209');
-  expect(text).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:;/);
+  // Opened as a file: the original shows in its sandboxed frame, and nothing is fetched.
+  const reader = await page.context().newPage();
+  const fetched: string[] = [];
+  reader.on('request', (r) => {
+    if (!r.url().startsWith('file:')) fetched.push(r.url());
+  });
+  await reader.goto(`file://${saved}`);
+  await expect(reader.locator('iframe')).toHaveAttribute('sandbox', '');
+  await expect(reader.frameLocator('iframe').getByText('Order A-2209')).toBeVisible();
+  await reader.waitForTimeout(500);
+  expect(fetched).toEqual([]);
+  await reader.close();
 });
 
 test('the public attack corpus opened as originals: no script runs and no request leaves', async ({ page }) => {

@@ -121,3 +121,13 @@ test('a composer chunk that fails to load says so, loses no draft, and Retry bri
   await expect(thread.getByRole('article').filter({ hasText: text })).toHaveCount(1);
   await expect.poll(async () => (await messagesOnServer(request, '3')).filter((m) => m.content === text).length).toBe(1);
 });
+
+test("another build's chunk is missing (404), not answered with the page", async ({ request }) => {
+  const gone = await request.get('/threadline-0123456789abcdef-chunks/split_composer.wasm');
+  expect(gone.status()).toBe(404);
+  expect(gone.headers()['content-type'] ?? '').not.toContain('text/html');
+  // An app route that looks hashed is still the page.
+  const route = await request.get('/tickets/123456789012');
+  expect(route.status()).toBe(200);
+  expect(route.headers()['content-type']).toContain('text/html');
+});

@@ -188,6 +188,13 @@ fn is_hashed(path: &str) -> bool {
     })
 }
 
+/// Whether a path names one of a build's own files (script, wasm or style under a hashed
+/// name), never a route of the app.
+fn is_build_asset(path: &str) -> bool {
+    let extension = path.rsplit('/').next().and_then(|n| n.rsplit_once('.'));
+    matches!(extension, Some((_, "js" | "wasm" | "css"))) && is_hashed(path)
+}
+
 /// How long a browser may keep a file: a year for a hashed one, else until it asks again
 /// (`no-cache`: the page and the embed loader must name the newest build).
 fn cache_control(path: &str) -> &'static str {
@@ -201,7 +208,8 @@ fn cache_control(path: &str) -> &'static str {
 /// Middleware for the app's files: their cache rule, and `Vary: Accept-Encoding` (one URL
 /// answers brotli, gzip or plain).
 async fn caching(request: Request, next: Next) -> Response {
-    let rule = cache_control(request.uri().path());
+    let request_path = request.uri().path().to_owned();
+    let rule = cache_control(&request_path);
     let mut response = next.run(request).await;
     // A hashed name this build does not have gets the page (the SPA fallback), which must not
     // be kept for a year under that name.
@@ -209,6 +217,17 @@ async fn caching(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    // A build file that is not here (an older build's chunk, asked for by a tab opened before a
+    // deploy) is missing, not the page: a 404 lets the app say so instead of failing to
+    // compile HTML as wasm.
+    if page && is_build_asset(request_path.as_str()) {
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+            "Not found: this file belongs to another build of the app. Reload the page.",
+        )
+            .into_response();
+    }
     let rule = if page || !response.status().is_success() {
         "no-cache"
     } else {
@@ -223,6 +242,26 @@ async fn caching(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::{cache_control, content_security_policy, inline_scripts};
+
+    #[test]
+    fn build_assets_are_told_from_app_routes() {
+        for asset in [
+            "/threadline-5b1e0c2a9d8f7e6d_bg.wasm",
+            "/threadline-5b1e0c2a9d8f7e6d-chunks/split_composer.wasm",
+            "/threadline-5b1e0c2a9d8f7e6d-chunks/link.js",
+            "/main-0123456789abcdef.css",
+        ] {
+            assert!(super::is_build_asset(asset), "{asset}");
+        }
+        for route in [
+            "/tickets/123456789012",
+            "/public/embed.js",
+            "/",
+            "/portal/abc.def",
+        ] {
+            assert!(!super::is_build_asset(route), "{route}");
+        }
+    }
 
     #[test]
     fn only_hashed_files_are_kept_for_a_year() {

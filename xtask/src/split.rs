@@ -35,7 +35,11 @@ pub fn split(root: &Path, tools: &Tools) -> Result {
     let work = root.join("target/split");
     remove_dir(&work)?;
     create_dir(&work)?;
-    let raw = root.join("target/wasm32-unknown-unknown/release/threadline.wasm");
+    // Where cargo put Trunk's build (a CARGO_TARGET_DIR elsewhere included).
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map_or_else(|| root.join("target"), |dir| root.join(dir));
+    let raw = target.join("wasm32-unknown-unknown/release/threadline.wasm");
     let input = std::fs::read(&raw).map_err(|e| format!("{}: {e}", raw.display()))?;
     let out = work.join("out");
     let main = work.join("main.wasm");
@@ -110,25 +114,29 @@ fn sri(file: &Path) -> Result<String> {
     ))
 }
 
-/// The page with the `integrity` of the tag whose `href` names `file` set to `digest`.
+/// The page with the `integrity` of the tag whose `href` names `file` set to `digest`, wherever
+/// the attribute is in the tag. A tag without one is left as it is.
 fn with_integrity(page: &str, file: &str, digest: &str) -> Result<String> {
     let href = format!("href=\"/{file}\"");
     let at = page
         .find(&href)
         .ok_or_else(|| format!("dist/index.html does not link {file}"))?;
-    let tag_end = at
+    let start = page[..at]
+        .rfind('<')
+        .ok_or("a tag without its start in dist/index.html")?;
+    let end = at
         + page[at..]
             .find('>')
             .ok_or("an unclosed tag in dist/index.html")?;
-    let tag = &page[at..tag_end];
-    let Some(start) = tag.find("integrity=\"") else {
+    let tag = &page[start..end];
+    let Some(attribute) = tag.find("integrity=\"") else {
         return Ok(page.to_owned());
     };
-    let value_start = at + start + "integrity=\"".len();
+    let value_start = start + attribute + "integrity=\"".len();
     let value_end = value_start
-        + page[value_start..]
+        + page[value_start..end]
             .find('"')
-            .ok_or("an unclosed integrity attribute")?;
+            .ok_or("an unclosed integrity attribute in dist/index.html")?;
     Ok(format!(
         "{}{digest}{}",
         &page[..value_start],
@@ -172,5 +180,11 @@ mod tests {
             r#"<link rel="modulepreload" href="/a-1.js" integrity="sha384-new"><link rel="preload" href="/a-1_bg.wasm" integrity="sha384-other">"#
         );
         assert!(with_integrity(page, "b.js", "x").is_err());
+        // Before the href as well as after it.
+        let before = r#"<link integrity="sha384-old" rel="preload" href="/a-1_bg.wasm"><p>"#;
+        assert_eq!(
+            with_integrity(before, "a-1_bg.wasm", "sha384-new").unwrap(),
+            r#"<link integrity="sha384-new" rel="preload" href="/a-1_bg.wasm"><p>"#
+        );
     }
 }

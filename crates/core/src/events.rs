@@ -52,19 +52,23 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    /// The kind of the event with text `text`.
+    /// The kind of the event with text `text`, by its words ("stage" is not a tag).
     pub fn of(text: &str) -> EventKind {
         let text = text.to_lowercase();
-        let has = |word: &str| text.contains(word);
-        if has("assign") {
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let any = |test: &dyn Fn(&str) -> bool| words.iter().any(|w| test(w));
+        if any(&|w| w.starts_with("assign") || w.starts_with("unassign")) {
             EventKind::Assigned
-        } else if has("priority") {
+        } else if any(&|w| w == "priority") {
             EventKind::Priority
-        } else if has("tag") {
+        } else if any(&|w| matches!(w, "tag" | "tags" | "tagged" | "untagged")) {
             EventKind::Tags
-        } else if has("merge") {
+        } else if any(&|w| matches!(w, "merge" | "merged" | "merging")) {
             EventKind::Merged
-        } else if has("status") || has("closed") || has("reopen") || has("resolved") {
+        } else if any(&|w| matches!(w, "status" | "closed" | "reopened" | "resolved" | "solved")) {
             EventKind::Status
         } else {
             EventKind::Other
@@ -200,6 +204,10 @@ mod tests {
                 EventKind::Merged,
             ),
             ("SLA timer paused", EventKind::Other),
+            // Whole words only.
+            ("Moved to the next stage", EventKind::Other),
+            ("Details disclosed to the customer", EventKind::Other),
+            ("Emerged from the queue", EventKind::Other),
         ] {
             assert_eq!(EventKind::of(text), kind, "{text}");
         }

@@ -26,7 +26,10 @@ pub fn EventGroup(
     #[prop(into)]
     set_size: Signal<i64>,
 ) -> impl IntoView {
+    // Open or not is kept by the run's first event (the run may grow); the row is named by
+    // all of them, as the thread keys it.
     let key = events.first().map(|m| m.id.clone()).unwrap_or_default();
+    let row = super::thread::run_key(&events);
     // Every event's id, so a message looked for by id (the newest, a new one) is found here.
     let ids = events
         .iter()
@@ -67,7 +70,7 @@ pub fn EventGroup(
     view! {
         <article
             class="tl-msg tl-msg--system tl-events"
-            data-message-id=key
+            data-message-id=row
             data-event-ids=ids
             aria-label=label
             aria-posinset=move || position.get()

@@ -6,7 +6,9 @@
 use leptos::html::{Dialog, Div};
 use leptos::prelude::*;
 use threadline_core::html::RemoteImages;
-use threadline_core::original::{download_name, original_document, SandboxedDocument};
+use threadline_core::original::{
+    download_document, download_name, original_document, SandboxedDocument,
+};
 
 use crate::components::common::{save_text, unique_id, Glyph, Icon, SandboxedFrame};
 
@@ -36,11 +38,13 @@ pub fn MessageMenu(
         };
         viewing.set(document(images));
     };
-    // The file never loads remote images, wherever it is opened.
+    // The file shows the original in a sandboxed frame, images blocked, wherever it is opened.
     let download = move || {
-        if let Some(doc) = document(RemoteImages::Block) {
-            save_text(doc.as_str(), &name.get_value());
-        }
+        html.with_value(|h| {
+            if let Some(h) = h {
+                save_text(&download_document(h), &name.get_value());
+            }
+        });
     };
     // Esc closes the menu and gives the focus back to its button.
     let button = NodeRef::<leptos::html::Button>::new();
@@ -68,16 +72,18 @@ pub fn MessageMenu(
             }
         }
     });
-    // Focus leaving the menu (a click elsewhere, Tab past it) closes it.
+    // Focus going elsewhere (Tab past the menu, a click outside) closes it. Not when it goes
+    // to what holds the menu (the message, focusable): Safari does not focus a clicked button,
+    // so a click on an item moves the focus there first.
     let wrapper = NodeRef::<Div>::new();
     let on_focusout = move |ev: leptos::ev::FocusEvent| {
         let next = ev
             .related_target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok());
-        let inside = wrapper
+        let stays = wrapper
             .get_untracked()
-            .is_some_and(|w| next.is_some_and(|n| w.contains(Some(&n))));
-        if !inside {
+            .is_some_and(|w| next.is_some_and(|n| w.contains(Some(&n)) || n.contains(Some(&w))));
+        if !stays {
             open.set(false);
         }
     };
@@ -145,6 +151,8 @@ fn OriginalDialog(
             node_ref=dialog
             class="tl-help tl-original"
             aria-labelledby=labelled_by
+            // Keys in the dialog are the dialog's: not the thread's or the page's shortcuts.
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| ev.stop_propagation()
             on:close=move |_| {
                 viewing.set(None);
                 if let Some(b) = return_focus.get_untracked() {

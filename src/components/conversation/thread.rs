@@ -47,7 +47,7 @@ pub fn Thread(
         let sizes: Vec<f64> = items.with(|all| {
             heights.with(|h| {
                 all.iter()
-                    .map(|item| h.get(item.id()).copied().unwrap_or(ESTIMATED_HEIGHT))
+                    .map(|item| h.get(&item.key()).copied().unwrap_or(ESTIMATED_HEIGHT))
                     .collect()
             })
         });
@@ -75,7 +75,8 @@ pub fn Thread(
     // scroll owed for that is paid at the next measurement, once the list has grown (so the
     // browser does not clamp it), and before the frame is painted.
     let pending_shift = StoredValue::new(0.0_f64);
-    let first_id = Memo::new(move |_| items.with(|all| all.first().map(|i| i.id().to_owned())));
+    // The oldest message (not row: older events can join the run at the top).
+    let first_id = Memo::new(move |_| messages.with(|all| all.first().map(|m| m.id.clone())));
     let refresh = move || {
         let Some(ol) = list.get_untracked() else {
             return;
@@ -161,16 +162,16 @@ pub fn Thread(
             style:padding-top=move || format!("{}px", range.get().pad_top)
             style:padding-bottom=move || format!("{}px", range.get().pad_bottom)
         >
-            <For each=move || visible.get() key=|item| item.id().to_owned() let:item>
+            <For each=move || visible.get() key=Item::key let:item>
                 {
                     // Reused as older messages arrive above it: its place is read again.
-                    let id = item.id().to_owned();
+                    let key = item.key();
                     let position = Signal::derive(move || {
-                        items.with(|all| all.iter().position(|i| i.id() == id).map_or(0, |i| i + 1))
+                        items.with(|all| all.iter().position(|i| i.key() == key).map_or(0, |i| i + 1))
                     });
                     match item {
                         Item::Message(message, quote) => view! {
-                            <MessageItem message=message quote=quote position=position set_size=set_size/>
+                            <MessageItem message=*message quote=quote position=position set_size=set_size/>
                         }.into_any(),
                         Item::Events(events) => view! {
                             <EventGroup events=events open=open_runs position=position set_size=set_size/>
@@ -182,17 +183,17 @@ pub fn Thread(
     }
 }
 
-/// The height of the messages before message `id` (measured, or estimated like the padding
-/// that stands in for them); nothing when `id` is not in the list.
+/// The height of the rows before the one holding message `id` (measured, or estimated like the
+/// padding that stands in for them); nothing when `id` is not in the list.
 fn height_before(items: Memo<Vec<Item>>, heights: RwSignal<HashMap<String, f64>>, id: &str) -> f64 {
     items.with_untracked(|all| {
-        let Some(index) = all.iter().position(|i| i.id() == id) else {
+        let Some(index) = all.iter().position(|i| i.holds(id)) else {
             return 0.0;
         };
         heights.with_untracked(|h| {
             all[..index]
                 .iter()
-                .map(|i| h.get(i.id()).copied().unwrap_or(ESTIMATED_HEIGHT))
+                .map(|i| h.get(&i.key()).copied().unwrap_or(ESTIMATED_HEIGHT))
                 .sum()
         })
     })
@@ -248,18 +249,33 @@ const QUOTE_LOOKBACK: usize = 50;
 /// into one row (core's `events::rows`).
 #[derive(Clone, PartialEq)]
 enum Item {
-    Message(Message, Option<QuoteSplit>),
+    Message(Box<Message>, Option<QuoteSplit>),
     Events(Vec<Message>),
 }
 
 impl Item {
-    /// The row's key: the message's id, or the run's first event's.
-    fn id(&self) -> &str {
+    /// The row's key (for the list, its measured height and the DOM's `data-message-id`): the
+    /// message's id, or for a run every event's, so a run that gains an event is drawn anew.
+    fn key(&self) -> String {
         match self {
-            Item::Message(m, _) => &m.id,
-            Item::Events(events) => events.first().map_or("", |m| m.id.as_str()),
+            Item::Message(m, _) => m.id.clone(),
+            Item::Events(events) => run_key(events),
         }
     }
+
+    /// Whether message `id` is this row's (or one of its run's).
+    fn holds(&self, id: &str) -> bool {
+        match self {
+            Item::Message(m, _) => m.id == id,
+            Item::Events(events) => events.iter().any(|m| m.id == id),
+        }
+    }
+}
+
+/// A run's key: `run:` and its events' ids.
+pub fn run_key(events: &[Message]) -> String {
+    let ids: Vec<&str> = events.iter().map(|m| m.id.as_str()).collect();
+    format!("run:{}", ids.join(","))
 }
 
 fn thread_items(all: &[Message]) -> Vec<Item> {
@@ -270,7 +286,7 @@ fn thread_items(all: &[Message]) -> Vec<Item> {
                 let message = all.get(i)?;
                 let earlier = all.get(i.saturating_sub(QUOTE_LOOKBACK)..i)?;
                 Some(Item::Message(
-                    message.clone(),
+                    Box::new(message.clone()),
                     quote_split(message, earlier),
                 ))
             }
