@@ -91,6 +91,9 @@ test('quoted history of this thread folds, and a quote of anything new does not'
 
 test('a long message is collapsed behind "Show more"', async ({ page }) => {
   await page.goto('/tickets/2');
+  // The ticket opens on its newest message, the composer (a chunk) drawn below it: once it
+  // is there, the page has stopped moving to the end.
+  await expect(page.getByRole('textbox', { name: 'Reply text' })).toBeVisible();
   const log = page.getByRole('article').filter({ hasText: 'Here is the export log you asked for' });
   const more = log.getByRole('button', { name: 'Show more' });
   await expect(more).toHaveAttribute('aria-expanded', 'false');

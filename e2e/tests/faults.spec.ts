@@ -54,6 +54,8 @@ function outgoing(page: Page) {
 async function openTicket(page: Page, id: string) {
   await page.goto(`/tickets/${id}`);
   await expect(conversation(page).getByRole('article').first()).toBeVisible();
+  // The composer's code follows the thread (a chunk): the faults hit a page that has it.
+  await expect(page.getByRole('textbox', { name: 'Reply text' })).toBeVisible();
 }
 
 /** Writes `text` and sends it; returns once it is in the thread. */

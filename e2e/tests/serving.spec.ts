@@ -131,3 +131,15 @@ test("another build's chunk is missing (404), not answered with the page", async
   expect(route.status()).toBe(200);
   expect(route.headers()['content-type']).toContain('text/html');
 });
+
+test('a composer chunk that could not come while offline comes by itself once back online', async ({ page }) => {
+  await page.route(/-chunks\/[^/]+\.wasm$/, (route) => route.abort('internetdisconnected'));
+  await page.goto('/tickets/7');
+  const problem = page.getByRole('alert').filter({ hasText: 'The reply box could not be loaded.' });
+  await expect(problem).toBeVisible();
+  await page.unroute(/-chunks\/[^/]+\.wasm$/);
+  await page.context().setOffline(true);
+  await page.context().setOffline(false);
+  await expect(page.getByRole('form', { name: 'Answer this ticket' }).getByRole('textbox', { name: 'Reply text' })).toBeVisible();
+  await expect(problem).toHaveCount(0);
+});

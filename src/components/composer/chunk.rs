@@ -156,6 +156,14 @@ mod split {
                 });
             }
         });
+        // Offline when it was to come (the connection dropped just after the page showed):
+        // it comes by itself when the browser is back online, Retry or not.
+        let online = window_event_listener(leptos::ev::online, move |_| {
+            if state.get_untracked() == Chunk::Failed {
+                load();
+            }
+        });
+        on_cleanup(move || online.remove());
         (move || match state.get() {
             Chunk::Waiting | Chunk::Loading => view! {
                 <p class="tl-composer-loading" role="status">{t!("composer.chunk_loading")}</p>
