@@ -47,7 +47,7 @@ pub fn Thread(
         let sizes: Vec<f64> = items.with(|all| {
             heights.with(|h| {
                 all.iter()
-                    .map(|item| h.get(&item.key()).copied().unwrap_or(ESTIMATED_HEIGHT))
+                    .map(|item| h.get(item.key()).copied().unwrap_or(ESTIMATED_HEIGHT))
                     .collect()
             })
         });
@@ -162,10 +162,10 @@ pub fn Thread(
             style:padding-top=move || format!("{}px", range.get().pad_top)
             style:padding-bottom=move || format!("{}px", range.get().pad_bottom)
         >
-            <For each=move || visible.get() key=Item::key let:item>
+            <For each=move || visible.get() key=|item| item.key().to_owned() let:item>
                 {
                     // Reused as older messages arrive above it: its place is read again.
-                    let key = item.key();
+                    let key = item.key().to_owned();
                     let position = Signal::derive(move || {
                         items.with(|all| all.iter().position(|i| i.key() == key).map_or(0, |i| i + 1))
                     });
@@ -173,7 +173,7 @@ pub fn Thread(
                         Item::Message(message, quote) => view! {
                             <MessageItem message=*message quote=quote position=position set_size=set_size/>
                         }.into_any(),
-                        Item::Events(events) => view! {
+                        Item::Events { events, .. } => view! {
                             <EventGroup events=events open=open_runs position=position set_size=set_size/>
                         }.into_any(),
                     }
@@ -193,7 +193,7 @@ fn height_before(items: Memo<Vec<Item>>, heights: RwSignal<HashMap<String, f64>>
         heights.with_untracked(|h| {
             all[..index]
                 .iter()
-                .map(|i| h.get(&i.key()).copied().unwrap_or(ESTIMATED_HEIGHT))
+                .map(|i| h.get(i.key()).copied().unwrap_or(ESTIMATED_HEIGHT))
                 .sum()
         })
     })
@@ -250,16 +250,20 @@ const QUOTE_LOOKBACK: usize = 50;
 #[derive(Clone, PartialEq)]
 enum Item {
     Message(Box<Message>, Option<QuoteSplit>),
-    Events(Vec<Message>),
+    /// A run, with its key made once (the key is read for every row on every scroll).
+    Events {
+        key: String,
+        events: Vec<Message>,
+    },
 }
 
 impl Item {
     /// The row's key (for the list, its measured height and the DOM's `data-message-id`): the
     /// message's id, or for a run every event's, so a run that gains an event is drawn anew.
-    fn key(&self) -> String {
+    fn key(&self) -> &str {
         match self {
-            Item::Message(m, _) => m.id.clone(),
-            Item::Events(events) => run_key(events),
+            Item::Message(m, _) => &m.id,
+            Item::Events { key, .. } => key,
         }
     }
 
@@ -267,7 +271,7 @@ impl Item {
     fn holds(&self, id: &str) -> bool {
         match self {
             Item::Message(m, _) => m.id == id,
-            Item::Events(events) => events.iter().any(|m| m.id == id),
+            Item::Events { events, .. } => events.iter().any(|m| m.id == id),
         }
     }
 }
@@ -290,7 +294,10 @@ fn thread_items(all: &[Message]) -> Vec<Item> {
                     quote_split(message, earlier),
                 ))
             }
-            Row::Events(range) => all.get(range).map(|events| Item::Events(events.to_vec())),
+            Row::Events(range) => all.get(range).map(|events| Item::Events {
+                key: run_key(events),
+                events: events.to_vec(),
+            }),
         })
         .collect()
 }
