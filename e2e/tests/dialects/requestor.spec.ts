@@ -22,7 +22,10 @@ async function requestor(request: APIRequestContext) {
 async function openTicket(page: Page, id: string) {
   await page.goto(`/tickets/${id}`);
   await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
-  return page.getByRole('form', { name: 'Answer this ticket' });
+  // The composer's code follows the thread (a chunk): what the tests read of it is there.
+  const form = page.getByRole('form', { name: 'Answer this ticket' });
+  await expect(form.getByRole('textbox', { name: /text$/ }).first()).toBeVisible();
+  return form;
 }
 
 test.afterEach(async ({ request }) => {
