@@ -63,7 +63,7 @@ function preferredTextSize(shadow) {
 let measured = false;
 
 class ThreadlineConversation extends HTMLElement {
-  static observedAttributes = ['ticket-id', 'mode', 'lang', 'session-token'];
+  static observedAttributes = ['ticket-id', 'mode', 'lang', 'session-token', 'message-id'];
 
   connectedCallback() {
     if (this.handle) return;

@@ -114,7 +114,13 @@ struct Attributes {
     /// The element's language (its own `lang`, else its page's).
     lang: ArcRwSignal<Option<String>>,
     session: Session,
+    /// The message to open on: `message-id`, else the page's `#message-<id>`.
+    message: ArcRwSignal<Option<String>>,
 }
+
+/// In an embedded conversation: the message its element asks to open on.
+#[derive(Clone, Copy)]
+pub struct LinkedMessage(pub Signal<Option<String>>);
 
 fn mode_named(name: Option<String>) -> Option<Mode> {
     name.and_then(|m| serde_json::from_value::<Mode>(json!(m)).ok())
@@ -170,6 +176,7 @@ impl EmbedHandle {
                 }
             }
             "session-token" => a.session.renew(value),
+            "message-id" => a.message.set(value.filter(|v| !v.is_empty())),
             _ => {}
         }
     }
@@ -193,6 +200,13 @@ pub fn mount_conversation(
         mode: ArcRwSignal::new(mode_named(mode)),
         lang: ArcRwSignal::new(lang_of(&host)),
         session: Session::new(session_token),
+        message: ArcRwSignal::new(host.get_attribute("message-id").or_else(|| {
+            window()
+                .location()
+                .hash()
+                .ok()
+                .and_then(|h| crate::components::conversation::linked_message(&h))
+        })),
     };
     let owner_host = host.clone();
     let given = attributes.clone();
@@ -262,8 +276,10 @@ fn EmbeddedConversation(
         ticket,
         mode,
         session,
+        message,
         ..
     } = attributes;
+    provide_context(LinkedMessage(Signal::derive(move || message.get())));
     view! {
         <div
             class="tl-embed"

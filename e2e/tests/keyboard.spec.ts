@@ -126,7 +126,7 @@ test('"?" opens the shortcut list, Escape closes it and the focus goes back', as
   await page.keyboard.press('Shift+?');
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toBeVisible();
-  await expect(help.getByRole('row')).toHaveCount(13);
+  await expect(help.getByRole('row')).toHaveCount(14);
   await expect(help.getByRole('row', { name: /Open saved replies/ })).toContainText('/');
   await expect(help.getByRole('row', { name: /Ctrl \+ Enter/ })).toContainText('Send');
   await page.keyboard.press('Escape');
@@ -161,12 +161,12 @@ test("the customer's shortcut list has no internal notes, a read-only one no com
   await page.keyboard.press('Shift+?');
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toBeVisible();
-  await expect(help.getByRole('row')).toHaveCount(10);
+  await expect(help.getByRole('row')).toHaveCount(11);
   await expect(help).not.toContainText('internal note');
   await expect(help).toContainText('Write a reply');
   await page.goto('/embed/3?mode=readonly');
   await expect(page.getByRole('feed', { name: 'Conversation' }).getByRole('article').first()).toBeVisible();
   await page.keyboard.press('Shift+?');
-  await expect(help.getByRole('row')).toHaveCount(8);
+  await expect(help.getByRole('row')).toHaveCount(9);
   await expect(help).not.toContainText('Write a reply');
 });

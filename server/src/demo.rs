@@ -515,8 +515,7 @@ pub fn add_long_thread(conn: &Connection, now_secs: i64, count: u32) -> rusqlite
     for i in 0..count {
         let agent = i % 2 == 1;
         let at = crate::clock::rfc3339(opened + i64::from(i + 1) * 60);
-        let text = format!("Message {} of {count}. Checking the export again; the totals column looked right this time.", i + 1);
-        let html = format!("<p>Message {} of {count}.</p><p>Checking the export again; the <b>totals</b> column looked right this time.</p>", i + 1);
+        let (text, html) = long_thread_message(i, count);
         let (role, author, email, name) = if agent {
             (
                 "associate",
@@ -535,6 +534,43 @@ pub fn add_long_thread(conn: &Connection, now_secs: i64, count: u32) -> rusqlite
         insert.execute(params![id, role, author, email, name, text, html, at])?;
     }
     Ok(id)
+}
+
+/// Message `i` of a long thread: the same words each time, but for the second and third. The
+/// second gives a reference; the third answers it by email, quoting the second under a folded
+/// quote (a phrase deep in an old page, for find).
+fn long_thread_message(i: u32, count: u32) -> (String, String) {
+    const REFERENCE: &str = "Your pallet reference is PLT-4417-QX, keep it for the carrier.";
+    match i {
+        1 => (REFERENCE.to_owned(), format!("<p>{REFERENCE}</p>")),
+        2 => (
+            format!("Thanks, I will pass it on.\n\n> {REFERENCE}"),
+            format!("<p>Thanks, I will pass it on.</p><div class=\"gmail_quote\"><blockquote>{REFERENCE}</blockquote></div>"),
+        ),
+        _ => (
+            format!("Message {} of {count}. Checking the export again; the totals column looked right this time.", i + 1),
+            format!("<p>Message {} of {count}.</p><p>Checking the export again; the <b>totals</b> column looked right this time.</p>", i + 1),
+        ),
+    }
+}
+
+/// `POST /__test/long-thread?count=N`: a new ticket with a thread of N messages (see
+/// [`add_long_thread`]) for the end-to-end tests of long threads (test builds only, with the
+/// fault switch).
+#[cfg(feature = "fault-switch")]
+pub fn test_routes() -> axum::Router<crate::AppState> {
+    use axum::extract::{Query, State};
+    use axum::routing::post;
+    async fn add(
+        State(state): State<crate::AppState>,
+        Query(q): Query<std::collections::HashMap<String, u32>>,
+    ) -> Result<axum::Json<serde_json::Value>, crate::error::HttpError> {
+        let count = q.get("count").copied().unwrap_or(1_000).min(20_000);
+        let conn = state.db()?;
+        let id = add_long_thread(&conn, crate::clock::now_secs(), count)?;
+        Ok(axum::Json(serde_json::json!({ "id": id.to_string() })))
+    }
+    axum::Router::new().route("/__test/long-thread", post(add))
 }
 
 /// Requestor keys (sent in `X-Requestor-Key`), one per organisation.

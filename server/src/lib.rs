@@ -314,9 +314,11 @@ impl Server {
             link_secret,
         }));
         #[cfg(feature = "fault-switch")]
-        let test_routes = options
-            .fault_switch
-            .then(|| portal::test_routes().with_state(state.clone()));
+        let test_routes = options.fault_switch.then(|| {
+            portal::test_routes()
+                .merge(demo::test_routes())
+                .with_state(state.clone())
+        });
         // A gateway serves the app, the forwarded API and Threadline's own API (saved replies,
         // signatures): none of the local surfaces, so no helpdesk data of its store is reachable.
         let router = match &options.gateway {

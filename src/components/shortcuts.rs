@@ -15,10 +15,16 @@ use crate::config::{AppConfig, Mode};
 /// Listens for shortcuts on the whole window while the conversation is the page; an embedded
 /// one (an embedding page may hold several) hears only keys pressed inside it, through
 /// [`on_key`] on its root element.
-pub fn listen_on_page(root: NodeRef<Div>, help: NodeRef<Dialog>, area: ScrollArea) {
+pub fn listen_on_page(
+    root: NodeRef<Div>,
+    help: NodeRef<Dialog>,
+    area: ScrollArea,
+    find: RwSignal<u32>,
+) {
     if area.is_page() {
-        let listener =
-            window_event_listener(leptos::ev::keydown, move |ev| on_key(&ev, root, help, area));
+        let listener = window_event_listener(leptos::ev::keydown, move |ev| {
+            on_key(&ev, root, help, area, find)
+        });
         on_cleanup(move || listener.remove());
     }
 }
@@ -29,6 +35,7 @@ pub fn on_key(
     root: NodeRef<Div>,
     help: NodeRef<Dialog>,
     area: ScrollArea,
+    find: RwSignal<u32>,
 ) {
     if ev.default_prevented() {
         return;
@@ -59,6 +66,7 @@ pub fn on_key(
         Shortcut::Note => to_composer(&main, "note"),
         Shortcut::ShowImages => show_images(&main, target.as_ref(), area),
         Shortcut::Help => help.get_untracked().is_some_and(|d| d.show_modal().is_ok()),
+        Shortcut::Find => find.try_update(|n| *n += 1).is_some(),
     };
     if done {
         ev.prevent_default();
@@ -175,6 +183,7 @@ fn describe(topic: Topic) -> Cow<'static, str> {
         Topic::SwitchMode => t!("shortcuts.topic.switch_mode"),
         Topic::SavedReplies => t!("shortcuts.topic.saved_replies"),
         Topic::ShowImages => t!("shortcuts.topic.show_images"),
+        Topic::Find => t!("shortcuts.topic.find"),
         Topic::Help => t!("shortcuts.topic.help"),
         Topic::Close => t!("shortcuts.topic.close"),
     }

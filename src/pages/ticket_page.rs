@@ -13,19 +13,23 @@ use threadline_core::ApiError;
 
 use crate::api::Client;
 use crate::components::common::{ErrorNotice, ScrollArea, Skeleton};
+use crate::components::common::{Glyph, Icon};
 use crate::components::composer::{
     add_to_thread, preload_composer_when, LazyComposer, OutboxState, OutgoingList, SentToast,
 };
 use crate::components::conversation::{
-    reveal, settle_at_bottom, Thread, TicketDetails, TicketHeader,
+    linked_message, reveal, settle_at_bottom, FindBar, Thread, ThreadNav, TicketDetails,
+    TicketHeader,
 };
 use crate::components::shortcuts::{self, ShortcutHelp};
 use crate::config::{AppConfig, Mode};
 use crate::embed::Embedded;
 use crate::state::after_send::AfterSendHook;
 use crate::state::delivery::{Delivery, Serves};
+use crate::state::seen;
 use crate::state::tasks::Tasks;
 use crate::state::thread::{use_thread, Load, UseThreadReturn};
+use threadline_core::seen::{first_unread, SeenMark};
 
 /// Start loading older messages when the page is scrolled this close to its top.
 const LOAD_OLDER_WITHIN_PX: f64 = 400.0;
@@ -85,24 +89,79 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
     if mode != Mode::Readonly && writable {
         preload_composer_when(first_view_drawn);
     }
+    // Links to messages are the agent's (a customer's own link carries their access).
+    let nav = ThreadNav::provide((!customer).then(|| ticket_id.clone()));
+    let linked = linked_target();
+    // What the agent had seen when this view opened: the divider goes above what came since.
+    let seen_before = seen::load(&ticket_id);
     // Scrolling near the top loads older messages only once the thread has settled where it
     // opens: content arriving above it (the header) moves the page on its own before that.
     let settled = RwSignal::new(false);
+    let link_missing = RwSignal::new(false);
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) || status.get() != Load::Ready {
             return done.unwrap_or(false);
         }
-        // A thread taller than the window opens on its newest message, next to the
-        // composer, once the messages are in the DOM.
-        let newest = messages.with_untracked(|m| m.last().map(|m| m.id.clone()));
+        let (newest, unread) = messages.with_untracked(|m| {
+            let unread = first_unread(m, seen_before.as_ref()).and_then(|i| m.get(i));
+            (m.last().map(|m| m.id.clone()), unread.map(|m| m.id.clone()))
+        });
+        nav.first_unread.set(unread.clone());
+        let link = linked.get_untracked();
         tasks.spawn(async move {
-            if let Some(newest) = newest {
-                settle_at_bottom(area, &newest).await;
+            match (link, unread, newest) {
+                // A link to a message opens on it; else the first unread message opens
+                // below its divider; else a thread taller than the window opens on its
+                // newest message, next to the composer, once the messages are in the DOM.
+                (Some(link), _, _) => {
+                    link_missing.set(!go_to_linked(thread, nav, area, tasks, &link).await);
+                }
+                (None, Some(first), _) => {
+                    nav.bring_into_view(area, &first).await;
+                }
+                (None, None, Some(newest)) => settle_at_bottom(area, &newest).await,
+                (None, None, None) => {}
             }
             settled.set(true);
         });
         true
     });
+    // A link followed while the ticket is open (another message of it).
+    Effect::new(move |before: Option<Option<String>>| {
+        let link = linked.get();
+        if let (Some(before), Some(now)) = (before, link.clone()) {
+            if before.as_ref() != Some(&now) && settled.get_untracked() {
+                tasks.spawn(async move {
+                    link_missing.set(!go_to_linked(thread, nav, area, tasks, &now).await);
+                });
+            }
+        }
+        link
+    });
+    // The newest message the agent has seen: all of them, or those before the first that
+    // arrived while they read further up (the "new messages" pill).
+    {
+        let ticket_id = ticket_id.clone();
+        Effect::new(move |_| {
+            if !settled.get() {
+                return;
+            }
+            let mark = unseen.with(|u| {
+                messages.with(|m| {
+                    let end = u
+                        .first()
+                        .and_then(|first| m.iter().position(|x| &x.id == first))
+                        .unwrap_or(m.len());
+                    end.checked_sub(1).and_then(|i| m.get(i)).map(SeenMark::of)
+                })
+            });
+            if let Some(mark) = mark {
+                seen::save(&ticket_id, mark);
+            }
+        });
+    }
+    let find_asked = RwSignal::new(0u32);
+    let far_from_end = RwSignal::new(false);
     // Messages on their way: saved in the browser and sent exactly once by the app's outbox
     // driver (which goes on when this view goes), shown under the thread while on their way.
     let delivery = use_context::<Delivery>()
@@ -153,6 +212,9 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
         {
             thread.load_older();
         }
+        far_from_end.set(
+            area.content_height() - (y + area.viewport_height()) > 2.0 * area.viewport_height(),
+        );
         let bottom = area.content_height() - 100.0;
         if y + area.viewport_height() >= bottom && !unseen.with_untracked(Vec::is_empty) {
             unseen.set(Vec::new());
@@ -161,7 +223,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
 
     let root = NodeRef::<leptos::html::Div>::new();
     let help = NodeRef::<leptos::html::Dialog>::new();
-    shortcuts::listen_on_page(root, help, area);
+    shortcuts::listen_on_page(root, help, area, find_asked);
     // The page's main landmark when the conversation is the page; embedded, it is a part of
     // someone else's page, which has its own.
     let landmark = area.is_page();
@@ -171,7 +233,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
             node_ref=root
             on:keydown=move |ev| {
                 if !area.is_page() {
-                    shortcuts::on_key(&ev, root, help, area);
+                    shortcuts::on_key(&ev, root, help, area, find_asked);
                 }
             }
         >
@@ -187,6 +249,15 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                         }
                     }
                 >{t!("shortcuts.title")}</button>
+                <button
+                    type="button"
+                    class="tl-link-button tl-nav__find"
+                    aria-keyshortcuts="Control+F"
+                    on:click=move |_| find_asked.update(|n| *n += 1)
+                >
+                    <Icon glyph=Glyph::Search/>
+                    {format!(" {}", t!("find.open"))}
+                </button>
             </nav>
             <ShortcutHelp dialog=help/>
             <div class="tl-ticket-layout">
@@ -215,6 +286,13 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                 _ => ().into_any(),
             }}
             {move || older_error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            <FindBar thread=thread asked=find_asked.read_only()/>
+            {move || link_missing.get().then(|| view! {
+                <p class="tl-link-missing" role="status">{t!("permalink.not_found")}</p>
+            })}
+            {move || (linked.with(Option::is_some) && !settled.get() && status.get() == Load::Ready).then(|| view! {
+                <p class="tl-loading" role="status">{t!("permalink.finding")}</p>
+            })}
             {move || match status.get() {
                 Load::Loading => view! {
                     <p class="tl-loading" role="status">
@@ -261,6 +339,16 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                         </button>
                     })
                 }}
+                {move || (far_from_end.get() && unseen.with(Vec::is_empty)).then(|| view! {
+                    <button type="button" class="tl-button tl-jump-latest" on:click=move |_| {
+                        let newest = messages.with_untracked(|m| m.last().map(|m| m.id.clone()));
+                        if let Some(newest) = newest {
+                            tasks.spawn(async move { settle_at_bottom(area, &newest).await });
+                        }
+                    }>
+                        {t!("unread.jump_latest")}
+                    </button>
+                })}
             </div>
             </div>
             // A read-only view has no composer at all; a customer whose helpdesk takes no
@@ -292,6 +380,57 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
     } else {
         Either::Right(page)
     }
+}
+
+/// The message a link names: the embedded element's `message-id`, else the page's
+/// `#message-<id>` (followed as it changes).
+fn linked_target() -> Signal<Option<String>> {
+    if let Some(crate::embed::LinkedMessage(message)) = use_context() {
+        return message;
+    }
+    let hash = || {
+        window()
+            .location()
+            .hash()
+            .ok()
+            .and_then(|h| linked_message(&h))
+    };
+    let target = RwSignal::new(hash());
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        target.try_set(hash());
+    });
+    on_cleanup(move || listener.remove());
+    target.into()
+}
+
+/// Goes to the linked message `id`, reading older pages until it is there; `false` when the
+/// thread does not hold it.
+async fn go_to_linked(
+    thread: UseThreadReturn,
+    nav: ThreadNav,
+    area: ScrollArea,
+    tasks: Tasks,
+    id: &str,
+) -> bool {
+    let held = || {
+        thread
+            .messages
+            .with_untracked(|m| m.iter().any(|m| m.id == id))
+    };
+    if !held() && thread.older_page.get_untracked().is_some() {
+        thread.load_all_older(Some(id.to_owned()));
+        while thread.loading_older.get_untracked() {
+            crate::components::conversation::next_frame().await;
+        }
+    }
+    if !held() {
+        return false;
+    }
+    let shown = nav.bring_into_view(area, id).await.is_some();
+    if shown {
+        nav.flash(id, tasks);
+    }
+    shown
 }
 
 /// An embedding page hears of failed reads and of status changes (each once).

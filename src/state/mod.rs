@@ -8,6 +8,7 @@ pub mod drafts;
 pub mod identity;
 pub mod image_prefs;
 pub mod outbox;
+pub mod seen;
 pub mod tasks;
 pub mod thread;
 pub mod toolbox;

@@ -49,6 +49,9 @@ pub struct UseThreadReturn {
     pub unseen: RwSignal<Vec<String>>,
     /// A first read taking longer than 5 s.
     pub slow: ReadSignal<bool>,
+    /// While every older page is being read (find, a link to an old message): pages read so
+    /// far and how many there were to read.
+    pub loading_all: ReadSignal<Option<(u64, u64)>>,
     attempt: RwSignal<u32>,
     actions: StoredValue<Actions, LocalStorage>,
 }
@@ -56,6 +59,7 @@ pub struct UseThreadReturn {
 /// The store's operations, kept with it (they hold the client and the ticket id).
 struct Actions {
     load_older: Box<dyn Fn()>,
+    load_all_older: Box<dyn Fn(Option<String>)>,
     reload_ticket: Box<dyn Fn()>,
     check_new: Box<dyn Fn()>,
 }
@@ -69,6 +73,11 @@ impl UseThreadReturn {
     /// Loads the next older page (once at a time).
     pub fn load_older(&self) {
         self.actions.with_value(|a| (a.load_older)());
+    }
+
+    /// Reads every older page, one after the other, or until message `until` is read.
+    pub fn load_all_older(&self, until: Option<String>) {
+        self.actions.with_value(|a| (a.load_all_older)(until));
     }
 
     /// Reads the header again (a sent message may have changed the ticket).
@@ -198,6 +207,7 @@ fn start_store(client: Client, ticket_id: String, poll_seconds: u32) -> UseThrea
     let older_error = RwSignal::new(None::<ApiError>);
     let unseen = RwSignal::new(Vec::<String>::new());
     let slow = RwSignal::new(false);
+    let loading_all = RwSignal::new(None::<(u64, u64)>);
     let attempt = RwSignal::new(0u32);
 
     let load_ticket = {
@@ -309,6 +319,42 @@ fn start_store(client: Client, ticket_id: String, poll_seconds: u32) -> UseThrea
             });
         }
     };
+    let load_all_older = {
+        let (client, id) = (client.clone(), ticket_id.clone());
+        move |until: Option<String>| {
+            let Some(first) = older_page.get_untracked() else {
+                return;
+            };
+            if loading_older.get_untracked() {
+                return;
+            }
+            loading_older.set(true);
+            older_error.set(None);
+            loading_all.set(Some((0, first)));
+            let (client, id) = (client.clone(), id.clone());
+            tasks.spawn(async move {
+                let found = |id: &str| messages.with_untracked(|m| m.iter().any(|m| m.id == id));
+                while let Some(page) = older_page.get_untracked() {
+                    if until.as_deref().is_some_and(found) {
+                        break;
+                    }
+                    match client.older(&id, page).await {
+                        Ok(chunk) => {
+                            messages.update(|current| *current = prepend(chunk.messages, current));
+                            older_page.set(chunk.older_page);
+                            loading_all.set(Some((first + 1 - page, first)));
+                        }
+                        Err(e) => {
+                            older_error.set(Some(e));
+                            break;
+                        }
+                    }
+                }
+                loading_all.set(None);
+                loading_older.set(false);
+            });
+        }
+    };
     let check_new = new_messages_check(tasks, client, ticket_id, messages, unseen, status);
     if poll_seconds > 0 {
         poll_every(tasks, poll_seconds, check_new.clone());
@@ -322,9 +368,11 @@ fn start_store(client: Client, ticket_id: String, poll_seconds: u32) -> UseThrea
         older_error: older_error.read_only(),
         unseen,
         slow: slow.read_only(),
+        loading_all: loading_all.read_only(),
         attempt,
         actions: StoredValue::new_local(Actions {
             load_older: Box::new(load_older),
+            load_all_older: Box::new(load_all_older),
             reload_ticket: Box::new(load_ticket),
             check_new: Box::new(move || check_new(true, false)),
         }),

@@ -16,6 +16,9 @@ pub enum Shortcut {
     ShowImages,
     /// Open the list of shortcuts.
     Help,
+    /// Find in this conversation (Ctrl/Cmd+F, even while typing: the browser's own find
+    /// cannot see what the windowed thread keeps out of the page).
+    Find,
 }
 
 /// A key press as the browser reports it.
@@ -37,6 +40,10 @@ pub struct KeyPress<'k> {
 /// The shortcut a key press asks for, if any. Single keys without Ctrl, Alt or Meta, and never
 /// while typing or composing; Shift is allowed (it is how `?` is typed).
 pub fn shortcut_for(press: KeyPress<'_>) -> Option<Shortcut> {
+    let f = press.key.eq_ignore_ascii_case("f") || press.code == "KeyF";
+    if f && (press.ctrl || press.meta) && !press.alt && !press.composing {
+        return Some(Shortcut::Find);
+    }
     if press.typing || press.composing || press.ctrl || press.alt || press.meta {
         return None;
     }
@@ -80,6 +87,7 @@ pub const DOCUMENTED: &[(&str, Topic)] = &[
     ("Control+Alt+N", Topic::SwitchMode),
     ("/", Topic::SavedReplies),
     ("I", Topic::ShowImages),
+    ("Control+F", Topic::Find),
     ("Shift+?", Topic::Help),
     ("Escape", Topic::Close),
 ];
@@ -98,6 +106,7 @@ pub enum Topic {
     /// `/` at the start of a line in the composer (agents only).
     SavedReplies,
     ShowImages,
+    Find,
     Help,
     Close,
 }
@@ -133,6 +142,34 @@ mod tests {
         assert_eq!(shortcut_for(key("?")), Some(Shortcut::Help));
         assert_eq!(shortcut_for(key("x")), None);
         assert_eq!(shortcut_for(key("J")), None, "Shift+J is not J");
+    }
+
+    #[test]
+    fn control_or_command_f_finds_even_while_typing() {
+        for (ctrl, meta) in [(true, false), (false, true)] {
+            let press = KeyPress {
+                ctrl,
+                meta,
+                typing: true,
+                ..key("f")
+            };
+            assert_eq!(shortcut_for(press), Some(Shortcut::Find));
+        }
+        let cyrillic = KeyPress {
+            ctrl: true,
+            code: "KeyF",
+            ..key("а")
+        };
+        assert_eq!(shortcut_for(cyrillic), Some(Shortcut::Find));
+        assert_eq!(
+            shortcut_for(KeyPress {
+                ctrl: true,
+                alt: true,
+                ..key("f")
+            }),
+            None
+        );
+        assert_eq!(shortcut_for(key("f")), None, "F alone is a letter");
     }
 
     #[test]

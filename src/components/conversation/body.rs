@@ -36,6 +36,7 @@ pub fn MessageBody(
     let inline_images = RwSignal::new(Vec::<InlineImage>::new());
     load_inline_images(&message, inline_images);
     let Message { id, html, text, .. } = message;
+    let id_for_find = id.clone();
     // Each half is sanitized on its own, so folding never hands raw markup to the DOM.
     let (main, quoted) = split_body(html, text, quote);
     let cache = use_context::<BodyCache>();
@@ -102,6 +103,16 @@ pub fn MessageBody(
     on_cleanup(move || {
         watch.try_update_value(Option::take);
     });
+    // Find going to a hit in this message opens what hides it.
+    if let Some(nav) = use_context::<super::ThreadNav>() {
+        let me = id_for_find;
+        Effect::new(move |_| {
+            if nav.opened.with(|o| o.as_deref() == Some(me.as_str())) {
+                quote_open.set(true);
+                expanded.set(true);
+            }
+        });
+    }
     let blocked_total = move || {
         rendered.with(|r| r.blocked_images)
             + rendered_quote.with(|q| q.as_ref().map_or(0, |q| q.blocked_images))

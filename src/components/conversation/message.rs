@@ -6,7 +6,7 @@ use threadline_core::fold::QuoteSplit;
 use threadline_core::i18n::isolate;
 use threadline_core::model::{Message, Role};
 
-use super::{AttachmentList, MessageBody, MessageMenu};
+use super::{AttachmentList, MessageBody, MessageMenu, ThreadNav};
 use crate::components::common::{Glyph, Icon, RelativeTime};
 use crate::state::identity::ReplyingAs;
 use crate::state::image_prefs;
@@ -33,11 +33,30 @@ pub fn MessageItem(
         Role::System => t!("message.system").into_owned(),
         _ => author.display_name().to_owned(),
     };
-    let class = match (message.role, message.is_internal) {
+    let kind = match (message.role, message.is_internal) {
         (Role::System, _) => "tl-msg tl-msg--system",
         (_, true) => "tl-msg tl-msg--note",
         (Role::Associate, false) => "tl-msg tl-msg--agent",
         (_, false) => "tl-msg tl-msg--customer",
+    };
+    // A link's target is highlighted for a moment; the first unread message has the divider.
+    let nav = use_context::<ThreadNav>();
+    let is = move |which: fn(&ThreadNav) -> RwSignal<Option<String>>, id: &str| {
+        nav.is_some_and(|n| which(&n).with(|h| h.as_deref() == Some(id)))
+    };
+    let class = {
+        let id = message.id.clone();
+        move || {
+            if is(|n| n.highlighted, &id) {
+                format!("{kind} tl-msg--target")
+            } else {
+                kind.to_owned()
+            }
+        }
+    };
+    let first_unread = {
+        let id = message.id.clone();
+        move || is(|n| n.first_unread, &id)
     };
     let label = match (message.role, message.is_internal) {
         (Role::System, _) => t!("message.system_event_from", name = isolate(&name)),
@@ -81,6 +100,9 @@ pub fn MessageItem(
             aria-setsize=move || set_size.get()
             tabindex="0"
         >
+                {move || first_unread().then(|| view! {
+                    <p class="tl-unread-divider">{t!("unread.divider")}</p>
+                })}
                 <header class="tl-msg__header">
                     <span class="tl-avatar" aria-hidden="true">{author.initials()}</span>
                     <span class="tl-msg__author">{name}</span>

@@ -10,6 +10,7 @@ use threadline_core::original::{
     download_document, download_name, original_document, SandboxedDocument,
 };
 
+use super::ThreadNav;
 use crate::components::common::{save_text, unique_id, Glyph, Icon, SandboxedFrame};
 
 /// The "Message actions" button and its menu.
@@ -88,7 +89,19 @@ pub fn MessageMenu(
         }
     };
     let has_html = html.with_value(Option::is_some);
-    has_html.then(|| {
+    // Copy link: for agents (a customer's own link carries their access, not to be passed on).
+    let linkable = use_context::<ThreadNav>().filter(ThreadNav::offers_links);
+    let copied = RwSignal::new(None::<Result<(), String>>);
+    let copy_link = {
+        let id = message_id.clone();
+        move |_| {
+            open.set(false);
+            if let Some(nav) = linkable {
+                nav.copy_link(&id, copied);
+            }
+        }
+    };
+    (has_html || linkable.is_some()).then(|| {
         view! {
             <div class="tl-msg-menu" node_ref=wrapper on:keydown=on_keydown on:focusout=on_focusout>
                 <button
@@ -103,18 +116,32 @@ pub fn MessageMenu(
                     <Icon glyph=Glyph::More/>
                 </button>
                 <div node_ref=menu id=menu_id class="tl-msg-menu__items" hidden=move || !open.get()>
-                    <button type="button" class="tl-msg-menu__item" on:click=view_original>
-                        <Icon glyph=Glyph::File/>
-                        {t!("original.view")}
-                    </button>
-                    <button type="button" class="tl-msg-menu__item" on:click=move |_| {
-                        open.set(false);
-                        download();
-                    }>
-                        <Icon glyph=Glyph::Download/>
-                        {t!("original.download")}
-                    </button>
+                    {linkable.is_some().then(|| view! {
+                        <button type="button" class="tl-msg-menu__item" on:click=copy_link.clone()>
+                            <Icon glyph=Glyph::Link/>
+                            {t!("original.copy_link")}
+                        </button>
+                    })}
+                    {has_html.then(|| view! {
+                        <button type="button" class="tl-msg-menu__item" on:click=view_original>
+                            <Icon glyph=Glyph::File/>
+                            {t!("original.view")}
+                        </button>
+                        <button type="button" class="tl-msg-menu__item" on:click=move |_| {
+                            open.set(false);
+                            download();
+                        }>
+                            <Icon glyph=Glyph::Download/>
+                            {t!("original.download")}
+                        </button>
+                    })}
                 </div>
+                <span class="tl-msg-menu__status" role="status">
+                    {move || copied.get().map(|result| match result {
+                        Ok(()) => t!("original.link_copied").into_owned(),
+                        Err(link) => t!("original.link_not_copied", link = link).into_owned(),
+                    })}
+                </span>
                 <OriginalDialog viewing=viewing download=download return_focus=button/>
             </div>
         }

@@ -15,7 +15,7 @@ pub fn reveal_message(tasks: Tasks, id: String) {
 
 /// The article of message `id` (or of the folded run of events holding it), if it is in the
 /// DOM.
-fn message_element(area: ScrollArea, id: &str) -> Option<web_sys::Element> {
+pub(super) fn message_element(area: ScrollArea, id: &str) -> Option<web_sys::Element> {
     area.find_all(".tl-thread > article[data-message-id]")
         .into_iter()
         .find(|e| {
@@ -60,7 +60,7 @@ pub async fn reveal(area: ScrollArea, id: &str) {
 }
 
 /// Resolves at the next animation frame.
-async fn next_frame() {
+pub async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let _ = window().request_animation_frame(&resolve);
     });

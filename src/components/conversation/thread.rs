@@ -13,7 +13,7 @@ use threadline_core::virtual_list::visible_range;
 use wasm_bindgen::JsCast;
 
 use super::body::BodyCache;
-use super::{EventGroup, MessageItem, OpenRuns};
+use super::{EventGroup, MessageItem, OpenRuns, ThreadNav};
 use crate::components::common::{ResizeWatch, ScrollArea};
 use crate::state::tasks::Tasks;
 
@@ -148,6 +148,22 @@ pub fn Thread(
         // Dropping the watch disconnects it.
         resize_observer.try_update_value(Option::take);
     });
+    // Going to a message: the view is put where its row is (by the known and estimated
+    // heights), the window follows the scroll and renders it.
+    if let Some(nav) = use_context::<ThreadNav>() {
+        nav.register(move |id| {
+            let Some(ol) = list.get_untracked() else {
+                return false;
+            };
+            if !items.with_untracked(|all| all.iter().any(|i| i.holds(id))) {
+                return false;
+            }
+            let offset = height_before(items, heights, id);
+            let list_top = ol.get_bounding_client_rect().top() - area.viewport_top();
+            area.scroll_by(list_top + offset - area.viewport_height() / 4.0);
+            true
+        });
+    }
 
     view! {
         // The WAI-ARIA feed pattern: articles that say where they are in the whole thread

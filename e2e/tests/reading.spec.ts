@@ -1,0 +1,121 @@
+// Reading a long ticket: find in the conversation (through the windowing, older pages and
+// folded quotes), what is new since the last visit, and links to one message.
+import { test, expect, messagesOnServer, type Page } from './fixtures';
+
+type Config = { api_base: string; organization_id: string; token: string };
+
+/** A new ticket with a thread of `count` messages (the server's test route). */
+async function longThread(page: Page, count: number): Promise<string> {
+  const response = await page.request.post(`/__test/long-thread?count=${count}`);
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** What the find highlight named `name` covers, as text. */
+async function highlighted(page: Page, name: string): Promise<string[]> {
+  return page.evaluate((n) => {
+    const h = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(n);
+    return h ? [...h].map((r) => r.toString()) : [];
+  }, name);
+}
+
+test('find: a phrase only on an old page, in a folded quote, is found, counted and shown; Esc returns focus', async ({ page }) => {
+  const id = await longThread(page, 1000);
+  const phrase = 'PLT-4417-QX';
+  // What the server holds: the phrase in the second message and in the third one's quote.
+  const all = await messagesOnServer(page.request, id);
+  const expected = all.reduce((n, m) => n + (m.content.toLowerCase().split(phrase.toLowerCase()).length - 1), 0);
+  expect(expected).toBe(2);
+
+  await page.goto(`/tickets/${id}`);
+  const feed = page.getByRole('feed', { name: 'Conversation' });
+  await expect(feed.getByRole('article').filter({ hasText: 'Message 1000 of 1000' })).toBeInViewport();
+  const open = page.getByRole('button', { name: 'Find in conversation' });
+  await open.focus();
+  await page.keyboard.press('Control+f');
+  const bar = page.getByRole('search', { name: 'Find in conversation' });
+  const field = bar.getByRole('searchbox', { name: 'Find in conversation' });
+  await expect(field).toBeFocused();
+  // Lower case, no hyphen-case games: the rule is case-insensitive.
+  await field.fill(phrase.toLowerCase());
+  // Only the newest pages are loaded: nothing yet, and a way to search the rest.
+  await expect(bar.getByRole('status')).toHaveText('No matches');
+  await bar.getByRole('button', { name: 'Search them too' }).click();
+  await expect(bar.getByRole('status')).toHaveText(`1 of ${expected}`, { timeout: 30_000 });
+  await expect(bar.getByText(/Loading earlier messages/)).toHaveCount(0);
+  // The first hit: the second message, shown and painted.
+  const second = feed.getByRole('article').filter({ hasText: 'Your pallet reference is' }).first();
+  await expect(second).toBeInViewport();
+  await expect.poll(() => highlighted(page, 'tl-find-current')).toEqual([phrase]);
+  // Enter: the next hit, inside the third message's folded quote, which opens.
+  await field.press('Enter');
+  await expect(bar.getByRole('status')).toHaveText(`2 of ${expected}`);
+  const third = feed.getByRole('article').filter({ hasText: 'Thanks, I will pass it on.' });
+  await expect(third.getByRole('button', { name: 'Hide quoted text' })).toHaveAttribute('aria-expanded', 'true');
+  await expect(third.locator('.tl-msg__quote')).toBeInViewport();
+  await expect.poll(() => highlighted(page, 'tl-find-current')).toEqual([phrase]);
+  await expect.poll(async () => (await highlighted(page, 'tl-find')).length).toBe(1);
+  // Shift+Enter goes back, and round the end.
+  await field.press('Shift+Enter');
+  await expect(bar.getByRole('status')).toHaveText(`1 of ${expected}`);
+  await field.press('Shift+Enter');
+  await expect(bar.getByRole('status')).toHaveText(`2 of ${expected}`);
+  // Esc closes, clears the paint and gives the focus back.
+  await field.press('Escape');
+  await expect(bar).toHaveCount(0);
+  await expect(open).toBeFocused();
+  expect(await highlighted(page, 'tl-find-current')).toEqual([]);
+});
+
+test('new messages since the last visit land the agent on the first of them; a link opens an old message', async ({ page, context, baseURL }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const id = await longThread(page, 120);
+  const feed = page.getByRole('feed', { name: 'Conversation' });
+  await page.goto(`/tickets/${id}`);
+  await expect(feed.getByRole('article').filter({ hasText: 'Message 120 of 120' })).toBeInViewport();
+  // A first visit has nothing "new".
+  await expect(page.getByText('New since your last visit')).toHaveCount(0);
+
+  // Away (the list), two messages arrive through the API.
+  await page.goto('/');
+  const config = (await (await page.request.get('/config.json')).json()) as Config;
+  const run = Date.now();
+  for (const n of [1, 2]) {
+    const response = await page.request.post(`${config.api_base}/organizations/${config.organization_id}/tickets/${id}/messages/`, {
+      headers: { 'X-Initdesk-Token': config.token },
+      data: { content: `Arrived while away ${n} [${run}]`, is_visible_to_customer: true },
+    });
+    expect(response.status()).toBe(201);
+  }
+  await page.goto(`/tickets/${id}`);
+  const first = feed.getByRole('article').filter({ hasText: `Arrived while away 1 [${run}]` });
+  await expect(first.getByText('New since your last visit')).toBeInViewport();
+  await expect(page.getByText('New since your last visit')).toHaveCount(1);
+  // Seen now: the next visit has no divider.
+  await page.goto('/');
+  await page.goto(`/tickets/${id}`);
+  await expect(feed.getByRole('article').filter({ hasText: `Arrived while away 2 [${run}]` })).toBeInViewport();
+  await expect(page.getByText('New since your last visit')).toHaveCount(0);
+
+  // A link to a message on an old page (not loaded when the ticket opens) opens it in view.
+  const all = await messagesOnServer(page.request, id);
+  const old = all.find((m) => m.content.startsWith('Message 5 of 120'))!;
+  await page.goto('/');
+  await page.goto(`/tickets/${id}#message-${old.id}`);
+  const target = feed.getByRole('article').filter({ hasText: 'Message 5 of 120.' });
+  await expect(target).toBeInViewport();
+  await expect(target).toHaveClass(/tl-msg--target/);
+  // Its menu copies the same link.
+  await target.getByRole('button', { name: 'Message actions' }).click();
+  await target.getByRole('button', { name: 'Copy link' }).click();
+  await expect(target.getByRole('status')).toHaveText('Link copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${baseURL}/tickets/${id}#message-${old.id}`);
+  // Far from the end: "Jump to latest" goes there.
+  await page.getByRole('button', { name: 'Jump to latest' }).click();
+  await expect(feed.getByRole('article').filter({ hasText: `Arrived while away 2 [${run}]` })).toBeInViewport();
+  await expect(page.getByRole('button', { name: 'Jump to latest' })).toHaveCount(0);
+  // A link to a message that is not there says so.
+  await page.goto('/');
+  await page.goto(`/tickets/${id}#message-999999999`);
+  await expect(page.getByText('The linked message is not in this conversation.')).toBeVisible();
+});
