@@ -1,5 +1,6 @@
 // Reading a long ticket: find in the conversation (through the windowing, older pages and
 // folded quotes), what is new since the last visit, and links to one message.
+import path from 'node:path';
 import { test, expect, messagesOnServer, type Page } from './fixtures';
 
 type Config = { api_base: string; organization_id: string; token: string };
@@ -118,4 +119,46 @@ test('new messages since the last visit land the agent on the first of them; a l
   await page.goto('/');
   await page.goto(`/tickets/${id}#message-999999999`);
   await expect(page.getByText('The linked message is not in this conversation.')).toBeVisible();
+});
+
+test('the image viewer by keyboard alone: open, next, focus kept inside, Esc, focus back on the thumbnail', async ({ page }) => {
+  // Ticket 3 has a screenshot; a reply adds a second image.
+  await page.goto('/tickets/3');
+  const form = page.getByRole('form', { name: 'Answer this ticket' });
+  const box = form.getByRole('textbox', { name: 'Reply text' });
+  await expect(box).toBeVisible();
+  await box.fill(`Our logo, as asked (e2e ${Date.now()})`);
+  await form.locator('input[type=file]').setInputFiles(path.join(__dirname, '../../server/demo/logo.png'));
+  await expect(form.getByRole('button', { name: 'Remove logo.png' })).toBeVisible();
+  await form.getByRole('button', { name: 'Send reply' }).click();
+  const feed = page.getByRole('feed', { name: 'Conversation' });
+  await expect(feed.getByRole('button', { name: 'View image logo.png' }).last()).toBeVisible();
+
+  const thumb = feed.getByRole('button', { name: 'View image login-error.png' });
+  await thumb.scrollIntoViewIfNeeded();
+  await thumb.focus();
+  await page.keyboard.press('Enter');
+  const first = page.getByRole('dialog', { name: 'login-error.png' });
+  await expect(first).toBeVisible();
+  await expect(first).toContainText(/^.*1 of [2-9]/);
+  const image = first.getByRole('img', { name: 'login-error.png' });
+  await expect.poll(() => image.evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(1);
+  // The arrow key goes on to the next image of the ticket.
+  await page.keyboard.press('ArrowRight');
+  const second = page.getByRole('dialog', { name: 'logo.png' });
+  await expect(second).toBeVisible();
+  await expect.poll(() => second.getByRole('img', { name: 'logo.png' }).evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(1);
+  // Zoom by key, and back.
+  await page.keyboard.press('+');
+  await expect(second).toContainText('150 %');
+  await page.keyboard.press('0');
+  await expect(second).toContainText('Fit');
+  // Tab (either way) never leaves the viewer.
+  for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+    await page.keyboard.press(key);
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('dialog.tl-viewer'))), `focus after ${key}`).toBe(true);
+  }
+  await page.keyboard.press('Escape');
+  await expect(page.locator('dialog.tl-viewer')).toBeHidden();
+  await expect(thumb).toBeFocused();
 });

@@ -18,8 +18,8 @@ use crate::components::composer::{
     add_to_thread, preload_composer_when, LazyComposer, OutboxState, OutgoingList, SentToast,
 };
 use crate::components::conversation::{
-    linked_message, reveal, settle_at_bottom, FindBar, Thread, ThreadNav, TicketDetails,
-    TicketHeader,
+    linked_message, reveal, settle_at_bottom, FindBar, Gallery, ImageViewer, Thread, ThreadNav,
+    TicketDetails, TicketHeader,
 };
 use crate::components::shortcuts::{self, ShortcutHelp};
 use crate::config::{AppConfig, Mode};
@@ -91,6 +91,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
     }
     // Links to messages are the agent's (a customer's own link carries their access).
     let nav = ThreadNav::provide((!customer).then(|| ticket_id.clone()));
+    Gallery::provide(messages.into());
     let linked = linked_target();
     // What the agent had seen when this view opened: the divider goes above what came since.
     let seen_before = seen::load(&ticket_id);
@@ -287,6 +288,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
             }}
             {move || older_error.get().map(|e| view! { <ErrorNotice error=e/> })}
             <FindBar thread=thread asked=find_asked.read_only()/>
+            <ImageViewer/>
             {move || link_missing.get().then(|| view! {
                 <p class="tl-link-missing" role="status">{t!("permalink.not_found")}</p>
             })}

@@ -74,6 +74,9 @@ fn AttachmentItem(attachment: Attachment) -> impl IntoView {
         }
     };
     let name = isolate(&attachment.name);
+    let gallery = use_context::<super::Gallery>();
+    let id = attachment.id.clone();
+    let name_for_viewer = attachment.name.clone();
     let kind = if attachment.is_previewable_image() {
         Glyph::Image
     } else {
@@ -81,11 +84,29 @@ fn AttachmentItem(attachment: Attachment) -> impl IntoView {
     };
     view! {
         <li class="tl-attachment" node_ref=node>
-            {move || match thumbnail.get() {
-                Some(src) => view! {
+            {move || match (thumbnail.get(), gallery) {
+                (Some(src), Some(gallery)) => {
+                    let id = id.clone();
+                    view! {
+                        <button
+                            type="button"
+                            class="tl-attachment__open"
+                            aria-label=t!("viewer.open", name = isolate(&name_for_viewer))
+                            on:click=move |ev| {
+                                let opener = ev
+                                    .current_target()
+                                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok());
+                                gallery.open_attachment(&id, opener);
+                            }
+                        >
+                            <img class="tl-attachment__thumb" src=src alt="" width="64" height="64"/>
+                        </button>
+                    }.into_any()
+                }
+                (Some(src), None) => view! {
                     <img class="tl-attachment__thumb" src=src alt="" width="64" height="64"/>
                 }.into_any(),
-                None => view! { <Icon glyph=kind/> }.into_any(),
+                (None, _) => view! { <Icon glyph=kind/> }.into_any(),
             }}
             <span class="tl-attachment__name">{attachment.name.clone()}</span>
             <span class="tl-attachment__size">{details}</span>

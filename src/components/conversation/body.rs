@@ -109,7 +109,10 @@ pub fn MessageBody(
         Effect::new(move |_| {
             if nav.opened.with(|o| o.as_deref() == Some(me.as_str())) {
                 quote_open.set(true);
-                expanded.set(true);
+                measure();
+                if overflows.get_untracked() {
+                    expanded.set(true);
+                }
             }
         });
     }
@@ -146,6 +149,7 @@ pub fn MessageBody(
         }}
         <div
             node_ref=clip
+            on:click=|ev| super::open_clicked_image(&ev)
             class=move || if expanded.get() { "tl-msg__clip" } else { "tl-msg__clip tl-msg__clip--collapsed" }
         >
             {move || {
@@ -177,10 +181,12 @@ pub fn MessageBody(
                 {move || if quote_open.get() { t!("body.hide_quote") } else { t!("body.show_quote") }}
             </button>
             <Show when=move || quote_open.get()>
+                <div on:click=|ev| super::open_clicked_image(&ev)>
                 <SafeHtmlView
                     html=html.clone()
                     class=if styled { "tl-msg__body tl-msg__quote tl-msg__body--styled" } else { "tl-msg__body tl-msg__quote" }
                 />
+                </div>
             </Show>
         })}
     }

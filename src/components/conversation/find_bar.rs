@@ -59,10 +59,16 @@ pub fn FindBar(thread: UseThreadReturn, asked: ReadSignal<u32>) -> impl IntoView
     });
     let total = Memo::new(move |_| hits.with(|h| h.iter().map(|(_, n)| n).sum::<usize>()));
     let current = RwSignal::new(0usize);
-    // A new phrase starts at its first hit; more messages (an earlier page) keep the place.
+    // A new phrase starts at its first hit from the message on screen on (as a browser's find
+    // does), round to the first; more messages (an earlier page) keep the place.
     Effect::new(move |_| {
         query.track();
-        current.set(0);
+        let from = first_on_screen(area);
+        let index = messages.with_untracked(|all| {
+            let at = from.and_then(|id| all.iter().position(|m| m.id == id))?;
+            hits.with_untracked(|h| first_hit_from(h, all, at))
+        });
+        current.set(index.unwrap_or(0));
     });
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
@@ -185,7 +191,13 @@ pub fn FindBar(thread: UseThreadReturn, asked: ReadSignal<u32>) -> impl IntoView
                     <p class="tl-find__more">
                         {t!("find.older_left")}
                         " "
-                        <button type="button" class="tl-link-button" on:click=move |_| thread.load_all_older(None)>
+                        // The button goes once loading starts: the focus stays in the field.
+                        <button type="button" class="tl-link-button" on:click=move |_| {
+                            thread.load_all_older(None);
+                            if let Some(f) = field.get_untracked() {
+                                let _ = f.focus();
+                            }
+                        }>
                             {t!("find.search_all")}
                         </button>
                     </p>
@@ -219,6 +231,32 @@ fn count_in(q: &Query, m: &Message, texts: StoredValue<HashMap<String, Vec<Strin
 
 fn as_strs(segments: &[String]) -> Vec<&str> {
     segments.iter().map(String::as_str).collect()
+}
+
+/// The id of the first message whose bottom is below the top of the viewport.
+fn first_on_screen(area: ScrollArea) -> Option<String> {
+    let top = area.viewport_top();
+    area.find_all(".tl-thread > article[data-message-id]")
+        .into_iter()
+        .find(|a| a.get_bounding_client_rect().bottom() > top)
+        .and_then(|a| a.get_attribute("data-message-id"))
+}
+
+/// The index (overall) of the first hit in the message at `at` of `all`, or after it.
+fn first_hit_from(hits: &[(String, usize)], all: &[Message], at: usize) -> Option<usize> {
+    let position: HashMap<&str, usize> = all
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
+        .collect();
+    let mut index = 0;
+    for (id, n) in hits {
+        if position.get(id.as_str()).is_some_and(|p| *p >= at) {
+            return Some(index);
+        }
+        index += n;
+    }
+    None
 }
 
 /// The message and the hit in it of the `index`th hit overall.
