@@ -242,3 +242,42 @@ test('a folded run of events, open; a message\'s actions menu; View original', a
   await expect(page.getByRole('dialog', { name: 'Original email' })).toBeVisible();
   await noViolations(page, 'View original');
 });
+
+test('find with hits, the new-since-last-visit divider with Jump to latest, the image viewer, a copied link', async ({ page }) => {
+  // A long thread: the find bar with its offer to search earlier pages, then with hits.
+  const created = await page.request.post('/__test/long-thread?count=120');
+  const { id } = (await created.json()) as { id: string };
+  await openTicket(page, id);
+  await page.getByRole('button', { name: 'Find in conversation' }).click();
+  const bar = page.getByRole('search', { name: 'Find in conversation' });
+  await bar.getByRole('searchbox').fill('totals');
+  await expect(bar.getByRole('status')).toHaveText(/^\d+ of \d+$/);
+  await noViolations(page, 'find bar with hits');
+  await bar.getByRole('searchbox').press('Escape');
+  // Away, a message arrives; back, the divider.
+  await page.goto('/');
+  const config = await (await page.request.get('/config.json')).json();
+  const posted = await page.request.post(`${config.api_base}/organizations/${config.organization_id}/tickets/${id}/messages/`, {
+    headers: { 'X-Initdesk-Token': config.token },
+    data: { content: 'A new question while you were away (e2e)', is_visible_to_customer: true },
+  });
+  expect(posted.status()).toBe(201);
+  await openTicket(page, id);
+  await expect(page.getByText('New since your last visit')).toBeVisible();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page.getByRole('button', { name: 'Jump to latest' })).toBeVisible();
+  await noViolations(page, 'divider and Jump to latest');
+  // A copied link's message; the viewer on an image.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openTicket(page, '3');
+  const thumb = page.getByRole('button', { name: 'View image login-error.png' });
+  await thumb.scrollIntoViewIfNeeded();
+  const message = page.getByRole('article').filter({ has: thumb });
+  await message.getByRole('button', { name: 'Message actions' }).click();
+  await message.getByRole('button', { name: 'Copy link' }).click();
+  await expect(message.getByRole('status')).toHaveText('Link copied');
+  await noViolations(page, 'link copied', '.tl-thread');
+  await thumb.click();
+  await expect(page.getByRole('dialog', { name: 'login-error.png' })).toBeVisible();
+  await noViolations(page, 'image viewer');
+});

@@ -162,3 +162,43 @@ test('the image viewer by keyboard alone: open, next, focus kept inside, Esc, fo
   await expect(page.locator('dialog.tl-viewer')).toBeHidden();
   await expect(thumb).toBeFocused();
 });
+
+test('Print conversation puts every message on paper: earlier pages read, quotes unfolded, notes marked', async ({ page }) => {
+  const id = await longThread(page, 120);
+  const config = (await (await page.request.get('/config.json')).json()) as Config;
+  const note = await page.request.post(`${config.api_base}/organizations/${config.organization_id}/tickets/${id}/messages/`, {
+    headers: { 'X-Initdesk-Token': config.token },
+    data: { content: 'Carrier confirmed the pickup (e2e note)', is_visible_to_customer: false },
+  });
+  expect(note.status()).toBe(201);
+  const all = await messagesOnServer(page.request, id);
+  // The browser's print dialog is the browser's: counted, not shown.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __printed: number; print: () => void };
+    w.__printed = 0;
+    w.print = () => { w.__printed += 1; };
+  });
+  await page.goto(`/tickets/${id}`);
+  const feed = page.getByRole('feed', { name: 'Conversation' });
+  await expect(feed.getByText('Carrier confirmed the pickup (e2e note)')).toBeVisible();
+  await page.getByRole('button', { name: 'Print conversation' }).click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __printed: number }).__printed)).toBe(1);
+  const paper = page.locator('.tl-print');
+  await expect(paper.locator('article')).toHaveCount(all.length);
+  // On paper: the view for paper alone.
+  await page.emulateMedia({ media: 'print' });
+  await expect(paper).toBeVisible();
+  await expect(feed).toBeHidden();
+  await expect(page.getByRole('form', { name: 'Answer this ticket' })).toBeHidden();
+  await expect(paper.getByRole('heading', { level: 1 })).toContainText('Benchmark thread with 120 messages');
+  // The third message's quote, folded on screen, is on paper.
+  await expect(paper.locator('article').nth(2)).toContainText('Your pallet reference is PLT-4417-QX');
+  await expect(paper.locator('article').nth(2).locator('blockquote')).toBeVisible();
+  await expect(paper.locator('.tl-print__msg--note')).toContainText('Internal note');
+  await expect(paper.locator('.tl-print__msg--note')).toContainText('Carrier confirmed the pickup (e2e note)');
+  // After printing, the screen is as it was.
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  await expect(paper).toHaveCount(0);
+  await page.emulateMedia({ media: 'screen' });
+  await expect(feed).toBeVisible();
+});

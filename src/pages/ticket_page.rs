@@ -18,8 +18,8 @@ use crate::components::composer::{
     add_to_thread, preload_composer_when, LazyComposer, OutboxState, OutgoingList, SentToast,
 };
 use crate::components::conversation::{
-    linked_message, reveal, settle_at_bottom, FindBar, Gallery, ImageViewer, Thread, ThreadNav,
-    TicketDetails, TicketHeader,
+    linked_message, reveal, settle_at_bottom, FindBar, Gallery, ImageViewer, PrintConversation,
+    Thread, ThreadNav, TicketDetails, TicketHeader,
 };
 use crate::components::shortcuts::{self, ShortcutHelp};
 use crate::config::{AppConfig, Mode};
@@ -259,6 +259,8 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                     <Icon glyph=Glyph::Search/>
                     {format!(" {}", t!("find.open"))}
                 </button>
+                // On paper, the conversation is the page: embedded, its host prints.
+                {area.is_page().then(|| view! { <PrintConversation thread=thread ticket=ticket_now/> })}
             </nav>
             <ShortcutHelp dialog=help/>
             <div class="tl-ticket-layout">
