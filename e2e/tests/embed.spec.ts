@@ -204,3 +204,39 @@ test('inside its shadow root, shortcuts, focus and the live region work for that
   await expect(login.getByRole('status').filter({ hasText: /note/i })).toHaveCount(0);
   expect((await messagesOnServer(request, '2')).filter((m) => m.content === text)).toHaveLength(1);
 });
+
+test('an element opens on the message its message-id names, follows a new one, and tells the page of a copied link', async ({ page }) => {
+  const created = await page.request.post('/__test/long-thread?count=120');
+  const { id } = (await created.json()) as { id: string };
+  const all = await messagesOnServer(page.request, id);
+  const fifth = all.find((m) => m.content.startsWith('Message 5 of 120'))!;
+  const tenth = all.find((m) => m.content.startsWith('Message 10 of 120'))!;
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/examples/admin-portal.html');
+  await page.evaluate(({ id, message }) => {
+    const w = window as unknown as { links: unknown[] };
+    w.links = [];
+    document.addEventListener('threadline:message-link', (e) => w.links.push((e as CustomEvent).detail));
+    const section = document.createElement('section');
+    section.setAttribute('aria-label', 'Linked');
+    const el = document.createElement('threadline-conversation');
+    el.setAttribute('ticket-id', id);
+    el.setAttribute('message-id', message);
+    section.append(el);
+    document.querySelector('main')!.prepend(section);
+  }, { id, message: String(fifth.id) });
+  const region = page.getByRole('region', { name: 'Linked' });
+  const target = region.getByRole('article').filter({ hasText: 'Message 5 of 120.' });
+  await expect(target).toBeInViewport();
+  await expect(target).toHaveClass(/tl-msg--target/);
+  // The page hears of a copied link, to make one of its own.
+  await target.getByRole('button', { name: 'Message actions' }).click();
+  await target.getByRole('button', { name: 'Copy link' }).click();
+  await expect(target.getByRole('status')).toHaveText('Link copied');
+  const links = await page.evaluate(() => (window as unknown as { links: unknown[] }).links);
+  expect(links).toEqual([expect.objectContaining({ ticketId: id, messageId: String(fifth.id) })]);
+  // Another message named: the conversation goes there.
+  await region.locator('threadline-conversation').evaluate((e, m) => e.setAttribute('message-id', m), String(tenth.id));
+  await expect(region.getByRole('article').filter({ hasText: 'Message 10 of 120.' })).toHaveClass(/tl-msg--target/);
+  await expect(region.getByRole('article').filter({ hasText: 'Message 10 of 120.' })).toBeInViewport();
+});
