@@ -114,7 +114,7 @@ struct Attributes {
     /// The element's language (its own `lang`, else its page's).
     lang: ArcRwSignal<Option<String>>,
     session: Session,
-    /// The message to open on: `message-id`, else the page's `#message-<id>`.
+    /// The message to open on: `message-id`, else the page's `#ticket/<this ticket>/message/<id>`.
     message: ArcRwSignal<Option<String>>,
 }
 
@@ -196,16 +196,14 @@ pub fn mount_conversation(
     session_token: Option<String>,
 ) -> EmbedHandle {
     let attributes = Attributes {
-        ticket: ArcRwSignal::new(ticket_id),
+        ticket: ArcRwSignal::new(ticket_id.clone()),
         mode: ArcRwSignal::new(mode_named(mode)),
         lang: ArcRwSignal::new(lang_of(&host)),
         session: Session::new(session_token),
         message: ArcRwSignal::new(host.get_attribute("message-id").or_else(|| {
-            window()
-                .location()
-                .hash()
-                .ok()
-                .and_then(|h| crate::components::conversation::linked_message(&h))
+            window().location().hash().ok().and_then(|h| {
+                crate::components::conversation::embedded_linked_message(&h, &ticket_id)
+            })
         })),
     };
     let owner_host = host.clone();

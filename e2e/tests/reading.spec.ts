@@ -1,7 +1,8 @@
 // Reading a long ticket: find in the conversation (through the windowing, older pages and
 // folded quotes), what is new since the last visit, and links to one message.
 import path from 'node:path';
-import { test, expect, messagesOnServer, type Page } from './fixtures';
+import type { Page } from '@playwright/test';
+import { test, expect, messagesOnServer } from './fixtures';
 
 type Config = { api_base: string; organization_id: string; token: string };
 
@@ -14,7 +15,7 @@ async function longThread(page: Page, count: number): Promise<string> {
 
 /** What the find highlight named `name` covers, as text. */
 async function highlighted(page: Page, name: string): Promise<string[]> {
-  return page.evaluate((n) => {
+  return page.evaluate((n: string) => {
     const h = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(n);
     return h ? [...h].map((r) => r.toString()) : [];
   }, name);
@@ -23,32 +24,46 @@ async function highlighted(page: Page, name: string): Promise<string[]> {
 test('find: a phrase only on an old page, in a folded quote, is found, counted and shown; Esc returns focus', async ({ page }) => {
   const id = await longThread(page, 1000);
   const phrase = 'PLT-4417-QX';
-  // What the server holds: the phrase in the second message and in the third one's quote.
+  // One hit on the newest page too: the one shown first, kept while the earlier pages arrive.
+  const config = (await (await page.request.get('/config.json')).json()) as Config;
+  const posted = await page.request.post(`${config.api_base}/organizations/${config.organization_id}/tickets/${id}/messages/`, {
+    headers: { 'X-Initdesk-Token': config.token },
+    data: { content: `Has ${phrase} been picked up yet? (e2e)`, is_visible_to_customer: true },
+  });
+  expect(posted.status()).toBe(201);
+  // What the server holds: the phrase in the second message, in the third one's quote and in
+  // the newest.
   const all = await messagesOnServer(page.request, id);
   const expected = all.reduce((n, m) => n + (m.content.toLowerCase().split(phrase.toLowerCase()).length - 1), 0);
-  expect(expected).toBe(2);
+  expect(expected).toBe(3);
 
   await page.goto(`/tickets/${id}`);
   const feed = page.getByRole('feed', { name: 'Conversation' });
-  await expect(feed.getByRole('article').filter({ hasText: 'Message 1000 of 1000' })).toBeInViewport();
+  const newest = feed.getByRole('article').filter({ hasText: 'been picked up yet?' });
+  await expect(newest).toBeInViewport();
   const open = page.getByRole('button', { name: 'Find in conversation' });
   await open.focus();
   await page.keyboard.press('Control+f');
   const bar = page.getByRole('search', { name: 'Find in conversation' });
   const field = bar.getByRole('searchbox', { name: 'Find in conversation' });
   await expect(field).toBeFocused();
-  // Lower case, no hyphen-case games: the rule is case-insensitive.
+  // Lower case: the rule is case-insensitive.
   await field.fill(phrase.toLowerCase());
-  // Only the newest pages are loaded: nothing yet, and a way to search the rest.
-  await expect(bar.getByRole('status')).toHaveText('No matches');
+  // Only the newest pages are loaded: one hit so far, and a way to search the rest.
+  await expect(bar.getByRole('status')).toHaveText('1 of 1');
   await bar.getByRole('button', { name: 'Search them too' }).click();
-  await expect(bar.getByRole('status')).toHaveText(`1 of ${expected}`, { timeout: 30_000 });
+  await expect(field).toBeFocused();
+  // Every page read: the count is the server's, and the hit shown is still the newest one.
+  await expect(bar.getByRole('status')).toHaveText(`${expected} of ${expected}`, { timeout: 30_000 });
   await expect(bar.getByText(/Loading earlier messages/)).toHaveCount(0);
-  // The first hit: the second message, shown and painted.
+  await expect(newest).toBeInViewport();
+  // Enter goes on, round the end: the second message, shown and painted.
+  await field.press('Enter');
+  await expect(bar.getByRole('status')).toHaveText(`1 of ${expected}`);
   const second = feed.getByRole('article').filter({ hasText: 'Your pallet reference is' }).first();
   await expect(second).toBeInViewport();
   await expect.poll(() => highlighted(page, 'tl-find-current')).toEqual([phrase]);
-  // Enter: the next hit, inside the third message's folded quote, which opens.
+  // Next: inside the third message's folded quote, which opens.
   await field.press('Enter');
   await expect(bar.getByRole('status')).toHaveText(`2 of ${expected}`);
   const third = feed.getByRole('article').filter({ hasText: 'Thanks, I will pass it on.' });
@@ -56,11 +71,12 @@ test('find: a phrase only on an old page, in a folded quote, is found, counted a
   await expect(third.locator('.tl-msg__quote')).toBeInViewport();
   await expect.poll(() => highlighted(page, 'tl-find-current')).toEqual([phrase]);
   await expect.poll(async () => (await highlighted(page, 'tl-find')).length).toBe(1);
-  // Shift+Enter goes back, and round the end.
-  await field.press('Shift+Enter');
+  // Enter on a button is that button's; Shift+Enter in the field goes back, round the start.
+  await bar.getByRole('button', { name: 'Previous match' }).press('Enter');
   await expect(bar.getByRole('status')).toHaveText(`1 of ${expected}`);
   await field.press('Shift+Enter');
-  await expect(bar.getByRole('status')).toHaveText(`2 of ${expected}`);
+  await expect(bar.getByRole('status')).toHaveText(`${expected} of ${expected}`);
+  await expect(newest).toBeInViewport();
   // Esc closes, clears the paint and gives the focus back.
   await field.press('Escape');
   await expect(bar).toHaveCount(0);

@@ -18,8 +18,8 @@ use crate::components::composer::{
     add_to_thread, preload_composer_when, LazyComposer, OutboxState, OutgoingList, SentToast,
 };
 use crate::components::conversation::{
-    linked_message, reveal, settle_at_bottom, FindBar, Gallery, ImageViewer, PrintConversation,
-    Thread, ThreadNav, TicketDetails, TicketHeader,
+    focus_message, linked_message, newest_on_screen, reveal, settle_at_bottom, FindBar, Gallery,
+    ImageViewer, PrintConversation, Thread, ThreadNav, TicketDetails, TicketHeader,
 };
 use crate::components::shortcuts::{self, ShortcutHelp};
 use crate::config::{AppConfig, Mode};
@@ -95,6 +95,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
     let linked = linked_target();
     // What the agent had seen when this view opened: the divider goes above what came since.
     let seen_before = seen::load(&ticket_id);
+    let seen_at_open = seen_before.clone();
     // Scrolling near the top loads older messages only once the thread has settled where it
     // opens: content arriving above it (the header) moves the page on its own before that.
     let settled = RwSignal::new(false);
@@ -118,7 +119,7 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                     link_missing.set(!go_to_linked(thread, nav, area, tasks, &link).await);
                 }
                 (None, Some(first), _) => {
-                    nav.bring_into_view(area, &first).await;
+                    nav.bring_into_view(area, &first, &|| true).await;
                 }
                 (None, None, Some(newest)) => settle_at_bottom(area, &newest).await,
                 (None, None, None) => {}
@@ -139,25 +140,29 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
         }
         link
     });
-    // The newest message the agent has seen: all of them, or those before the first that
-    // arrived while they read further up (the "new messages" pill).
+    // The newest message the agent has seen: the newest that has been on screen (in a tab in
+    // view), once the thread has opened where it opens.
     {
         let ticket_id = ticket_id.clone();
+        let stored = StoredValue::new(seen_at_open);
         Effect::new(move |_| {
-            if !settled.get() {
+            area.track();
+            messages.track();
+            if !settled.get() || document().hidden() {
                 return;
             }
-            let mark = unseen.with(|u| {
-                messages.with(|m| {
-                    let end = u
-                        .first()
-                        .and_then(|first| m.iter().position(|x| &x.id == first))
-                        .unwrap_or(m.len());
-                    end.checked_sub(1).and_then(|i| m.get(i)).map(SeenMark::of)
-                })
+            let Some(id) = newest_on_screen(area) else {
+                return;
+            };
+            let newer = messages.with_untracked(|m| {
+                let i = m.iter().position(|x| x.id == id)?;
+                let unread = stored.with_value(|s| first_unread(m, s.as_ref()));
+                let advances = stored.with_value(Option::is_none) || unread.is_some_and(|u| i >= u);
+                advances.then(|| SeenMark::of(&m[i]))
             });
-            if let Some(mark) = mark {
-                seen::save(&ticket_id, mark);
+            if let Some(mark) = newer {
+                seen::save(&ticket_id, mark.clone());
+                stored.set_value(Some(mark));
             }
         });
     }
@@ -346,8 +351,12 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
                 {move || (far_from_end.get() && unseen.with(Vec::is_empty)).then(|| view! {
                     <button type="button" class="tl-button tl-jump-latest" on:click=move |_| {
                         let newest = messages.with_untracked(|m| m.last().map(|m| m.id.clone()));
+                        // The button goes once at the end: the focus goes to the newest message.
                         if let Some(newest) = newest {
-                            tasks.spawn(async move { settle_at_bottom(area, &newest).await });
+                            tasks.spawn(async move {
+                                settle_at_bottom(area, &newest).await;
+                                focus_message(area, &newest);
+                            });
                         }
                     }>
                         {t!("unread.jump_latest")}
@@ -421,18 +430,23 @@ async fn go_to_linked(
             .messages
             .with_untracked(|m| m.iter().any(|m| m.id == id))
     };
-    if !held() && thread.older_page.get_untracked().is_some() {
-        thread.load_all_older(Some(id.to_owned()));
-        while thread.loading_older.get_untracked() {
-            crate::components::conversation::next_frame().await;
+    // Older pages until it is there (a page the scroll asked for may be on its way first).
+    while !held()
+        && thread.older_page.get_untracked().is_some()
+        && thread.older_error.get_untracked().is_none()
+    {
+        if !thread.loading_older.get_untracked() {
+            thread.load_all_older(Some(id.to_owned()));
         }
+        crate::components::conversation::next_frame().await;
     }
     if !held() {
         return false;
     }
-    let shown = nav.bring_into_view(area, id).await.is_some();
+    let shown = nav.bring_into_view(area, id, &|| true).await.is_some();
     if shown {
         nav.flash(id, tasks);
+        focus_message(area, id);
     }
     shown
 }

@@ -333,16 +333,24 @@ fn start_store(client: Client, ticket_id: String, poll_seconds: u32) -> UseThrea
             loading_all.set(Some((0, first)));
             let (client, id) = (client.clone(), id.clone());
             tasks.spawn(async move {
-                let found = |id: &str| messages.with_untracked(|m| m.iter().any(|m| m.id == id));
-                while let Some(page) = older_page.get_untracked() {
-                    if until.as_deref().is_some_and(found) {
+                // The pages are put in the thread together at the end: one arrival above what
+                // the agent reads, which the thread keeps in place (page after page, quicker
+                // than frames, would move it).
+                let mut older = Vec::<Message>::new();
+                let mut next = Some(first);
+                let found = |id: &str, older: &[Message]| {
+                    older.iter().any(|m| m.id == id)
+                        || messages.with_untracked(|m| m.iter().any(|m| m.id == id))
+                };
+                while let Some(page) = next {
+                    if until.as_deref().is_some_and(|id| found(id, &older)) {
                         break;
                     }
                     match client.older(&id, page).await {
                         Ok(chunk) => {
-                            messages.update(|current| *current = prepend(chunk.messages, current));
-                            older_page.set(chunk.older_page);
-                            loading_all.set(Some((first + 1 - page, first)));
+                            older = prepend(chunk.messages, &older);
+                            next = chunk.older_page;
+                            loading_all.set(Some(((first + 1).saturating_sub(page), first)));
                         }
                         Err(e) => {
                             older_error.set(Some(e));
@@ -350,6 +358,8 @@ fn start_store(client: Client, ticket_id: String, poll_seconds: u32) -> UseThrea
                         }
                     }
                 }
+                messages.update(|current| *current = prepend(older, current));
+                older_page.set(next);
                 loading_all.set(None);
                 loading_older.set(false);
             });

@@ -8,6 +8,17 @@ use crate::api::transport;
 
 /// Saves an object URL as a file named `name`, then frees the URL.
 pub fn save_as(url: &str, name: &str) {
+    save_url(url, name);
+    // The click has started the download; a later revoke keeps the blob alive long enough.
+    let url = url.to_owned();
+    set_timeout(
+        move || transport::revoke_object_url(&url),
+        std::time::Duration::from_secs(60),
+    );
+}
+
+/// Saves an object URL someone else owns (and frees) as a file named `name`.
+pub fn save_url(url: &str, name: &str) {
     let link = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())
@@ -17,12 +28,6 @@ pub fn save_as(url: &str, name: &str) {
         link.set_download(name);
         link.click();
     }
-    // The click has started the download; a later revoke keeps the blob alive long enough.
-    let url = url.to_owned();
-    set_timeout(
-        move || transport::revoke_object_url(&url),
-        std::time::Duration::from_secs(60),
-    );
 }
 
 /// Saves `text` as a file named `name`. False if the browser would not make the file.

@@ -12,7 +12,7 @@ mod skeleton;
 mod time;
 mod visible;
 
-pub use download::{save_as, save_text};
+pub use download::{save_as, save_text, save_url};
 pub use error_notice::ErrorNotice;
 pub use icon::{Glyph, Icon};
 pub use ids::unique_id;

@@ -58,48 +58,68 @@ pub fn FindBar(thread: UseThreadReturn, asked: ReadSignal<u32>) -> impl IntoView
         })
     });
     let total = Memo::new(move |_| hits.with(|h| h.iter().map(|(_, n)| n).sum::<usize>()));
-    let current = RwSignal::new(0usize);
+    // The hit shown, as (message, hit in it): an earlier page arriving above keeps it.
+    let target = RwSignal::new(None::<(String, usize)>);
+    let position =
+        Memo::new(move |_| hits.with(|h| target.with(|t| t.as_ref().and_then(|t| index_of(h, t)))));
     // A new phrase starts at its first hit from the message on screen on (as a browser's find
-    // does), round to the first; more messages (an earlier page) keep the place.
-    Effect::new(move |_| {
-        query.track();
-        let from = first_on_screen(area);
-        let index = messages.with_untracked(|all| {
-            let at = from.and_then(|id| all.iter().position(|m| m.id == id))?;
-            hits.with_untracked(|h| first_hit_from(h, all, at))
-        });
-        current.set(index.unwrap_or(0));
+    // does), round to the first; so does a hit that is gone.
+    Effect::new(move |before: Option<String>| {
+        let phrase = query.get();
+        let kept = before.as_deref() == Some(phrase.as_str()) && position.get().is_some();
+        if !kept {
+            let from = first_on_screen(area);
+            let start = messages.with_untracked(|all| {
+                let at = from.and_then(|id| all.iter().position(|m| m.id == id))?;
+                hits.with_untracked(|h| first_hit_from(h, all, at))
+            });
+            target.set(hits.with_untracked(|h| locate(h, start.unwrap_or(0))));
+        }
+        phrase
+    });
+    // Earlier pages arriving above move the thread: the hit is shown again once they are in.
+    let pages_read = RwSignal::new(0u32);
+    Effect::new(move |was_loading: Option<bool>| {
+        let loading = thread.loading_all.with(Option::is_some);
+        if was_loading == Some(true) && !loading {
+            pages_read.update(|n| *n += 1);
+        }
+        loading
     });
     let generation = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        let index = current.get();
-        let target = hits.with(|h| locate(h, index));
+    Effect::new(move |before: Option<(Option<(String, usize)>, u32)>| {
+        let now = (target.get(), pages_read.get());
+        if before.as_ref() == Some(&now) {
+            return now;
+        }
+        let (hit, _) = now.clone();
         let phrase = query.get_untracked();
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
-        match target {
+        match hit {
             Some((id, nth)) if open.get_untracked() => {
                 nav.opened.set(Some(id.clone()));
                 tasks.spawn(async move {
-                    show_hit(nav, area, &id, nth, &phrase, move || {
-                        generation.get_value() == mine
-                    })
-                    .await;
+                    let still_wanted = move || generation.try_get_value() == Some(mine);
+                    show_hit(nav, area, &id, nth, &phrase, still_wanted).await;
                 });
             }
             _ => clear_highlights(),
         }
+        now
     });
     let step = move |forward: bool| {
         let n = total.get_untracked();
+        let Some(at) = position.get_untracked() else {
+            return;
+        };
         if n > 0 {
-            current.update(|c| {
-                *c = if forward {
-                    (*c + 1) % n
-                } else {
-                    (*c + n - 1) % n
-                }
-            });
+            let next = if forward {
+                (at + 1) % n
+            } else {
+                (at + n - 1) % n
+            };
+            target.set(hits.with_untracked(|h| locate(h, next)));
         }
     };
     let close = move || {
@@ -123,8 +143,8 @@ pub fn FindBar(thread: UseThreadReturn, asked: ReadSignal<u32>) -> impl IntoView
                 .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
             came_from.set_value(active);
         }
-        request_animation_frame(move || {
-            if let Some(f) = field.get_untracked() {
+        tasks.frame(move || {
+            if let Some(f) = field.try_get_untracked().flatten() {
                 let _ = f.focus();
                 f.select();
             }
@@ -135,17 +155,19 @@ pub fn FindBar(thread: UseThreadReturn, asked: ReadSignal<u32>) -> impl IntoView
             came_from.set_value(None);
         }
     });
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
-        "Enter" => {
-            ev.prevent_default();
-            step(!ev.shift_key());
-        }
-        "Escape" => {
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
             ev.prevent_default();
             ev.stop_propagation();
             close();
         }
-        _ => {}
+    };
+    // Enter in the field goes on (Shift+Enter back); on a button, Enter is the button's.
+    let on_field_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.is_composing() {
+            ev.prevent_default();
+            step(!ev.shift_key());
+        }
     };
     let status = move || {
         let n = total.get();
@@ -156,7 +178,7 @@ pub fn FindBar(thread: UseThreadReturn, asked: ReadSignal<u32>) -> impl IntoView
         } else {
             t!(
                 "find.position",
-                current = (current.get().min(n - 1) + 1).to_string(),
+                current = (position.get().unwrap_or(0).min(n - 1) + 1).to_string(),
                 total = n.to_string()
             )
             .into_owned()
@@ -174,6 +196,7 @@ pub fn FindBar(thread: UseThreadReturn, asked: ReadSignal<u32>) -> impl IntoView
                     aria-label=t!("find.field")
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
+                    on:keydown=on_field_keydown
                 />
                 <span class="tl-find__count" role="status" aria-live="polite">{status}</span>
                 <button type="button" class="tl-icon-button" aria-label=t!("find.previous")
@@ -259,6 +282,18 @@ fn first_hit_from(hits: &[(String, usize)], all: &[Message], at: usize) -> Optio
     None
 }
 
+/// The index overall of hit `nth` of message `id`, if the message has that many.
+fn index_of(hits: &[(String, usize)], (id, nth): &(String, usize)) -> Option<usize> {
+    let mut before = 0;
+    for (message, n) in hits {
+        if message == id {
+            return (nth < n).then_some(before + nth);
+        }
+        before += n;
+    }
+    None
+}
+
 /// The message and the hit in it of the `index`th hit overall.
 fn locate(hits: &[(String, usize)], mut index: usize) -> Option<(String, usize)> {
     for (id, n) in hits {
@@ -280,7 +315,7 @@ async fn show_hit(
     phrase: &str,
     still_wanted: impl Fn() -> bool,
 ) {
-    if nav.bring_into_view(area, id).await.is_none() || !still_wanted() {
+    if nav.bring_into_view(area, id, &still_wanted).await.is_none() || !still_wanted() {
         return;
     }
     // The quote unfolds and the body expands on `opened`: let them render.

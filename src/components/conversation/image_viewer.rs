@@ -10,7 +10,7 @@ use threadline_core::model::{Attachment, Message};
 use wasm_bindgen::JsCast;
 
 use crate::api::{transport, Client};
-use crate::components::common::{save_as, unique_id, ErrorNotice, Glyph, Icon};
+use crate::components::common::{save_url, unique_id, ErrorNotice, Glyph, Icon};
 use crate::state::tasks::Tasks;
 use threadline_core::ApiError;
 
@@ -164,6 +164,7 @@ pub fn ImageViewer() -> impl IntoView {
                     match result {
                         Ok(u) if !wanted => transport::revoke_object_url(&u),
                         Ok(u) => {
+                            free();
                             owned_url.set_value(Some(u.clone()));
                             url.set(Some(Ok(u)));
                         }
@@ -213,6 +214,14 @@ pub fn ImageViewer() -> impl IntoView {
             keep_focus_inside(&ev, dialog);
             return;
         }
+        // On the zoomed image, arrow keys scroll it.
+        let on_stage = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| e.matches(".tl-viewer__stage").unwrap_or(false));
+        if on_stage && zoom.get_untracked() != FIT && key.starts_with("Arrow") {
+            return;
+        }
         let handled = match key.as_str() {
             k if k == next_key => {
                 step(true);
@@ -240,11 +249,16 @@ pub fn ImageViewer() -> impl IntoView {
             ev.prevent_default();
         }
     };
+    // Only what the browser holds (an attachment, a `cid:` image) is saved: a remote image's
+    // address would navigate away instead. The URL stays the viewer's (or the body's) to free.
+    let downloadable = move || matches!(url.get(), Some(Ok(u)) if u.starts_with("blob:"));
     let download = move |_| {
         if let (Some(Some(Ok(u))), Some(picture)) =
             (url.try_get_untracked(), current.get_untracked())
         {
-            save_as(&u, &picture.name());
+            if u.starts_with("blob:") {
+                save_url(&u, &picture.name());
+            }
         }
     };
     let close = move || {
@@ -290,14 +304,15 @@ pub fn ImageViewer() -> impl IntoView {
                     <Icon glyph=Glyph::ZoomIn/>
                 </button>
                 <button type="button" class="tl-icon-button" aria-label=t!("viewer.download")
-                    disabled=move || !matches!(url.get(), Some(Ok(_))) on:click=download>
+                    disabled=move || !downloadable() on:click=download>
                     <Icon glyph=Glyph::Download/>
                 </button>
                 <button type="button" class="tl-icon-button" aria-label=t!("viewer.close") on:click=move |_| close()>
                     <Icon glyph=Glyph::Close/>
                 </button>
             </div>
-            <div class="tl-viewer__stage">
+            // Focusable, so a zoomed image can be scrolled by keyboard.
+            <div class="tl-viewer__stage" tabindex="0" role="group" aria-label=t!("viewer.stage")>
                 {move || match url.get() {
                     Some(Ok(src)) => view! {
                         <img
@@ -317,10 +332,10 @@ pub fn ImageViewer() -> impl IntoView {
             </div>
             {move || (count() > 1).then(|| view! {
                 <div class="tl-viewer__nav">
-                    <button type="button" class="tl-button" aria-keyshortcuts="ArrowLeft" on:click=move |_| step(false)>
+                    <button type="button" class="tl-button" aria-keyshortcuts=move || if rtl() { "ArrowRight" } else { "ArrowLeft" } on:click=move |_| step(false)>
                         {t!("viewer.previous")}
                     </button>
-                    <button type="button" class="tl-button" aria-keyshortcuts="ArrowRight" on:click=move |_| step(true)>
+                    <button type="button" class="tl-button" aria-keyshortcuts=move || if rtl() { "ArrowLeft" } else { "ArrowRight" } on:click=move |_| step(true)>
                         {t!("viewer.next")}
                     </button>
                 </div>
@@ -335,7 +350,7 @@ fn keep_focus_inside(ev: &leptos::ev::KeyboardEvent, dialog: NodeRef<Dialog>) {
     let Some(d) = dialog.get_untracked() else {
         return;
     };
-    let Ok(all) = d.query_selector_all("button:not([disabled])") else {
+    let Ok(all) = d.query_selector_all("button:not([disabled]), [tabindex=\"0\"]") else {
         return;
     };
     let controls: Vec<web_sys::HtmlElement> = (0..all.length())

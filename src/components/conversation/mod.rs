@@ -19,9 +19,11 @@ pub use event_group::{EventGroup, OpenRuns};
 pub use find_bar::FindBar;
 pub use image_viewer::{open_clicked_image, Gallery, ImageViewer};
 pub use message::MessageItem;
-pub use navigate::{linked_message, ThreadNav};
+pub use navigate::{embedded_linked_message, linked_message, ThreadNav};
 pub use original::MessageMenu;
 pub use print_view::PrintConversation;
-pub use reveal::{next_frame, reveal, reveal_message, settle_at_bottom};
+pub use reveal::{
+    focus_message, newest_on_screen, next_frame, reveal, reveal_message, settle_at_bottom,
+};
 pub use thread::{neighbour_article, Thread};
 pub use ticket_header::{TicketDetails, TicketHeader};

@@ -48,13 +48,22 @@ impl ThreadNav {
 
     /// Brings message `id` into view — its top under the page's sticky bars — rendering it
     /// first (the thread is windowed) and waiting until it is measured; the message's element,
-    /// or `None` when the thread does not hold it.
-    pub async fn bring_into_view(&self, area: ScrollArea, id: &str) -> Option<web_sys::Element> {
+    /// or `None` when the thread does not hold it or `still_wanted` says another one was
+    /// asked for meanwhile.
+    pub async fn bring_into_view(
+        &self,
+        area: ScrollArea,
+        id: &str,
+        still_wanted: &dyn Fn() -> bool,
+    ) -> Option<web_sys::Element> {
         for _ in 0..60 {
             if message_element(area, id).is_some() {
                 // Two frames: rendered, then measured (the thread's heights settle).
                 next_frame().await;
                 next_frame().await;
+                if !still_wanted() {
+                    return None;
+                }
                 let element = message_element(area, id)?;
                 element.scroll_into_view_with_bool(true);
                 return Some(element);
@@ -64,8 +73,16 @@ impl ThreadNav {
                 return None;
             }
             next_frame().await;
+            if !still_wanted() {
+                return None;
+            }
         }
         None
+    }
+
+    /// The thread is gone: nothing to scroll.
+    pub(super) fn unregister(&self) {
+        self.place.try_set_value(None);
     }
 
     /// Whether messages have "Copy link".
@@ -88,9 +105,16 @@ impl ThreadNav {
                 serde_json::json!({ "ticketId": ticket, "messageId": id, "link": link }),
             );
         }
-        let clipboard = window().navigator().clipboard();
-        let writing = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&link));
         result.set(None);
+        // No clipboard outside a secure context (plain http): the link is shown to copy.
+        let navigator = window().navigator();
+        let has_clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
+            .is_ok_and(|c| !c.is_undefined() && !c.is_null());
+        if !has_clipboard {
+            result.set(Some(Err(link)));
+            return;
+        }
+        let writing = wasm_bindgen_futures::JsFuture::from(navigator.clipboard().write_text(&link));
         leptos::task::spawn_local(async move {
             let outcome = writing.await.map(|_| ()).map_err(|_| link);
             let copied = outcome.is_ok();
@@ -124,18 +148,27 @@ impl ThreadNav {
     }
 }
 
-/// The link to message `id` of `ticket`, `#message-<id>` after the ticket's page; embedded,
-/// after the embedding page's address (its element opens the message it names).
+/// The link to message `id` of `ticket`: `#message-<id>` after the ticket's page; embedded,
+/// `#ticket/<ticket>/message/<id>` after the embedding page's address (of the elements on that
+/// page, the one showing that ticket opens the message).
 fn message_link(ticket: &str, id: &str, embedded: bool) -> String {
     let location = window().location();
     let origin = location.origin().unwrap_or_default();
-    let page = if embedded {
+    if embedded {
         let path = location.pathname().unwrap_or_default();
-        format!("{origin}{path}{}", location.search().unwrap_or_default())
+        let search = location.search().unwrap_or_default();
+        format!(
+            "{origin}{path}{search}{EMBEDDED_PREFIX}{}/message/{}",
+            encode(ticket),
+            encode(id)
+        )
     } else {
-        format!("{origin}/tickets/{}", encode(ticket))
-    };
-    format!("{page}{HASH_PREFIX}{}", encode(id))
+        format!(
+            "{origin}/tickets/{}{HASH_PREFIX}{}",
+            encode(ticket),
+            encode(id)
+        )
+    }
 }
 
 fn encode(part: &str) -> String {
@@ -145,11 +178,26 @@ fn encode(part: &str) -> String {
 /// What starts a link's fragment naming a message.
 pub const HASH_PREFIX: &str = "#message-";
 
+/// What starts an embedding page's fragment naming a ticket's message.
+const EMBEDDED_PREFIX: &str = "#ticket/";
+
 /// The message a fragment (`#message-<id>`) names.
 pub fn linked_message(hash: &str) -> Option<String> {
-    let encoded = hash.strip_prefix(HASH_PREFIX)?;
-    js_sys::decode_uri_component(encoded)
+    decode(hash.strip_prefix(HASH_PREFIX)?)
+}
+
+/// The message of `ticket` an embedding page's fragment (`#ticket/<ticket>/message/<id>`)
+/// names.
+pub fn embedded_linked_message(hash: &str, ticket: &str) -> Option<String> {
+    let (t, m) = hash
+        .strip_prefix(EMBEDDED_PREFIX)?
+        .split_once("/message/")?;
+    (decode(t)? == ticket).then(|| decode(m)).flatten()
+}
+
+fn decode(part: &str) -> Option<String> {
+    js_sys::decode_uri_component(part)
         .ok()
         .map(String::from)
-        .filter(|id| !id.is_empty())
+        .filter(|s| !s.is_empty())
 }

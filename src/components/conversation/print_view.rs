@@ -23,18 +23,25 @@ pub fn PrintConversation(thread: UseThreadReturn, ticket: Signal<Option<Ticket>>
         printing.try_set(false);
     });
     on_cleanup(move || after.remove());
+    // Whether this print has read the older pages already: a page that failed then is said by
+    // the page's error notice, and the print waits for the agent to ask again.
+    let read_older = StoredValue::new(false);
     Effect::new(move |_| {
         if !asked.get() || thread.loading_older.get() {
             return;
         }
-        if thread.older_page.get().is_some() && thread.older_error.get().is_none() {
-            thread.load_all_older(None);
+        if thread.older_page.get().is_some() {
+            if !read_older.get_value() {
+                read_older.set_value(true);
+                thread.load_all_older(None);
+            } else {
+                asked.set(false);
+                read_older.set_value(false);
+            }
             return;
         }
         asked.set(false);
-        if thread.older_error.get_untracked().is_some() {
-            return;
-        }
+        read_older.set_value(false);
         printing.set(true);
         // Once the view for paper is in the page.
         tasks.frame(move || {

@@ -66,3 +66,34 @@ pub async fn next_frame() {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// The newest message (by its place in the thread) that is on screen now: the last rendered
+/// article overlapping the viewport; a folded run stands for its last event.
+pub fn newest_on_screen(area: ScrollArea) -> Option<String> {
+    let top = area.viewport_top();
+    let bottom = top + area.viewport_height();
+    let article = area
+        .find_all(".tl-thread > article[data-message-id]")
+        .into_iter()
+        .filter(|a| {
+            let r = a.get_bounding_client_rect();
+            r.top() < bottom && r.bottom() > top && r.height() > 0.0
+        })
+        .last()?;
+    match article.get_attribute("data-event-ids") {
+        Some(ids) => ids.split(' ').next_back().map(str::to_owned),
+        None => article.get_attribute("data-message-id"),
+    }
+}
+
+/// Gives message `id` (rendered) the focus where it is, without scrolling.
+pub fn focus_message(area: ScrollArea, id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(article) =
+        message_element(area, id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = article.focus_with_options(&options);
+    }
+}

@@ -152,10 +152,10 @@ pub fn Thread(
     // heights), the window follows the scroll and renders it.
     if let Some(nav) = use_context::<ThreadNav>() {
         nav.register(move |id| {
-            let Some(ol) = list.get_untracked() else {
+            let Some(ol) = list.try_get_untracked().flatten() else {
                 return false;
             };
-            if !items.with_untracked(|all| all.iter().any(|i| i.holds(id))) {
+            if items.try_with_untracked(|all| all.iter().any(|i| i.holds(id))) != Some(true) {
                 return false;
             }
             let offset = height_before(items, heights, id);
@@ -163,6 +163,7 @@ pub fn Thread(
             area.scroll_by(list_top + offset - area.viewport_height() / 4.0);
             true
         });
+        on_cleanup(move || nav.unregister());
     }
 
     view! {
