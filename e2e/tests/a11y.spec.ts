@@ -270,6 +270,8 @@ test('find with hits, the new-since-last-visit divider with Jump to latest, the 
   // A copied link's message; the viewer on an image.
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await openTicket(page, '3');
+  // The screenshot is in the first message: at the top (the thread renders what is near).
+  await page.evaluate(() => window.scrollTo(0, 0));
   const thumb = page.getByRole('button', { name: 'View image login-error.png' });
   await thumb.scrollIntoViewIfNeeded();
   const message = page.getByRole('article').filter({ has: thumb });

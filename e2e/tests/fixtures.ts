@@ -32,7 +32,17 @@ function watchNewContexts(browser: Browser, problems: string[]): () => void {
   };
 }
 
-export const test = base.extend<{ pageErrors: string[]; cspViolations: string[] }>({
+export const test = base.extend<{ pageErrors: string[]; cspViolations: string[]; freshSeenMarks: void }>({
+  // What the agent has seen is kept on the server too (it follows them across browsers): each
+  // test starts as a fresh browser of a new agent does, with no ticket looked at before.
+  freshSeenMarks: [
+    async ({ request }, use) => {
+      const response = await request.delete('/__test/seen');
+      expect(response.status(), 'DELETE /__test/seen').toBe(204);
+      await use();
+    },
+    { auto: true },
+  ],
   pageErrors: [
     async ({ browser, context }, use) => {
       const problems: string[] = [];

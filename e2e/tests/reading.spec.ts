@@ -150,6 +150,8 @@ test('the image viewer by keyboard alone: open, next, focus kept inside, Esc, fo
   const feed = page.getByRole('feed', { name: 'Conversation' });
   await expect(feed.getByRole('button', { name: 'View image logo.png' }).last()).toBeVisible();
 
+  // The screenshot is in the first message: at the top (the thread renders what is near).
+  await page.evaluate(() => window.scrollTo(0, 0));
   const thumb = feed.getByRole('button', { name: 'View image login-error.png' });
   await thumb.scrollIntoViewIfNeeded();
   await thumb.focus();
@@ -217,4 +219,34 @@ test('Print conversation puts every message on paper: earlier pages read, quotes
   await expect(paper).toHaveCount(0);
   await page.emulateMedia({ media: 'screen' });
   await expect(feed).toBeVisible();
+});
+
+test('what the agent has seen follows them to another browser (kept on Threadline\'s server)', async ({ browser, baseURL }) => {
+  const laptop = await browser.newContext({ baseURL });
+  const page = await laptop.newPage();
+  const id = await longThread(page, 60);
+  const config = (await (await page.request.get('/config.json')).json()) as Config & { threadline_api: string };
+  const headers = { 'X-Initdesk-Token': config.token };
+  await page.goto(`/tickets/${id}`);
+  await expect(page.getByRole('article').filter({ hasText: 'Message 60 of 60' })).toBeInViewport();
+  // The server holds the newest message seen.
+  const all = await messagesOnServer(page.request, id);
+  await expect.poll(async () => (await (await page.request.get(`${config.threadline_api}/seen/${id}`, { headers })).json()).mark?.id)
+    .toBe(String(all[all.length - 1].id));
+  await laptop.close();
+
+  // Two messages arrive; the agent opens the ticket in another browser (nothing stored in it).
+  const run = Date.now();
+  const desktop = await browser.newContext({ baseURL });
+  const other = await desktop.newPage();
+  for (const n of [1, 2]) {
+    const response = await other.request.post(`${config.api_base}/organizations/${config.organization_id}/tickets/${id}/messages/`, {
+      headers, data: { content: `Arrived meanwhile ${n} [${run}]`, is_visible_to_customer: true },
+    });
+    expect(response.status()).toBe(201);
+  }
+  await other.goto(`/tickets/${id}`);
+  const first = other.getByRole('article').filter({ hasText: `Arrived meanwhile 1 [${run}]` });
+  await expect(first.getByText('New since your last visit')).toBeInViewport();
+  await desktop.close();
 });

@@ -224,7 +224,7 @@ test('after "Send and close as resolved": a toast, the new status, its event, an
   await expect(newest).toContainText('changed the status to Closed: resolved');
   await expect(box).toHaveValue('');
   await expect(form.getByRole('button', { name: /^Send/ })).toBeHidden();
-  await page.getByRole('button', { name: 'View' }).click();
+  await page.getByRole('button', { name: 'View', exact: true }).click();
   await expect(feed.getByRole('article').filter({ hasText: text })).toBeInViewport();
 
   // Chosen once (and remembered): a send opens the next ticket of the list.

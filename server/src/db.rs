@@ -153,6 +153,15 @@ CREATE TABLE IF NOT EXISTS signatures (
     body TEXT NOT NULL,
     PRIMARY KEY (org, agent, mailbox)
 );
+CREATE TABLE IF NOT EXISTS seen_marks (
+    org TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    ticket TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    updated INTEGER NOT NULL,
+    PRIMARY KEY (org, agent, ticket)
+);
 "#;
 
 fn connect(path: &Path) -> rusqlite::Result<Connection> {
@@ -188,6 +197,7 @@ pub fn open(path: &Path, reset_demo: bool) -> rusqlite::Result<Connection> {
     let tx = conn.transaction()?;
     if reset_demo {
         for table in [
+            "seen_marks",
             "signatures",
             "saved_replies",
             "idempotency_keys",

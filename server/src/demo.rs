@@ -555,8 +555,8 @@ fn long_thread_message(i: u32, count: u32) -> (String, String) {
 }
 
 /// `POST /__test/long-thread?count=N`: a new ticket with a thread of N messages (see
-/// [`add_long_thread`]) for the end-to-end tests of long threads (test builds only, with the
-/// fault switch).
+/// [`add_long_thread`]) for the end-to-end tests of long threads; `DELETE /__test/seen`: every
+/// agent's marks of what they have seen forgotten (test builds only, with the fault switch).
 #[cfg(feature = "fault-switch")]
 pub fn test_routes() -> axum::Router<crate::AppState> {
     use axum::extract::{Query, State};
@@ -570,7 +570,16 @@ pub fn test_routes() -> axum::Router<crate::AppState> {
         let id = add_long_thread(&conn, crate::clock::now_secs(), count)?;
         Ok(axum::Json(serde_json::json!({ "id": id.to_string() })))
     }
-    axum::Router::new().route("/__test/long-thread", post(add))
+    // Each end-to-end test starts as a fresh browser does: no ticket looked at before.
+    async fn forget_seen(
+        State(state): State<crate::AppState>,
+    ) -> Result<axum::http::StatusCode, crate::error::HttpError> {
+        state.db()?.execute("DELETE FROM seen_marks", [])?;
+        Ok(axum::http::StatusCode::NO_CONTENT)
+    }
+    axum::Router::new()
+        .route("/__test/long-thread", post(add))
+        .route("/__test/seen", axum::routing::delete(forget_seen))
 }
 
 /// Requestor keys (sent in `X-Requestor-Key`), one per organisation.

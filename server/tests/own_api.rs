@@ -128,6 +128,8 @@ async fn missing_wrong_or_viewer_credentials_are_refused() {
         ("saved-replies/1", "DELETE"),
         ("signature", "GET"),
         ("signature", "PUT"),
+        ("seen/7", "GET"),
+        ("seen/7", "PUT"),
     ] {
         for auth in [
             ("X-Nothing", "x"),
@@ -371,4 +373,53 @@ async fn behind_a_gateway_its_admission_applies_and_a_session_is_its_agent() {
         (mine["signature"].as_str(), sams["signature"].as_str()),
         (Some("Priya"), Some(""))
     );
+}
+
+#[tokio::test]
+async fn a_seen_mark_is_the_agents_own_and_only_moves_forward() {
+    let s = start_with(|_| {}).await;
+    let alex = ACME;
+    let (status, none) = json_of(call(&s, "GET", "seen/7", alex)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(none, json!({"mark": null}));
+    let mark = |id: &str, at: &str| json!({"id": id, "at": at});
+    let (status, put) =
+        json_of(call(&s, "PUT", "seen/7", alex).json(&mark("40", "2024-05-01T10:00:00Z"))).await;
+    assert_eq!(status, StatusCode::OK, "{put}");
+    assert_eq!(put, json!({"mark": mark("40", "2024-05-01T10:00:00Z")}));
+    // Another browser that saw less does not move it back; one that saw more does.
+    let (_, kept) =
+        json_of(call(&s, "PUT", "seen/7", alex).json(&mark("39", "2024-05-01T09:00:00Z"))).await;
+    assert_eq!(kept["mark"]["id"], "40");
+    let (_, moved) =
+        json_of(call(&s, "PUT", "seen/7", alex).json(&mark("41", "2024-05-01T11:00:00+02:00")))
+            .await;
+    assert_eq!(moved["mark"]["id"], "40", "09:00 UTC is before 10:00 UTC");
+    let (_, moved) =
+        json_of(call(&s, "PUT", "seen/7", alex).json(&mark("42", "2024-05-01T12:00:00Z"))).await;
+    assert_eq!(moved["mark"]["id"], "42");
+    let (_, read) = json_of(call(&s, "GET", "seen/7", alex)).await;
+    assert_eq!(read["mark"]["id"], "42");
+    // Another agent of the organisation, and another organisation, have their own.
+    let (_, theirs) = json_of(call(
+        &s,
+        "GET",
+        "seen/7",
+        ("Authorization", "Bearer ixk_demo_acme"),
+    ))
+    .await;
+    assert_eq!(theirs, json!({"mark": null}));
+    let (_, globex) = json_of(call(&s, "GET", "seen/7", GLOBEX)).await;
+    assert_eq!(globex, json!({"mark": null}));
+    // What cannot be a mark is a 400 naming its field.
+    let (status, answer) =
+        json_of(call(&s, "PUT", "seen/7", alex).json(&mark("43", "yesterday"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(answer["at"][0].is_string(), "{answer}");
+    let (status, answer) =
+        json_of(call(&s, "PUT", "seen/7", alex).json(&mark(" ", "2024-05-02T00:00:00Z"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(answer["id"][0].is_string(), "{answer}");
+    let (_, unchanged) = json_of(call(&s, "GET", "seen/7", alex)).await;
+    assert_eq!(unchanged["mark"]["id"], "42");
 }

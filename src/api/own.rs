@@ -4,6 +4,7 @@
 
 use threadline_core::own_api::{self, OwnApi, Signature};
 use threadline_core::saved_replies::{SavedReply, SavedReplyInput};
+use threadline_core::seen::SeenMark;
 use threadline_core::ApiError;
 
 use super::Client;
@@ -55,6 +56,18 @@ impl Client {
     pub async fn signature(&self) -> Result<Signature, ApiError> {
         let response = self.execute(self.own()?.get_signature()).await?;
         own_api::parse_signature(&response)
+    }
+
+    /// The newest message the agent has seen on `ticket`, as the server keeps it.
+    pub async fn seen(&self, ticket: &str) -> Result<Option<SeenMark>, ApiError> {
+        let response = self.execute(self.own()?.get_seen(ticket)?).await?;
+        own_api::parse_seen(&response)
+    }
+
+    /// Moves the agent's mark on `ticket` forward on the server.
+    pub async fn put_seen(&self, ticket: &str, mark: &SeenMark) -> Result<(), ApiError> {
+        let response = self.execute(self.own()?.put_seen(ticket, mark)?).await?;
+        own_api::check(&response)
     }
 
     /// Replaces the signature for `mailbox` (`None`: every reply's).

@@ -26,7 +26,7 @@ use crate::config::{AppConfig, Mode};
 use crate::embed::Embedded;
 use crate::state::after_send::AfterSendHook;
 use crate::state::delivery::{Delivery, Serves};
-use crate::state::seen;
+use crate::state::seen::SeenMarks;
 use crate::state::tasks::Tasks;
 use crate::state::thread::{use_thread, Load, UseThreadReturn};
 use threadline_core::seen::{first_unread, SeenMark};
@@ -94,16 +94,16 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
     Gallery::provide(messages.into());
     let linked = linked_target();
     // What the agent had seen when this view opened: the divider goes above what came since.
-    let seen_before = seen::load(&ticket_id);
-    let seen_at_open = seen_before.clone();
+    let marks = SeenMarks::open(&client, &ticket_id, !customer);
     // Scrolling near the top loads older messages only once the thread has settled where it
     // opens: content arriving above it (the header) moves the page on its own before that.
     let settled = RwSignal::new(false);
     let link_missing = RwSignal::new(false);
     Effect::new(move |done: Option<bool>| {
-        if done == Some(true) || status.get() != Load::Ready {
+        if done == Some(true) || status.get() != Load::Ready || !marks.ready.get() {
             return done.unwrap_or(false);
         }
+        let seen_before = marks.at_open.get_untracked();
         let (newest, unread) = messages.with_untracked(|m| {
             let unread = first_unread(m, seen_before.as_ref()).and_then(|i| m.get(i));
             (m.last().map(|m| m.id.clone()), unread.map(|m| m.id.clone()))
@@ -144,7 +144,8 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
     // view), once the thread has opened where it opens.
     {
         let ticket_id = ticket_id.clone();
-        let stored = StoredValue::new(seen_at_open);
+        // The mark as it stands (taken from the opening one once the view has opened).
+        let stored = StoredValue::new(None::<Option<SeenMark>>);
         Effect::new(move |_| {
             area.track();
             messages.track();
@@ -156,13 +157,16 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
             };
             let newer = messages.with_untracked(|m| {
                 let i = m.iter().position(|x| x.id == id)?;
-                let unread = stored.with_value(|s| first_unread(m, s.as_ref()));
-                let advances = stored.with_value(Option::is_none) || unread.is_some_and(|u| i >= u);
+                let kept = stored
+                    .get_value()
+                    .unwrap_or_else(|| marks.at_open.get_untracked());
+                let unread = first_unread(m, kept.as_ref());
+                let advances = kept.is_none() || unread.is_some_and(|u| i >= u);
                 advances.then(|| SeenMark::of(&m[i]))
             });
             if let Some(mark) = newer {
-                seen::save(&ticket_id, mark.clone());
-                stored.set_value(Some(mark));
+                marks.save(&ticket_id, mark.clone());
+                stored.set_value(Some(Some(mark)));
             }
         });
     }

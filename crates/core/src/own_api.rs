@@ -13,6 +13,12 @@ use crate::saved_replies::{SavedReply, SavedReplyInput};
 /// The routes under the API's root.
 pub const SAVED_REPLIES: &str = "saved-replies";
 pub const SIGNATURE: &str = "signature";
+pub const SEEN: &str = "seen";
+
+#[derive(Deserialize)]
+struct SeenAnswer {
+    mark: Option<crate::seen::SeenMark>,
+}
 
 /// Requests to Threadline's own API at one root.
 #[derive(Debug, Clone)]
@@ -123,6 +129,24 @@ impl OwnApi {
         self.api.get(self.api.url(SIGNATURE))
     }
 
+    /// The newest message the agent has seen on `ticket`.
+    pub fn get_seen(&self, ticket: &str) -> Result<HttpRequest, ApiError> {
+        let url = self.api.url(&format!("{SEEN}/{}", path_segment(ticket)?));
+        Ok(self.api.get(url))
+    }
+
+    /// Moves the agent's mark on `ticket` forward (the server keeps the newer of the two).
+    pub fn put_seen(
+        &self,
+        ticket: &str,
+        mark: &crate::seen::SeenMark,
+    ) -> Result<HttpRequest, ApiError> {
+        let url = self.api.url(&format!("{SEEN}/{}", path_segment(ticket)?));
+        let mut request = self.api.post_json(url, mark, None)?;
+        request.method = Method::Put;
+        Ok(request)
+    }
+
     /// Replaces the signature for `mailbox` (`None`: every reply's).
     pub fn put_signature(
         &self,
@@ -137,6 +161,12 @@ impl OwnApi {
         request.method = Method::Put;
         Ok(request)
     }
+}
+
+/// The agent's mark on a ticket, if any.
+pub fn parse_seen(response: &HttpResponse) -> Result<Option<crate::seen::SeenMark>, ApiError> {
+    check(response)?;
+    Ok(json_body::<SeenAnswer>(response)?.mark)
 }
 
 /// The organisation's saved replies.
@@ -195,6 +225,20 @@ mod tests {
             "https://desk.example/threadline-api/saved-replies/7"
         );
         assert!(api().delete_saved_reply("../x").is_err());
+        let mark = crate::seen::SeenMark {
+            id: "40".into(),
+            at: "2024-05-01T10:00:00Z".into(),
+        };
+        let seen = api().put_seen("7", &mark).unwrap();
+        assert_eq!(
+            (seen.method, seen.url.as_str()),
+            (Method::Put, "https://desk.example/threadline-api/seen/7")
+        );
+        assert_eq!(
+            seen.body,
+            Body::Json(r#"{"id":"40","at":"2024-05-01T10:00:00Z"}"#.into())
+        );
+        assert!(api().get_seen("../x").is_err());
         assert_eq!(
             api().put_signature("Priya", None).unwrap().body,
             Body::Json(r#"{"signature":"Priya"}"#.into())

@@ -77,15 +77,24 @@ fn AttachmentItem(attachment: Attachment) -> impl IntoView {
     let gallery = use_context::<super::Gallery>();
     let id = attachment.id.clone();
     let name_for_viewer = attachment.name.clone();
+    let previewable = attachment.is_previewable_image();
     let kind = if attachment.is_previewable_image() {
         Glyph::Image
     } else {
         Glyph::File
     };
+    let thumbnail_or_icon = move || match thumbnail.get() {
+        Some(src) => view! {
+            <img class="tl-attachment__thumb" src=src alt="" width="64" height="64"/>
+        }
+        .into_any(),
+        None => view! { <Icon glyph=kind/> }.into_any(),
+    };
     view! {
         <li class="tl-attachment" node_ref=node>
-            {move || match (thumbnail.get(), gallery) {
-                (Some(src), Some(gallery)) => {
+            // An image opens in the viewer (its thumbnail, once loaded, in the button).
+            {match gallery.filter(|_| previewable) {
+                Some(gallery) => {
                     let id = id.clone();
                     view! {
                         <button
@@ -99,14 +108,11 @@ fn AttachmentItem(attachment: Attachment) -> impl IntoView {
                                 gallery.open_attachment(&id, opener);
                             }
                         >
-                            <img class="tl-attachment__thumb" src=src alt="" width="64" height="64"/>
+                            {thumbnail_or_icon}
                         </button>
                     }.into_any()
                 }
-                (Some(src), None) => view! {
-                    <img class="tl-attachment__thumb" src=src alt="" width="64" height="64"/>
-                }.into_any(),
-                (None, _) => view! { <Icon glyph=kind/> }.into_any(),
+                None => thumbnail_or_icon.into_any(),
             }}
             <span class="tl-attachment__name">{attachment.name.clone()}</span>
             <span class="tl-attachment__size">{details}</span>

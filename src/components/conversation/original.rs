@@ -116,12 +116,6 @@ pub fn MessageMenu(
                     <Icon glyph=Glyph::More/>
                 </button>
                 <div node_ref=menu id=menu_id class="tl-msg-menu__items" hidden=move || !open.get()>
-                    {linkable.is_some().then(|| view! {
-                        <button type="button" class="tl-msg-menu__item" on:click=copy_link.clone()>
-                            <Icon glyph=Glyph::Link/>
-                            {t!("original.copy_link")}
-                        </button>
-                    })}
                     {has_html.then(|| view! {
                         <button type="button" class="tl-msg-menu__item" on:click=view_original>
                             <Icon glyph=Glyph::File/>
@@ -133,6 +127,12 @@ pub fn MessageMenu(
                         }>
                             <Icon glyph=Glyph::Download/>
                             {t!("original.download")}
+                        </button>
+                    })}
+                    {linkable.is_some().then(|| view! {
+                        <button type="button" class="tl-msg-menu__item" on:click=copy_link.clone()>
+                            <Icon glyph=Glyph::Link/>
+                            {t!("original.copy_link")}
                         </button>
                     })}
                 </div>
