@@ -32,12 +32,17 @@ function watchNewContexts(browser: Browser, problems: string[]): () => void {
   };
 }
 
+// Housekeeping requests leave no idle connection behind: the server closes a connection that
+// sends no request for 10 s (its header timeout), and a test's next API call after a long wait
+// could pick that socket just as it closes (ECONNRESET; browsers retry, this client does not).
+const CLOSE = { Connection: 'close' };
+
 export const test = base.extend<{ pageErrors: string[]; cspViolations: string[]; freshSeenMarks: void }>({
   // What the agent has seen is kept on the server too (it follows them across browsers): each
   // test starts as a fresh browser of a new agent does, with no ticket looked at before.
   freshSeenMarks: [
     async ({ request }, use) => {
-      const response = await request.delete('/__test/seen');
+      const response = await request.delete('/__test/seen', { headers: CLOSE });
       expect(response.status(), 'DELETE /__test/seen').toBe(204);
       await use();
     },
@@ -110,7 +115,7 @@ export async function outboxHolds(page: Page, text: string) {
 
 /** Arms a fault on the reference server (test builds only; cleared after each test that arms). */
 export async function arm(request: APIRequestContext, fault: Record<string, unknown>) {
-  const r = await request.post('/__test/faults', { data: fault });
+  const r = await request.post('/__test/faults', { data: fault, headers: CLOSE });
   expect(r.status(), await r.text()).toBe(201);
 }
 
