@@ -166,6 +166,15 @@ test('the image viewer by keyboard alone: open, next, focus kept inside, Esc, fo
   const second = page.getByRole('dialog', { name: 'logo.png' });
   await expect(second).toBeVisible();
   await expect.poll(() => second.getByRole('img', { name: 'logo.png' }).evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(1);
+  // Download saves the image shown, and again (the viewer keeps its copy while it shows it).
+  for (let i = 0; i < 2; i++) {
+    const saving = page.waitForEvent('download');
+    await second.getByRole('button', { name: 'Download image' }).press('Enter');
+    const saved = await saving;
+    expect(saved.suggestedFilename()).toBe('logo.png');
+    expect(await saved.failure()).toBeNull();
+  }
+  await expect.poll(() => second.getByRole('img', { name: 'logo.png' }).evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(1);
   // Zoom by key, and back.
   await page.keyboard.press('+');
   await expect(second).toContainText('150 %');

@@ -9,7 +9,7 @@ use threadline_core::shortcuts::{applies, shortcut_for, KeyPress, Shortcut, Topi
 use wasm_bindgen::JsCast;
 
 use crate::components::common::ScrollArea;
-use crate::components::conversation::neighbour_article;
+use crate::components::conversation::{first_on_screen, neighbour_article};
 use crate::config::{AppConfig, Mode};
 
 /// Listens for shortcuts on the whole window while the conversation is the page; an embedded
@@ -100,7 +100,7 @@ fn step_message(
 ) -> bool {
     let next = match focused_article(main, target) {
         Some(article) => neighbour_article(&article, forward),
-        None => first_on_screen(main, area),
+        None => first_on_screen(area).and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok()),
     };
     next.is_some_and(|n| n.focus().is_ok())
 }
@@ -113,15 +113,6 @@ fn focused_article(
     target
         .and_then(|t| t.closest("article[data-message-id]").ok().flatten())
         .filter(|a| main.contains(Some(a)))
-}
-
-/// The first rendered message whose bottom is below the top of the conversation's viewport.
-fn first_on_screen(main: &web_sys::HtmlElement, area: ScrollArea) -> Option<web_sys::HtmlElement> {
-    let all = main.query_selector_all(".tl-thread > article").ok()?;
-    let top = area.viewport_top();
-    (0..all.length())
-        .filter_map(|i| all.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
-        .find(|a| a.get_bounding_client_rect().bottom() > top)
 }
 
 /// Switches the composer to `mode` ("reply" or "note") where it offers that mode, and puts the
@@ -158,8 +149,7 @@ fn show_images(
     area: ScrollArea,
 ) -> bool {
     const BUTTON: &str = ".tl-images-bar .tl-link-button";
-    let article = focused_article(main, target)
-        .or_else(|| first_on_screen(main, area).map(web_sys::Element::from));
+    let article = focused_article(main, target).or_else(|| first_on_screen(area));
     let button = article.and_then(|a| a.query_selector(BUTTON).ok().flatten());
     match button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
         Some(b) => {

@@ -146,15 +146,20 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
         let ticket_id = ticket_id.clone();
         // The mark as it stands (taken from the opening one once the view has opened).
         let stored = StoredValue::new(None::<Option<SeenMark>>);
+        let last_checked = StoredValue::new(String::new());
         Effect::new(move |_| {
             area.track();
             messages.track();
             if !settled.get() || document().hidden() {
                 return;
             }
-            let Some(id) = newest_on_screen(area) else {
+            // Every scroll lands here: the thread is searched only when another message is
+            // the newest on screen.
+            let Some(id) = newest_on_screen(area).filter(|id| last_checked.with_value(|l| l != id))
+            else {
                 return;
             };
+            last_checked.set_value(id.clone());
             let newer = messages.with_untracked(|m| {
                 let i = m.iter().position(|x| x.id == id)?;
                 let kept = stored

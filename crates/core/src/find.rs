@@ -3,7 +3,7 @@
 //! overlapping. A message's text may come in segments (the DOM's text nodes): hits can span
 //! them and are given in UTF-16 offsets, as a DOM `Range` wants them.
 
-use crate::html::{sanitize, shown_part, SafeHtml};
+use crate::html::{message_body, SafeHtml};
 use crate::model::Message;
 
 /// Elements whose edges separate words: their text is not run into their neighbours'. The
@@ -50,12 +50,7 @@ pub fn is_break(tag: &str) -> bool {
 /// A message's text as find reads it: the body as the thread shows it (sanitized), its text
 /// nodes in order, with a space for each element that separates words.
 pub fn message_segments(message: &Message) -> Vec<String> {
-    let safe = match (&message.html, &message.text) {
-        (Some(html), _) => sanitize(shown_part(html)),
-        (None, Some(text)) => SafeHtml::from_plain_text(shown_part(text)),
-        (None, None) => return Vec::new(),
-    };
-    html_segments(&safe)
+    html_segments(&message_body(message))
 }
 
 /// The text of sanitized HTML as find reads it (see [`message_segments`]). Sanitized HTML

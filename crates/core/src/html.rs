@@ -738,6 +738,16 @@ fn policy() -> Builder<'static> {
     b
 }
 
+/// A message's whole body as the thread shows it, remote images blocked: its HTML sanitized,
+/// else its text as HTML (nothing for neither), for what reads or prints every message.
+pub fn message_body(message: &crate::model::Message) -> SafeHtml {
+    match (&message.html, &message.text) {
+        (Some(html), _) => sanitize(shown_part(html)),
+        (None, Some(text)) => SafeHtml::from_plain_text(shown_part(text)),
+        (None, None) => SafeHtml::default(),
+    }
+}
+
 /// The largest body we sanitize and show; the rest of a larger one is left out (and the
 /// message marked), so one huge email cannot freeze the page.
 pub const MAX_BODY_BYTES: usize = 1_000_000;

@@ -12,7 +12,7 @@ use threadline_core::find::{is_break, message_segments, Hit, Query};
 use threadline_core::model::{Message, Role};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::reveal::{message_element, next_frame};
+use super::reveal::{first_on_screen, message_element, next_frame};
 use super::ThreadNav;
 use crate::components::common::{Glyph, Icon, ScrollArea};
 use crate::state::tasks::Tasks;
@@ -68,7 +68,7 @@ pub fn FindBar(thread: UseThreadReturn, asked: ReadSignal<u32>) -> impl IntoView
         let phrase = query.get();
         let kept = before.as_deref() == Some(phrase.as_str()) && position.get().is_some();
         if !kept {
-            let from = first_on_screen(area);
+            let from = first_on_screen(area).and_then(|a| a.get_attribute("data-message-id"));
             let start = messages.with_untracked(|all| {
                 let at = from.and_then(|id| all.iter().position(|m| m.id == id))?;
                 hits.with_untracked(|h| first_hit_from(h, all, at))
@@ -254,15 +254,6 @@ fn count_in(q: &Query, m: &Message, texts: StoredValue<HashMap<String, Vec<Strin
 
 fn as_strs(segments: &[String]) -> Vec<&str> {
     segments.iter().map(String::as_str).collect()
-}
-
-/// The id of the first message whose bottom is below the top of the viewport.
-fn first_on_screen(area: ScrollArea) -> Option<String> {
-    let top = area.viewport_top();
-    area.find_all(".tl-thread > article[data-message-id]")
-        .into_iter()
-        .find(|a| a.get_bounding_client_rect().bottom() > top)
-        .and_then(|a| a.get_attribute("data-message-id"))
 }
 
 /// The index (overall) of the first hit in the message at `at` of `all`, or after it.

@@ -23,7 +23,8 @@ pub use navigate::{embedded_linked_message, linked_message, ThreadNav};
 pub use original::MessageMenu;
 pub use print_view::PrintConversation;
 pub use reveal::{
-    focus_message, newest_on_screen, next_frame, reveal, reveal_message, settle_at_bottom,
+    first_on_screen, focus_message, newest_on_screen, next_frame, reveal, reveal_message,
+    settle_at_bottom,
 };
 pub use thread::{neighbour_article, Thread};
 pub use ticket_header::{TicketDetails, TicketHeader};

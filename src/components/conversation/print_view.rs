@@ -3,7 +3,7 @@
 //! the print stylesheet shows in place of the page. Remote images stay blocked on paper.
 
 use leptos::prelude::*;
-use threadline_core::html::{sanitize, shown_part, SafeHtml};
+use threadline_core::html::message_body;
 use threadline_core::model::{Message, Role, Ticket};
 use threadline_core::time::parse_rfc3339_millis;
 
@@ -89,11 +89,7 @@ fn PrintedMessage(message: Message) -> impl IntoView {
     };
     let note = message.is_internal && message.role != Role::System;
     let when = parse_rfc3339_millis(&message.created_at).map(exact_time);
-    let body: SafeHtml = match (&message.html, &message.text) {
-        (Some(html), _) => sanitize(shown_part(html)),
-        (None, Some(text)) => SafeHtml::from_plain_text(shown_part(text)),
-        (None, None) => SafeHtml::default(),
-    };
+    let body = message_body(&message);
     let class = if note {
         "tl-print__msg tl-print__msg--note"
     } else {

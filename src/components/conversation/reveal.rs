@@ -67,6 +67,14 @@ pub async fn next_frame() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// The first rendered message (or run) whose bottom is below the top of the viewport.
+pub fn first_on_screen(area: ScrollArea) -> Option<web_sys::Element> {
+    let top = area.viewport_top();
+    area.find_all(".tl-thread > article[data-message-id]")
+        .into_iter()
+        .find(|a| a.get_bounding_client_rect().bottom() > top)
+}
+
 /// The newest message (by its place in the thread) that is on screen now: the last rendered
 /// article overlapping the viewport; a folded run stands for its last event.
 pub fn newest_on_screen(area: ScrollArea) -> Option<String> {
