@@ -67,6 +67,13 @@ impl HttpError {
         e
     }
 
+    /// 503 with a `Retry-After`: the server is at a limit of its own for now.
+    pub fn unavailable(detail: &str, retry_after: u64) -> Self {
+        let mut e = Self::detail(StatusCode::SERVICE_UNAVAILABLE, detail);
+        e.retry_after = Some(retry_after);
+        e
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }

@@ -14,6 +14,7 @@ pub mod gateway;
 mod guard;
 pub mod inboxops;
 pub mod initdesk;
+pub mod live;
 pub mod own_api;
 pub mod portal;
 mod ratelimit;
@@ -103,6 +104,12 @@ pub struct Options {
     /// Demo mode on an address other than loopback: its `config.json` hands the demo
     /// organisation's token to anyone who can reach it, so this must be asked for.
     pub demo_public: bool,
+    /// Fan live events and presence out through this Redis (`redis://host:port`), so agents
+    /// on several instances see each other; `None`: this instance's memory only.
+    pub redis: Option<String>,
+    /// Gateway mode: how often each ticket with viewers is looked at upstream (one request
+    /// per ticket, whoever watches it).
+    pub watch_seconds: u32,
     /// Serve `/__test/faults` and inject the faults armed there (test builds only).
     #[cfg(feature = "fault-switch")]
     pub fault_switch: bool,
@@ -126,6 +133,8 @@ impl Default for Options {
             gateway: None,
             demo_public: false,
             link_secret: None,
+            redis: None,
+            watch_seconds: 10,
             #[cfg(feature = "fault-switch")]
             fault_switch: false,
         }
@@ -146,6 +155,8 @@ struct Inner {
     gateway_config: Option<serde_json::Value>,
     /// The configured link secret, else the one kept in the database.
     link_secret: Vec<u8>,
+    /// Live events and presence.
+    live: live::Live,
 }
 
 /// Shared state of every handler.
@@ -219,6 +230,11 @@ impl AppState {
     /// The key that signs customer links (settled once, when the server starts).
     pub(crate) fn link_key(&self) -> &[u8] {
         &self.0.link_secret
+    }
+
+    /// The hub of live events and presence.
+    pub(crate) fn live(&self) -> &live::Live {
+        &self.0.live
     }
 
     pub(crate) fn gateway_config(&self) -> Option<&serde_json::Value> {
@@ -298,6 +314,10 @@ impl Server {
             .map(|_| db::open_reader(&options.db).map(Mutex::new))
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| format!("cannot open database {}: {e}", options.db.display()))?;
+        let live = live::Live::start(options.redis.as_deref())?;
+        if options.gateway.is_none() {
+            live::feed::attach(&conn, &options.db, live.clone());
+        }
         let state = AppState(Arc::new(Inner {
             db: Mutex::new(conn),
             readers,
@@ -312,11 +332,13 @@ impl Server {
                 .map(gateway::app_config)
                 .transpose()?,
             link_secret,
+            live: live.clone(),
         }));
         #[cfg(feature = "fault-switch")]
         let test_routes = options.fault_switch.then(|| {
             portal::test_routes()
                 .merge(demo::test_routes())
+                .merge(live::test_routes())
                 .with_state(state.clone())
         });
         // A gateway serves the app, the forwarded API and Threadline's own API (saved replies,
@@ -324,6 +346,12 @@ impl Server {
         let router = match &options.gateway {
             Some(gw) => {
                 let upstream = gateway::Upstream::new(gw)?;
+                live::watch::start(
+                    &live,
+                    upstream.clone(),
+                    gw,
+                    std::time::Duration::from_secs(u64::from(options.watch_seconds.max(1))),
+                )?;
                 // Customers' links, where the gateway can serve them for this dialect.
                 let portal = portal::upstream::routes(upstream)
                     .map(|routes| shaped(routes, refusal::detail_shape));

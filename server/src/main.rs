@@ -13,7 +13,7 @@ use threadline_server::{Options, Server};
 const USAGE: &str =
     "usage: threadline-server [--db PATH] [--host HOST] [--port N] [--dist DIR] [--reset-demo] \
 [--rate-limit REQUESTS_PER_MINUTE] [--max-upload-mb N] [--poll-seconds N] [--undo-seconds N] [--dialect initdesk|airclou|inboxops|requestor] [--add-thread MESSAGES]... [--fault-switch (test builds only)] \
-[--allowed-origins ORIGIN[,ORIGIN…]] (or THREADLINE_ALLOWED_ORIGINS; alias --frame-ancestors) [--demo-public] [--link-secret-file PATH] [--upstream URL [--upstream-dialect initdesk|airclou|inboxops|requestor] --upstream-token-file PATH \
+[--redis redis://HOST[:PORT]] [--watch-seconds N] [--allowed-origins ORIGIN[,ORIGIN…]] (or THREADLINE_ALLOWED_ORIGINS; alias --frame-ancestors) [--demo-public] [--link-secret-file PATH] [--upstream URL [--upstream-dialect initdesk|airclou|inboxops|requestor] --upstream-token-file PATH \
 [--organization-id ID] [--upstream-workspace-id WS] [--upstream-auth-header NAME] [--outbound-mailboxes A,B] \
 (--agent-key-file PATH | --trusted-header NAME | --embed-secret-file PATH)]
        threadline-server link TICKET [--ttl 7d] …
@@ -114,6 +114,12 @@ build threadline-server with `--features fault-switch` (test builds only)"
                     .to_owned())
             }
             "--upstream" => upstream = Some(value("--upstream")?),
+            "--redis" => o.redis = Some(value("--redis")?),
+            "--watch-seconds" => {
+                o.watch_seconds = value("--watch-seconds")?
+                    .parse()
+                    .map_err(|e| format!("--watch-seconds: {e}"))?
+            }
             "--demo-public" => o.demo_public = true,
             "--upstream-dialect" => upstream_dialect = Some(value("--upstream-dialect")?),
             "--upstream-workspace-id" => workspace_id = Some(value("--upstream-workspace-id")?),

@@ -38,6 +38,8 @@ async fn config_json(State(state): State<AppState>) -> impl IntoResponse {
         "mode": "agent",
         // Saved replies and signatures: this server keeps them.
         "threadline_api": crate::own_api::MOUNT,
+        // The event stream beside it (`/threadline-api/events`): the app polls only without it.
+        "live": true,
     });
     // A gateway's app talks to the gateway; otherwise to the chosen surface of this server.
     let backend = match state.gateway_config() {

@@ -18,6 +18,7 @@
 //! - [`mentions`]: @mentions of agents in notes.
 //! - [`nudge`]: whether a public reply follows a colleague's internal note.
 //! - [`own_api`]: Threadline's own API (saved replies, signatures), sans-IO.
+//! - [`live`]: the ticket's event stream and presence, shared by the server and the app.
 //!
 //! This crate must never depend on leptos, web-sys, js-sys, gloo or wasm-bindgen.
 
@@ -35,6 +36,7 @@ pub mod html;
 pub mod http;
 pub mod i18n;
 mod linkify;
+pub mod live;
 pub mod mentions;
 pub mod model;
 pub mod nudge;

@@ -14,6 +14,8 @@ use crate::saved_replies::{SavedReply, SavedReplyInput};
 pub const SAVED_REPLIES: &str = "saved-replies";
 pub const SIGNATURE: &str = "signature";
 pub const SEEN: &str = "seen";
+pub const EVENTS: &str = "events";
+pub const PRESENCE: &str = "presence";
 
 #[derive(Deserialize)]
 struct SeenAnswer {
@@ -145,6 +147,32 @@ impl OwnApi {
         let mut request = self.api.post_json(url, mark, None)?;
         request.method = Method::Put;
         Ok(request)
+    }
+
+    /// The ticket's event stream (Server-Sent Events), resuming after `last_event_id`.
+    pub fn events(&self, ticket: &str, last_event_id: Option<&str>) -> HttpRequest {
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("ticket", ticket)
+            .finish();
+        let mut request = self.api.get(format!("{}?{query}", self.api.url(EVENTS)));
+        request
+            .headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
+        request
+            .headers
+            .push(("Accept".into(), "text/event-stream".into()));
+        if let Some(id) = last_event_id {
+            request.headers.push(("Last-Event-ID".into(), id.into()));
+        }
+        request
+    }
+
+    /// The agent's heartbeat on `ticket`.
+    pub fn beat(&self, ticket: &str, beat: &crate::live::Beat) -> Result<HttpRequest, ApiError> {
+        let url = self
+            .api
+            .url(&format!("{PRESENCE}/{}", path_segment(ticket)?));
+        self.api.post_json(url, beat, None)
     }
 
     /// Replaces the signature for `mailbox` (`None`: every reply's).

@@ -1,12 +1,14 @@
 //! Threadline's own API, under `/threadline-api`: what the helpdesk APIs cannot store for us,
 //! kept in this server's SQLite database (the reference server's in demo mode, the gateway's
 //! store in production). Saved replies are per organisation ([`saved_replies`]); signatures
-//! and what each agent has seen of a ticket per agent ([`signature`], [`seen`]). Every route admits its caller on the headers before it reads a
+//! and what each agent has seen of a ticket per agent ([`signature`], [`seen`]); a ticket's
+//! live events and the agents' presence on it ([`live`]). Every route admits its caller on the headers before it reads a
 //! body ([`admission`]): in demo mode with the credential of any helpdesk surface this server
 //! speaks, behind a gateway as the gateway admits agents. Errors are shaped as Initdesk's
 //! (`{"detail": …}`, `{"field": ["…"]}`), which the app already reads.
 
 mod admission;
+mod live;
 mod saved_replies;
 mod seen;
 mod signature;
@@ -41,6 +43,8 @@ pub fn routes(app: AppState, gateway: Option<GatewayOptions>) -> Router {
         )
         .route("/signature", get(signature::read).put(signature::write))
         .route("/seen/{ticket}", get(seen::read).put(seen::write))
+        .route("/events", get(live::events))
+        .route("/presence/{ticket}", axum::routing::post(live::presence))
         .fallback(|| async { crate::error::HttpError::not_found() })
         .layer(axum::middleware::map_response_with_state(
             crate::refusal::detail_shape as crate::refusal::Shape,
