@@ -137,6 +137,8 @@ pub fn seed(conn: &Connection, now_secs: i64) -> rusqlite::Result<()> {
     for (token, org, user, active) in [
         ("demo-token-acme", 1, 1, true),
         ("demo-token-acme-inactive", 1, 2, false),
+        // A second agent of Acme (Priya), for trying presence with two browsers.
+        ("demo-token-acme-priya", 1, 3, true),
         ("demo-token-globex", 2, 10, true),
     ] {
         conn.execute(

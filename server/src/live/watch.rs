@@ -92,6 +92,7 @@ async fn look(dialect: &dyn Dialect, upstream: &Upstream, ticket: &str) -> Look 
         .url
         .strip_prefix(ORIGIN)
         .and_then(|u| u.strip_prefix(mount.as_str()))
+        .and_then(|u| u.strip_prefix('/'))
     else {
         return Look::Failed;
     };
