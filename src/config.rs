@@ -45,6 +45,10 @@ pub struct AppConfig {
     /// relative to the configuration's URL.
     #[serde(default)]
     pub threadline_api: Option<String>,
+    /// The Threadline server beside the API offers a ticket's events (`threadline_api`'s
+    /// `/events`): the app listens instead of polling, and polls while it cannot.
+    #[serde(default)]
+    pub live: bool,
     /// Saved replies for a deployment without a Threadline server (read-only in the app).
     #[serde(default)]
     pub saved_replies: Vec<threadline_core::saved_replies::SavedReply>,

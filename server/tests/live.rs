@@ -152,7 +152,10 @@ async fn streams_and_beats_admit_the_caller_first_and_only_to_its_organisation()
         .status();
     assert_eq!(unread, StatusCode::UNAUTHORIZED);
     let good = json!({"tab": "t1", "activity": "viewing"});
-    assert_eq!(beat(&s, "1", GLOBEX, good.clone()).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        beat(&s, "1", GLOBEX, good.clone()).await,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(beat(&s, "1", TOKEN, good).await, StatusCode::NO_CONTENT);
     for bad in [
         json!({"tab": "", "activity": "viewing"}),
@@ -180,9 +183,10 @@ async fn a_stored_message_reaches_the_stream_and_a_reconnect_resumes() {
     );
     reply(&s, 1, "First live reply").await;
     let (id, _) = stream
-        .until(Duration::from_secs(5), |e| {
-            matches!(e, LiveEvent::Message { ticket } if ticket == "1")
-        })
+        .until(
+            Duration::from_secs(5),
+            |e| matches!(e, LiveEvent::Message { ticket } if ticket == "1"),
+        )
         .await;
     let id = id.expect("stamped");
     drop(stream);
@@ -217,8 +221,10 @@ async fn a_stored_message_reaches_the_stream_and_a_reconnect_resumes() {
 async fn heartbeats_show_who_is_there_and_what_they_do() {
     let s = start_with(|o| o.rate_limit_per_minute = 0).await;
     let mut alex = Stream::open(&s, "3", TOKEN, None).await;
-    alex.until(Duration::from_secs(5), |e| matches!(e, LiveEvent::Hello { .. }))
-        .await;
+    alex.until(Duration::from_secs(5), |e| {
+        matches!(e, LiveEvent::Hello { .. })
+    })
+    .await;
     let tab = json!({"tab": "priya-1", "activity": "viewing"});
     assert_eq!(beat(&s, "3", PRIYA, tab).await, StatusCode::NO_CONTENT);
     let seen = |activity: &'static str| {
@@ -237,9 +243,10 @@ async fn heartbeats_show_who_is_there_and_what_they_do() {
     alex.until(Duration::from_secs(5), seen("typing")).await;
     let leaving = json!({"tab": "priya-1", "activity": "typing", "leaving": true});
     assert_eq!(beat(&s, "3", PRIYA, leaving).await, StatusCode::NO_CONTENT);
-    alex.until(Duration::from_secs(5), |e| {
-        matches!(e, LiveEvent::Presence { present, .. } if present.is_empty())
-    })
+    alex.until(
+        Duration::from_secs(5),
+        |e| matches!(e, LiveEvent::Presence { present, .. } if present.is_empty()),
+    )
     .await;
 }
 
@@ -260,7 +267,10 @@ async fn a_gateway_polls_each_watched_ticket_once_per_interval_whoever_watches()
     let open = |ticket: &'static str| {
         let request = gateway
             .client
-            .get(format!("{}/threadline-api/events?ticket={ticket}", gateway.root))
+            .get(format!(
+                "{}/threadline-api/events?ticket={ticket}",
+                gateway.root
+            ))
             .header("Authorization", "Bearer agent-key")
             .send();
         async move {
@@ -293,14 +303,20 @@ async fn a_gateway_polls_each_watched_ticket_once_per_interval_whoever_watches()
     assert!(five.abs_diff(seven) <= 1, "5: {five}, 7: {seven}");
     let credential = upstream.credentials.lock().unwrap()[0].clone();
     assert!(
-        credential.iter().any(|h| h == &format!("x-initdesk-token: {TOKEN}")),
+        credential
+            .iter()
+            .any(|h| h == &format!("x-initdesk-token: {TOKEN}")),
         "{credential:?}"
     );
     drop(streams);
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     let after = upstream.seen.lock().unwrap().len();
     tokio::time::sleep(Duration::from_millis(2_500)).await;
-    assert_eq!(upstream.seen.lock().unwrap().len(), after, "no streams, no polls");
+    assert_eq!(
+        upstream.seen.lock().unwrap().len(),
+        after,
+        "no streams, no polls"
+    );
 }
 
 #[tokio::test]
@@ -335,8 +351,9 @@ async fn a_gateway_tells_its_streams_of_a_message_stored_upstream() {
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     reply(&upstream, 4, "Stored upstream").await;
     stream
-        .until(Duration::from_secs(5), |e| {
-            matches!(e, LiveEvent::Message { ticket } if ticket == "4")
-        })
+        .until(
+            Duration::from_secs(5),
+            |e| matches!(e, LiveEvent::Message { ticket } if ticket == "4"),
+        )
         .await;
 }

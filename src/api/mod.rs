@@ -4,6 +4,7 @@
 mod eager;
 mod own;
 mod session;
+pub mod stream;
 pub mod transport;
 pub mod upload;
 

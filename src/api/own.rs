@@ -1,6 +1,6 @@
-//! Calls to Threadline's own API ([`threadline_core::own_api`]): saved replies and the
-//! agent's signature, where a Threadline server (the reference server or the gateway) keeps
-//! them. Sent with the dialect's credential and, embedded, the portal's session.
+//! Calls to Threadline's own API ([`threadline_core::own_api`]): saved replies, the
+//! agent's signature and seen marks, where a Threadline server (the reference server or the
+//! gateway) keeps them; a ticket's event stream and the agent's heartbeat on it. Sent with the dialect's credential and, embedded, the portal's session.
 
 use threadline_core::own_api::{self, OwnApi, Signature};
 use threadline_core::saved_replies::{SavedReply, SavedReplyInput};
@@ -67,6 +67,46 @@ impl Client {
     /// Moves the agent's mark on `ticket` forward on the server.
     pub async fn put_seen(&self, ticket: &str, mark: &SeenMark) -> Result<(), ApiError> {
         let response = self.execute(self.own()?.put_seen(ticket, mark)?).await?;
+        own_api::check(&response)
+    }
+
+    /// Reads `ticket`'s event stream (resuming after `last_event_id`) into `on_frame` until it
+    /// ends or `abort` is signalled.
+    pub async fn events(
+        &self,
+        ticket: &str,
+        last_event_id: Option<&str>,
+        abort: &web_sys::AbortSignal,
+        on_frame: impl FnMut(threadline_core::live::Frame),
+    ) -> Result<super::stream::Ended, ApiError> {
+        let request = self
+            .session
+            .authorize(self.own()?.events(ticket, last_event_id));
+        let ended = super::stream::read(&request, abort, on_frame).await?;
+        if let super::stream::Ended::Refused(response) = &ended {
+            self.session.observe(&request, response);
+        }
+        Ok(ended)
+    }
+
+    /// The agent's last heartbeat on `ticket` ("leaving"), sent even as the page closes.
+    pub fn beat_leaving(&self, ticket: &str, beat: &threadline_core::live::Beat) {
+        if let Some(request) = self
+            .own
+            .as_ref()
+            .and_then(|own| own.beat(ticket, beat).ok())
+        {
+            super::transport::send_and_forget(&self.session.authorize(request));
+        }
+    }
+
+    /// The agent's heartbeat on `ticket`.
+    pub async fn beat(
+        &self,
+        ticket: &str,
+        beat: &threadline_core::live::Beat,
+    ) -> Result<(), ApiError> {
+        let response = self.execute(self.own()?.beat(ticket, beat)?).await?;
         own_api::check(&response)
     }
 

@@ -49,6 +49,30 @@ pub async fn execute(request: &HttpRequest) -> Result<HttpResponse, ApiError> {
     })
 }
 
+/// Sends `request` and forgets it, even as the page goes away (fetch's `keepalive`): for
+/// what must still reach the server when the tab closes. Nothing of the answer is read.
+pub fn send_and_forget(request: &HttpRequest) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method(request.method.as_str());
+    // Not in web-sys's RequestInit (yet): set on the object itself.
+    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
+    let Ok(headers) = web_sys::Headers::new() else {
+        return;
+    };
+    for (name, value) in &request.headers {
+        let _ = headers.set(name, value);
+    }
+    init.set_headers(&headers);
+    if let Body::Json(json) = &request.body {
+        init.set_body(&json.as_str().into());
+    }
+    // The promise is dropped: whatever the answer, there is no one left to tell.
+    let _ = window.fetch_with_str_and_init(&request.url, &init);
+}
+
 /// A plain GET (for `config.json`).
 pub async fn get_text(url: &str) -> Result<HttpResponse, ApiError> {
     execute(&HttpRequest {

@@ -84,6 +84,10 @@ pub(super) fn TicketView(ticket_id: String) -> impl IntoView {
         ..
     } = thread;
     tell_the_embedding_page(&ticket_id, thread);
+    // Who else is here, for the header and the composer.
+    if let Some(live) = thread.live {
+        provide_context(live);
+    }
     // The composer's code comes after the first view (a chunk in the release build).
     let first_view_drawn = Signal::derive(move || status.get() != Load::Loading);
     if mode != Mode::Readonly && writable {

@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod drafts;
 pub mod identity;
 pub mod image_prefs;
+pub mod live;
 pub mod outbox;
 pub mod seen;
 pub mod tasks;

@@ -16,9 +16,10 @@ use leptos::prelude::*;
 use threadline_core::model::{Message, Ticket};
 use threadline_core::ApiError;
 
+use super::live::{LiveFeed, Reread};
 use super::tasks::Tasks;
 use crate::api::{start_now, Client};
-use crate::config::AppConfig;
+use crate::config::{AppConfig, Mode};
 
 /// A first load taking longer than this is said to be slow (ms).
 const SLOW_MS: u64 = 5_000;
@@ -52,6 +53,8 @@ pub struct UseThreadReturn {
     /// While every older page is being read (find, a link to an old message): pages read so
     /// far and how many there were to read.
     pub loading_all: ReadSignal<Option<(u64, u64)>>,
+    /// The ticket's live events and presence, where the server offers them.
+    pub live: Option<LiveFeed>,
     attempt: RwSignal<u32>,
     actions: StoredValue<Actions, LocalStorage>,
 }
@@ -182,9 +185,14 @@ impl Threads {
 /// registry (a component mounted on its own) the store belongs to the caller.
 pub fn use_thread(ticket_id: &str) -> UseThreadReturn {
     let client = expect_context::<Client>();
-    let poll_seconds = use_context::<AppConfig>().map_or(0, |c| c.poll_seconds);
+    let config = use_context::<AppConfig>();
+    let settings = Settings {
+        poll_seconds: config.as_ref().map_or(0, |c| c.poll_seconds),
+        live: config.as_ref().is_some_and(|c| c.live) && client.has_own_api(),
+        beats: config.as_ref().is_some_and(|c| c.mode != Mode::Customer),
+    };
     let id = ticket_id.to_owned();
-    let start = move || start_store(client, id, poll_seconds);
+    let start = move || start_store(client, id, settings);
     match use_context::<Threads>() {
         Some(threads) => {
             let thread = threads.open(ticket_id, start);
@@ -196,8 +204,19 @@ pub fn use_thread(ticket_id: &str) -> UseThreadReturn {
     }
 }
 
+/// How a store looks for what is new.
+#[derive(Debug, Clone, Copy)]
+struct Settings {
+    /// Seconds between polls (0: none).
+    poll_seconds: u32,
+    /// Listen to the ticket's events (and poll only while the stream is not open).
+    live: bool,
+    /// Send this agent's presence.
+    beats: bool,
+}
+
 /// Starts a store in the current owner.
-fn start_store(client: Client, ticket_id: String, poll_seconds: u32) -> UseThreadReturn {
+fn start_store(client: Client, ticket_id: String, settings: Settings) -> UseThreadReturn {
     let tasks = Tasks::new();
     let ticket = RwSignal::new(None::<Result<Ticket, ApiError>>);
     let messages = RwSignal::new(Vec::<Message>::new());
@@ -365,9 +384,34 @@ fn start_store(client: Client, ticket_id: String, poll_seconds: u32) -> UseThrea
             });
         }
     };
-    let check_new = new_messages_check(tasks, client, ticket_id, messages, unseen, status);
-    if poll_seconds > 0 {
-        poll_every(tasks, poll_seconds, check_new.clone());
+    let check_new = new_messages_check(
+        tasks,
+        client.clone(),
+        ticket_id.clone(),
+        messages,
+        unseen,
+        status,
+    );
+    let live = settings.live.then(|| {
+        let (check_new, load_ticket) = (check_new.clone(), load_ticket.clone());
+        super::live::start(
+            tasks,
+            client,
+            ticket_id,
+            settings.beats,
+            move |what| match what {
+                Reread::Messages => check_new(true, true),
+                Reread::Ticket => load_ticket(),
+            },
+        )
+    });
+    if settings.poll_seconds > 0 {
+        // While the stream is open it says what is new: no polling then.
+        let streaming = move || live.is_some_and(|l| l.connected.get_untracked());
+        let check = check_new.clone();
+        poll_every(tasks, settings.poll_seconds, move |due, announce| {
+            check(due && !streaming(), announce)
+        });
     }
     UseThreadReturn {
         ticket: ticket.read_only(),
@@ -379,6 +423,7 @@ fn start_store(client: Client, ticket_id: String, poll_seconds: u32) -> UseThrea
         unseen,
         slow: slow.read_only(),
         loading_all: loading_all.read_only(),
+        live,
         attempt,
         actions: StoredValue::new_local(Actions {
             load_older: Box::new(load_older),
@@ -417,8 +462,9 @@ fn poll_every(tasks: Tasks, seconds: u32, check: impl Fn(bool, bool) + Clone + '
     );
 }
 
-/// One look for new messages (when `due`, and none is on its way already): they are
-/// appended, and when `announce`d, listed in `unseen` (the pill) rather than scrolled to.
+/// One look for new messages (when `due`): they are appended, and when `announce`d, listed
+/// in `unseen` (the pill) rather than scrolled to. Asked while a look is on its way, one more
+/// follows it (an event may announce a message stored after that look's answer was made).
 fn new_messages_check(
     tasks: Tasks,
     client: Client,
@@ -428,30 +474,57 @@ fn new_messages_check(
     status: RwSignal<Load>,
 ) -> impl Fn(bool, bool) + Clone + 'static {
     let in_flight = StoredValue::new(false);
+    // Asked again meanwhile: whether to announce what that look finds.
+    let again = StoredValue::new(None::<bool>);
     move |due: bool, announce: bool| {
-        if !due || in_flight.get_value() || status.get_untracked() != Load::Ready {
+        if !due || status.get_untracked() != Load::Ready {
+            return;
+        }
+        if in_flight.get_value() {
+            again.set_value(Some(again.get_value().unwrap_or(false) || announce));
             return;
         }
         in_flight.set_value(true);
         let (client, id) = (client.clone(), ticket_id.clone());
         tasks.spawn(async move {
-            // A failed look is retried at the next tick; the thread on screen stays as is.
-            if let Ok(chunk) = client.latest(&id).await {
-                let mut fresh = Vec::new();
-                messages.update(|current| {
-                    for m in chunk.messages {
-                        if !current.iter().any(|c| c.id == m.id) {
-                            fresh.push(m.id.clone());
-                            current.push(m);
-                        }
+            let mut announce = announce;
+            loop {
+                look_once(&client, &id, messages, unseen, announce).await;
+                match again.get_value() {
+                    Some(next) => {
+                        again.set_value(None);
+                        announce = next;
                     }
-                });
-                if announce && !fresh.is_empty() {
-                    unseen.update(|u| u.extend(fresh));
+                    None => break,
                 }
             }
             in_flight.set_value(false);
         });
+    }
+}
+
+/// Reads the newest messages once and appends those not shown yet.
+async fn look_once(
+    client: &Client,
+    id: &str,
+    messages: RwSignal<Vec<Message>>,
+    unseen: RwSignal<Vec<String>>,
+    announce: bool,
+) {
+    // A failed look is retried at the next tick or event; the thread on screen stays as is.
+    if let Ok(chunk) = client.latest(id).await {
+        let mut fresh = Vec::new();
+        messages.update(|current| {
+            for m in chunk.messages {
+                if !current.iter().any(|c| c.id == m.id) {
+                    fresh.push(m.id.clone());
+                    current.push(m);
+                }
+            }
+        });
+        if announce && !fresh.is_empty() {
+            unseen.update(|u| u.extend(fresh));
+        }
     }
 }
 

@@ -80,6 +80,13 @@ pub struct Present {
     pub idle: bool,
 }
 
+impl Present {
+    /// The initials for this agent's avatar.
+    pub fn initials(&self) -> String {
+        crate::model::initials(&self.name)
+    }
+}
+
 /// What the event stream sends; the JSON of each event's `data`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -387,8 +394,12 @@ mod tests {
     #[test]
     fn a_beat_needs_a_tab() {
         assert!(beat("", Activity::Viewing).problem().is_some());
-        assert!(beat(&"x".repeat(201), Activity::Viewing).problem().is_some());
+        assert!(beat(&"x".repeat(201), Activity::Viewing)
+            .problem()
+            .is_some());
         assert!(beat("tab-1", Activity::Viewing).problem().is_none());
-        assert!(serde_json::from_str::<Beat>(r#"{"tab":"t","activity":"typing","agent":"x"}"#).is_err());
+        assert!(
+            serde_json::from_str::<Beat>(r#"{"tab":"t","activity":"typing","agent":"x"}"#).is_err()
+        );
     }
 }

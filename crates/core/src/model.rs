@@ -548,21 +548,25 @@ pub struct Capabilities {
 impl Person {
     /// Up to two initials for an avatar ("Maria Lopez" → "ML", "ann@x.com" → "A").
     pub fn initials(&self) -> String {
-        let source = self.display_name();
-        let words: Vec<&str> = source
-            .split_whitespace()
-            .filter(|w| w.chars().next().is_some_and(char::is_alphanumeric))
-            .collect();
-        let pick = |w: &str| {
-            w.chars()
-                .next()
-                .map(|c| c.to_uppercase().collect::<String>())
-                .unwrap_or_default()
-        };
-        match words.as_slice() {
-            [] => "?".to_owned(),
-            [one] => pick(one),
-            [first, .., last] => format!("{}{}", pick(first), pick(last)),
-        }
+        initials(self.display_name())
+    }
+}
+
+/// Up to two initials of a name for an avatar ("Maria Lopez" → "ML", "ann@x.com" → "A").
+pub fn initials(source: &str) -> String {
+    let words: Vec<&str> = source
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphanumeric))
+        .collect();
+    let pick = |w: &str| {
+        w.chars()
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+            .unwrap_or_default()
+    };
+    match words.as_slice() {
+        [] => "?".to_owned(),
+        [one] => pick(one),
+        [first, .., last] => format!("{}{}", pick(first), pick(last)),
     }
 }

@@ -239,11 +239,7 @@ async fn subscriber(address: Address, hub: Weak<Hub>) {
 }
 
 /// Reads the channel until the connection fails (`Err`) or the hub is gone (`Ok`).
-async fn subscribed(
-    address: &Address,
-    hub: &Weak<Hub>,
-    failures: &mut u32,
-) -> std::io::Result<()> {
+async fn subscribed(address: &Address, hub: &Weak<Hub>, failures: &mut u32) -> std::io::Result<()> {
     let mut conn = connect(address).await?;
     conn.get_mut()
         .write_all(&command(&[b"SUBSCRIBE", CHANNEL.as_bytes()]))
@@ -287,7 +283,10 @@ mod tests {
             }
         );
         assert_eq!(
-            address("redis://:s3cret@cache").unwrap().password.as_deref(),
+            address("redis://:s3cret@cache")
+                .unwrap()
+                .password
+                .as_deref(),
             Some("s3cret")
         );
         assert!(address("http://cache").is_err());

@@ -87,8 +87,10 @@ struct Topic {
 /// Why a stream was not opened.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// [`MAX_STREAMS`] are open (or the test switch cut streams).
+    /// [`MAX_STREAMS`] are open.
     Busy,
+    /// The test switch cut streams for now.
+    Cut,
 }
 
 struct Hub {
@@ -298,7 +300,7 @@ impl Live {
     ) -> Result<stream::Subscription, Refusal> {
         #[cfg(feature = "fault-switch")]
         if self.is_cut() {
-            return Err(Refusal::Busy);
+            return Err(Refusal::Cut);
         }
         let slot = stream::Slot::take(Arc::clone(&self.0))?;
         let mut first = vec![encode_unstamped(&LiveEvent::Hello {

@@ -30,7 +30,9 @@ async fn a_reconnect_gets_what_it_missed_else_a_reset() {
     assert!(missed[2].contains(r#""type":"message""#));
     // Another instance's id (or an earlier run's), or not an id at all: read again.
     for unknown in ["zzzzzzzz.1", "1", "x.y"] {
-        let mut other = live.subscribe("t:1", "1", "user:1", Some(&unknown)).unwrap();
+        let mut other = live
+            .subscribe("t:1", "1", "user:1", Some(&unknown))
+            .unwrap();
         let said = frames(&mut other);
         assert!(said[1].contains(r#""type":"reset""#), "{unknown}: {said:?}");
     }
@@ -58,7 +60,11 @@ async fn beats_become_presence_events() {
         },
     });
     let got = watching.receiver.recv().await.unwrap();
-    assert!(got.frame.contains(r#""name":"Priya Shah""#), "{}", got.frame);
+    assert!(
+        got.frame.contains(r#""name":"Priya Shah""#),
+        "{}",
+        got.frame
+    );
     assert!(got.frame.contains(r#""activity":"typing""#));
     // The same beat again changes nothing anyone sees: no event.
     live.publish(Note::Beat {
@@ -75,7 +81,10 @@ async fn beats_become_presence_events() {
     // A later stream is told who is there at once.
     let mut later = live.subscribe("t:2", "2", "user:1", None).unwrap();
     let opening = frames(&mut later);
-    assert!(opening.last().unwrap().contains("Priya Shah"), "{opening:?}");
+    assert!(
+        opening.last().unwrap().contains("Priya Shah"),
+        "{opening:?}"
+    );
 }
 
 #[tokio::test]
@@ -83,7 +92,10 @@ async fn streams_are_counted_and_capped() {
     let live = Live::start(None).unwrap();
     let mut open = Vec::new();
     for n in 0..MAX_STREAMS {
-        open.push(live.subscribe(&format!("t:{}", n % 7), "x", "user:1", None).unwrap());
+        open.push(
+            live.subscribe(&format!("t:{}", n % 7), "x", "user:1", None)
+                .unwrap(),
+        );
     }
     assert_eq!(live.streams(), MAX_STREAMS);
     assert!(live.subscribe("t:1", "1", "user:1", None).is_err());

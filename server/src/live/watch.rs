@@ -56,7 +56,9 @@ pub fn start(
             for (topic, ticket) in watched {
                 match look(dialect.as_ref(), &upstream, &ticket).await {
                     Look::Saw(now) => {
-                        if seen.insert(topic.clone(), now.clone()).is_some_and(|was| was != now)
+                        if seen
+                            .insert(topic.clone(), now.clone())
+                            .is_some_and(|was| was != now)
                         {
                             live.changed(&topic, Change::Message);
                         }
@@ -129,7 +131,11 @@ async fn look(dialect: &dyn Dialect, upstream: &Upstream, ticket: &str) -> Look 
         body: String::from_utf8_lossy(&body).into_owned(),
     };
     match dialect.parse_message_page(&answer) {
-        Ok(page) => Look::Saw((page.total, page.items.first().map(|m| m.id.clone()), page.next)),
+        Ok(page) => Look::Saw((
+            page.total,
+            page.items.first().map(|m| m.id.clone()),
+            page.next,
+        )),
         Err(_) => Look::Failed,
     }
 }

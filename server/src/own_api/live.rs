@@ -16,7 +16,10 @@ use super::OwnApi;
 use crate::error::{FieldErrors, HttpError};
 use crate::live::{self, Note, Refusal};
 
-pub(super) async fn events(State(api): State<OwnApi>, request: Request) -> Result<Response, Refused> {
+pub(super) async fn events(
+    State(api): State<OwnApi>,
+    request: Request,
+) -> Result<Response, Refused> {
     let caller = api.admit(request.headers())?;
     let ticket = request
         .uri()
@@ -37,8 +40,11 @@ pub(super) async fn events(State(api): State<OwnApi>, request: Request) -> Resul
         .app
         .live()
         .subscribe(&topic, &ticket, &caller.agent, last)
-        .map_err(|Refusal::Busy| {
-            HttpError::unavailable("Too many live streams are open; poll for now.", 30)
+        .map_err(|refusal| match refusal {
+            Refusal::Busy => {
+                HttpError::unavailable("Too many live streams are open; poll for now.", 30)
+            }
+            Refusal::Cut => HttpError::unavailable("Live streams are cut for a test.", 1),
         })?;
     let mut response = live::events_body(subscription).into_response();
     let headers = response.headers_mut();

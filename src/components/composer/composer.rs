@@ -36,7 +36,7 @@ use super::next_action::NextActionField;
 use super::outgoing::{FieldMessages, OutboxState};
 use super::placeholder_notice::{select_first_placeholder, PlaceholderNotice};
 use super::signature::SignatureLine;
-use super::stale_banner::StaleBanner;
+use super::stale_banner::{replying_now, ReplyingBanner, StaleBanner};
 use super::ticket_fields::TicketFieldsChoice;
 use super::toolbox::{placeholder_context, SavedReplyControls, SavedReplyTools};
 use super::uploads::{files_of, UploadList, Uploads};
@@ -45,6 +45,7 @@ use crate::components::common::{Glyph, Icon};
 use crate::config::{AppConfig, Mode};
 use crate::state::after_send::AfterSendHook;
 use crate::state::identity::ReplyingAs;
+use crate::state::live::LiveFeed;
 use crate::state::tasks::Tasks;
 use crate::state::toolbox::{Loaded, Toolbox};
 use crate::state::{drafts, now_ms, random_id};
@@ -97,6 +98,14 @@ pub fn Composer(
     let notice = RwSignal::new(None::<String>);
     let conflict = RwSignal::new(None::<StoredDraft>);
     let stale = RwSignal::new(Vec::<Message>::new());
+    // The others who were replying when Send was pressed (the guard asks first).
+    let rivals = RwSignal::new(Vec::<String>::new());
+    // Presence: the others replying now, and this agent's own typing and draft for them.
+    let live = use_context::<LiveFeed>().filter(|_| !customer);
+    let replying = Memo::new(move |_| live.map(|l| l.replying()).unwrap_or_default());
+    if let Some(live) = live {
+        Effect::new(move |_| live.drafting(!text.with(|t| t.trim().is_empty())));
+    }
     let send_when_uploaded = RwSignal::new(false);
     let checking = RwSignal::new(false);
     // Whether the agent has turned to the composer since it last sent (see `expanded`).
@@ -462,7 +471,10 @@ pub fn Composer(
                         .cloned()
                         .collect()
                 });
+                let others = replying.get_untracked();
                 match (since.is_empty(), sent) {
+                    // A colleague is answering too: ask before sending over them.
+                    (true, Some(_)) if !others.is_empty() => rivals.set(others),
                     // The message as it was when Send was pressed; what was typed during the
                     // check stays in the composer as the next one.
                     (true, Some(item)) => {
@@ -637,6 +649,7 @@ pub fn Composer(
             || notice.with(Option::is_some)
             || conflict.with(Option::is_some)
             || stale.with(|s| !s.is_empty())
+            || rivals.with(|r| !r.is_empty())
     });
     // A reply after a colleague's internal note: say so, once the agent is writing.
     let colleague = Memo::new(move |_| {
@@ -697,6 +710,7 @@ pub fn Composer(
                 c
             }
             on:focusin=move |ev: leptos::ev::FocusEvent| engage_unless_mode(&ev, engaged)
+            on:input=move |_| if let Some(live) = live { live.typed() }
             // A click into the text box that kept the focus after a send opens it as well.
             on:click=move |ev: leptos::ev::MouseEvent| engage_unless_mode(&ev, engaged)
             aria-label=if customer { t!("composer.form_customer") } else { t!("composer.form_agent") }
@@ -715,6 +729,10 @@ pub fn Composer(
                 drop_files(files_of(ev.data_transfer().and_then(|d| d.files())));
             }
         >
+            // Said before the agent starts: someone else is answering already.
+            <p class="tl-composer__presence" role="status">
+                {move || replying_now(&replying.get())}
+            </p>
             {(!customer).then(|| view! {
                 <ModeSwitch is_note=Signal::derive(is_note) caps=caps on_switch=Callback::new(switch_mode)/>
             })}
@@ -831,6 +849,17 @@ pub fn Composer(
                 })
             }}
             {move || notice.get().map(|n| view! { <p class="tl-composer__notice" role="alert">{n}</p> })}
+            <ReplyingBanner
+                rivals=rivals
+                on_send_anyway=Callback::new({
+                    let submit_force = submit_force.clone();
+                    move |()| {
+                        rivals.set(Vec::new());
+                        submit_force(true);
+                    }
+                })
+                on_keep=Callback::new(move |()| rivals.set(Vec::new()))
+            />
             <StaleBanner
                 stale=stale
                 on_send_anyway=Callback::new(move |()| submit_force(true))

@@ -8,6 +8,7 @@ mod image_viewer;
 mod message;
 mod navigate;
 mod original;
+mod presence;
 mod print_view;
 mod reveal;
 mod thread;
@@ -21,6 +22,7 @@ pub use image_viewer::{open_clicked_image, Gallery, ImageViewer};
 pub use message::MessageItem;
 pub use navigate::{embedded_linked_message, linked_message, ThreadNav};
 pub use original::MessageMenu;
+pub use presence::PresenceList;
 pub use print_view::PrintConversation;
 pub use reveal::{
     first_on_screen, focus_message, newest_on_screen, next_frame, reveal, reveal_message,

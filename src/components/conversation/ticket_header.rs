@@ -50,6 +50,7 @@ pub fn TicketHeader(
                     <span class="tl-ticket__label">{t!("ticket_header.assignee")}": "</span>
                     {assignee}
                 </span>
+                <super::PresenceList/>
                 <button
                     type="button"
                     class="tl-link-button tl-ticket__toggle"
