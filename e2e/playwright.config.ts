@@ -2,7 +2,8 @@
 // databases and passes their URLs: BASE_URL (the app speaks Initdesk), and the same app
 // configured for the other dialects: BASE_URL_AIRCLOU, BASE_URL_INBOXOPS, BASE_URL_REQUESTOR;
 // and BASE_URL_GATEWAY, a gateway in front of the Initdesk one, and BASE_URL_GATEWAY_<DIALECT>
-// in front of each other one.
+// in front of each other one; BASE_URL_LIVE_A and BASE_URL_LIVE_B, two Initdesk servers sharing one
+// database and one Redis.
 // Browsers are never downloaded: Debian's Chromium.
 import { defineConfig } from '@playwright/test';
 
@@ -20,6 +21,8 @@ const urls = {
   BASE_URL_GATEWAY_AIRCLOU: process.env.BASE_URL_GATEWAY_AIRCLOU,
   BASE_URL_GATEWAY_INBOXOPS: process.env.BASE_URL_GATEWAY_INBOXOPS,
   BASE_URL_GATEWAY_REQUESTOR: process.env.BASE_URL_GATEWAY_REQUESTOR,
+  BASE_URL_LIVE_A: process.env.BASE_URL_LIVE_A,
+  BASE_URL_LIVE_B: process.env.BASE_URL_LIVE_B,
 };
 const missing = Object.entries(urls).filter(([, url]) => !url).map(([name]) => name);
 if (!urls.BASE_URL || (wholeSuite && missing.length > 0)) {
@@ -46,7 +49,11 @@ export default defineConfig({
   testDir: './tests',
   forbidOnly: wholeSuite,
   projects: [
-    { name: 'initdesk', testIgnore: /dialects\/|gateway(-dialects)?\.spec\.ts|embedded-session\.spec\.ts/, use: { baseURL } },
+    { name: 'initdesk', testIgnore: /dialects\/|gateway(-dialects)?\.spec\.ts|embedded-session\.spec\.ts|live-instances\.spec\.ts/, use: { baseURL } },
+    // Two servers sharing one database and one Redis: an agent on each.
+    ...(urls.BASE_URL_LIVE_A && urls.BASE_URL_LIVE_B
+      ? [{ name: 'live-instances', testMatch: /live-instances\.spec\.ts/, use: { baseURL: urls.BASE_URL_LIVE_A } }]
+      : []),
     ...(airclou ? [{ name: 'airclou', testMatch: /dialects\/airclou\.spec\.ts/, use: { baseURL: airclou } }] : []),
     ...(inboxops ? [{ name: 'inboxops', testMatch: /dialects\/inboxops\.spec\.ts/, use: { baseURL: inboxops } }] : []),
     // The gateway admits what the portal's proxy vouches for: that proxy's header on every request.

@@ -557,6 +557,26 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
         }
     }
     servers.extend(gateways);
+    // Two instances on one database and one Redis (a real one): live events and presence
+    // reach the agents of the other instance.
+    let mut redis = None;
+    if outcome.is_ok() {
+        match start_redis(tools) {
+            Ok((child, url)) => {
+                redis = Some(child);
+                let db = scratch.join("live.sqlite3");
+                let mut extra = common.to_vec();
+                extra.extend(["--redis", url.as_str()]);
+                for _ in ["a", "b"] {
+                    match start_server(root, &server, &db, 0, &extra) {
+                        Ok(running) => servers.push(running),
+                        Err(e) => outcome = Err(e),
+                    }
+                }
+            }
+            Err(e) => outcome = Err(e),
+        }
+    }
     if outcome.is_ok() {
         let mut cmd = Command::new(&tools.npx);
         cmd.current_dir(root.join("e2e"))
@@ -576,6 +596,8 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
             "BASE_URL_GATEWAY_AIRCLOU",
             "BASE_URL_GATEWAY_INBOXOPS",
             "BASE_URL_GATEWAY_REQUESTOR",
+            "BASE_URL_LIVE_A",
+            "BASE_URL_LIVE_B",
         ];
         for (running, var) in servers.iter().zip(vars) {
             cmd.env(var, &running.url);
@@ -594,8 +616,32 @@ fn e2e(root: &Path, tools: &Tools, playwright_args: &[String], scope: Scope) -> 
         let _ = child.kill();
         let _ = child.wait();
     }
+    if let Some(mut child) = redis {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
+}
+
+/// Starts Redis on a free loopback port, keeping nothing on disk, and waits until it answers.
+fn start_redis(tools: &Tools) -> Result<(Child, String)> {
+    let port = free_port()?;
+    let mut child = Command::new(&tools.redis)
+        .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+        .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", tools.redis.display()))?;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok((child, format!("redis://127.0.0.1:{port}")));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    Err(format!("redis-server did not start on port {port}"))
 }
 
 /// A port free on loopback just now (the OS's choice; closed again for its user to take).

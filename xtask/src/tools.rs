@@ -26,6 +26,8 @@ pub struct Tools {
     pub chromium: PathBuf,
     pub chromedriver: PathBuf,
     pub brotli: PathBuf,
+    /// Redis, which two servers share in the end-to-end tests (live events across instances).
+    pub redis: PathBuf,
     /// The wasm size profiler (benchmarks).
     pub twiggy: PathBuf,
     /// Directories to put first on PATH (cargo bin, our wasm-opt).
@@ -54,6 +56,7 @@ impl Tools {
             chromium: PathBuf::from("/usr/bin/chromium"),
             chromedriver: PathBuf::from("/usr/bin/chromedriver"),
             brotli: PathBuf::from("/usr/bin/brotli"),
+            redis: PathBuf::from("/usr/bin/redis-server"),
             twiggy: cargo_bin.join("twiggy"),
             extra_path: vec![cargo_bin.clone(), wasm_opt_dir.clone()],
         };
@@ -99,6 +102,9 @@ impl Tools {
                 apt_install(&["chromium", "chromium-driver", "brotli"])?;
             }
             ensure_npm_ci(&root.join("e2e"))?;
+        }
+        if level == Level::Test && !tools.redis.exists() {
+            apt_install(&["redis-server"])?;
         }
         if level == Level::Bench && !version_of(&tools.twiggy).contains(TWIGGY_VERSION) {
             run(Command::new("cargo").args([
