@@ -14,6 +14,8 @@
 //! query, are optional filters) arms one fault and answers 201 with it. `GET` lists the armed
 //! faults with their `remaining` counts, in order; `DELETE` clears them (204).
 //!
+//! `GET /__test/requests` counts the requests under `/api/` so far (`{"api_requests": N}`).
+//!
 //! Each request under `/api/` consumes at most one fault: the first armed one, in arming
 //! order, whose filters match it. The fault routes themselves and everything outside `/api/`
 //! (the app, `config.json`) are never affected.
@@ -159,9 +161,13 @@ impl Fault {
     }
 }
 
-/// The armed faults, in arming order.
+/// The armed faults, in arming order, and how many requests under `/api/` came by (what a
+/// gateway in front of this server asks of it, for the load run).
 #[derive(Clone, Default)]
-pub struct Faults(Arc<Mutex<VecDeque<Fault>>>);
+pub struct Faults(
+    Arc<Mutex<VecDeque<Fault>>>,
+    Arc<std::sync::atomic::AtomicU64>,
+);
 
 impl Faults {
     fn armed(&self) -> MutexGuard<'_, VecDeque<Fault>> {
@@ -193,7 +199,15 @@ impl Faults {
 pub fn routes(faults: Faults) -> Router {
     Router::new()
         .route(PATH, get(list).post(arm).delete(clear))
+        .route(REQUESTS, get(requests))
         .with_state(faults)
+}
+
+/// `GET` answers `{"api_requests": N}`: every request under `/api/` so far.
+pub const REQUESTS: &str = "/__test/requests";
+
+async fn requests(State(faults): State<Faults>) -> Json<Value> {
+    Json(json!({ "api_requests": faults.1.load(std::sync::atomic::Ordering::Relaxed) }))
 }
 
 async fn list(State(faults): State<Faults>) -> Json<Value> {
@@ -223,6 +237,7 @@ pub async fn inject(State(faults): State<Faults>, req: Request, next: Next) -> R
     if !req.uri().path().starts_with(API_PREFIX) {
         return next.run(req).await;
     }
+    faults.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let target = req
         .uri()
         .path_and_query()

@@ -161,10 +161,11 @@ fn connect(
                     if !opened {
                         opened = true;
                         connected.try_set(true);
-                        // Back after a break with nothing to resume from: read what was
-                        // missed (with an id, the server sends it, or a reset).
+                        // What was stored between the last read and the stream's opening has
+                        // no event on it: read once now (back after a break with nothing to
+                        // resume from, the header too).
+                        reread(Reread::Messages);
                         if opened_before && resumed_from.is_none() {
-                            reread(Reread::Messages);
                             reread(Reread::Ticket);
                         }
                     }

@@ -5,6 +5,7 @@ mod bundle;
 mod embed_example;
 mod faultmatrix;
 mod fuzz;
+mod live_load;
 mod selfcontained;
 mod split;
 mod tools;
@@ -37,7 +38,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   load    50 concurrent clients post 200 messages each to a fresh reference server through
           core's outbox and dialect, with random injected faults; prints p50/p99 latency and
           proves every acknowledged message is stored exactly once (`--clients N`,
-          `--messages N`, `--fault-percent P`, `--seed S`)
+          `--messages N`, `--fault-percent P`, `--seed S`); `load --live`: 500 event streams
+          on 50 tickets through a gateway and on a demo server, messages stored meanwhile:
+          store-to-delivery p50/p99, upstream requests a minute, memory per stream
   standalone  only the first step of `test`: no tracked file refers to a path outside the
           repository, and the files the suite reads are there
   setup   only install the tools (add --test for the test tools too)";
@@ -652,8 +655,12 @@ fn free_port() -> Result<u16> {
         .map_err(|e| format!("no free port: {e}"))
 }
 
-/// `cargo xtask load`: a fresh server (with the fault switch) and the load driver against it.
+/// `cargo xtask load`: a fresh server (with the fault switch) and the load driver against it;
+/// `--live`: event streams instead ([`live_load`]).
 fn load(root: &Path, args: &[String]) -> Result {
+    if args.first().is_some_and(|a| a == "--live") {
+        return live_load::run_live(root, &args[1..]);
+    }
     let server = build_server(root, &["--features", "fault-switch"])?;
     run(cargo(root).args(["build", "--locked", "-p", "threadline-load"]))?;
     let scratch = std::env::temp_dir().join(format!("threadline-load-{}", std::process::id()));

@@ -1,7 +1,8 @@
 //! A gateway's events: every interval, one upstream request per ticket that has a stream open
 //! on this instance — the first message page, one message wide, which carries the thread's
-//! count — however many agents watch it. When what it says changes, the ticket's streams get
-//! a `message` event and each app reads what is new. No streams, no requests. A 429 pauses
+//! count — however many agents watch it. When what it says changes (or on a ticket's first
+//! look, which has nothing to compare with), the ticket's streams get a `message` event and
+//! each app reads what is new. No streams, no requests. A 429 pauses
 //! the whole round for as long as its `Retry-After` says (at least one interval).
 //!
 //! The request is built by the app's own dialect (core, sans-IO) against the gateway's mount,
@@ -56,9 +57,11 @@ pub fn start(
             for (topic, ticket) in watched {
                 match look(dialect.as_ref(), &upstream, &ticket).await {
                     Look::Saw(now) => {
+                        // The first look cannot tell what changed since the app read the
+                        // thread (before its stream opened): its streams read again.
                         if seen
                             .insert(topic.clone(), now.clone())
-                            .is_some_and(|was| was != now)
+                            .is_none_or(|was| was != now)
                         {
                             live.changed(&topic, Change::Message);
                         }
