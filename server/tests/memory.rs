@@ -1,6 +1,7 @@
-//! Memory an anonymous client can make the server hold: the real binary in its own process (so
-//! its resident memory is its own), 300 requests each with a different 100 KB bogus
-//! credential on every surface, and the resident set afterwards within 15 MB of before.
+//! Memory a client can make the server hold: the real binary in its own process (so its
+//! resident memory is its own). 300 requests each with a different 100 KB bogus credential on
+//! every surface leave the resident set within 15 MB of before; 400 idle event streams cost at
+//! most 64 KiB each (past its limit of streams the server refuses more: `live::tests`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
@@ -26,8 +27,9 @@ fn resident_kib(pid: u32) -> u64 {
         .unwrap()
 }
 
-fn start(dir: &std::path::Path) -> (Process, String) {
+fn start(dir: &std::path::Path, extra: &[&str]) -> (Process, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_threadline-server"))
+        .args(extra)
         .args(["--port", "0", "--db"])
         .arg(dir.join("memory.sqlite3"))
         .stdout(Stdio::piped())
@@ -53,7 +55,7 @@ fn start(dir: &std::path::Path) -> (Process, String) {
 #[tokio::test]
 async fn unique_bogus_credentials_do_not_grow_the_server() {
     let dir = tempfile::tempdir().unwrap();
-    let (process, root) = start(dir.path());
+    let (process, root) = start(dir.path(), &[]);
     let pid = process.0.id();
     let client = reqwest::Client::new();
     // Warm up: the first requests of each kind allocate what any server needs once.
@@ -101,4 +103,41 @@ async fn unique_bogus_credentials_do_not_grow_the_server() {
         after < before + 15 * 1024,
         "resident memory grew from {before} KiB to {after} KiB"
     );
+}
+
+#[tokio::test]
+async fn idle_event_streams_cost_little_each() {
+    let dir = tempfile::tempdir().unwrap();
+    // One agent opening 400 streams a minute is past the demo's 60 requests a minute.
+    let (process, root) = start(dir.path(), &["--rate-limit", "0"]);
+    let pid = process.0.id();
+    let client = reqwest::Client::new();
+    let open = |ticket: usize| {
+        client
+            .get(format!(
+                "{root}/threadline-api/events?ticket={}",
+                1 + ticket % 5
+            ))
+            .header("X-Initdesk-Token", "demo-token-acme")
+            .send()
+    };
+    // Warm up: a stream on each of five tickets, so every topic exists.
+    let mut streams = Vec::new();
+    for i in 0..5 {
+        let response = open(i).await.unwrap();
+        assert_eq!(response.status(), 200);
+        streams.push(response);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let before = resident_kib(pid);
+    for i in 0..400 {
+        let response = open(i).await.unwrap();
+        assert_eq!(response.status(), 200, "stream {i}");
+        streams.push(response);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let after = resident_kib(pid);
+    let each = after.saturating_sub(before) as f64 / 400.0;
+    eprintln!("resident memory: {before} KiB before, {after} KiB with 400 more streams ({each:.1} KiB each)");
+    assert!(each < 64.0, "{each:.1} KiB a stream");
 }

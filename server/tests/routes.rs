@@ -56,6 +56,16 @@ async fn every_route_refuses_missing_and_wrong_credentials() {
         );
     }
     assert!(paths.len() > 20, "{paths:?}");
+    // The live routes are among them: a stream or a beat without a credential is refused too.
+    for live in [
+        "/threadline-api/events",
+        "/threadline-api/presence/{ticket}",
+    ] {
+        assert!(
+            paths.iter().any(|p| p == live),
+            "{live} missing from {paths:?}"
+        );
+    }
     let client = reqwest::Client::new();
     let mut checked = 0;
     for pattern in paths.iter().filter(|p| !PUBLIC.contains(&p.as_str())) {
