@@ -31,7 +31,7 @@ async fn a_reconnect_gets_what_it_missed_else_a_reset() {
     // Another instance's id (or an earlier run's), or not an id at all: read again.
     for unknown in ["zzzzzzzz.1", "1", "x.y"] {
         let mut other = live
-            .subscribe("t:1", "1", "user:1", Some(&unknown))
+            .subscribe("t:1", "1", "user:1", Some(unknown))
             .unwrap();
         let said = frames(&mut other);
         assert!(said[1].contains(r#""type":"reset""#), "{unknown}: {said:?}");
