@@ -108,18 +108,28 @@ test('a cut stream falls back to polling, then resumes and catches up exactly on
   const opened = streamOpened();
   await open(page, ticket);
   await opened;
-  // With the stream open, nothing is polled (the e2e servers poll every 2 s otherwise).
+  // The stream's opening is followed by one read (what was stored just before it opened);
+  // after that, with the stream open, nothing is polled (the e2e servers poll every 2 s).
+  await page.waitForTimeout(1_500);
   const before = messageReads.length;
   await page.waitForTimeout(5_000);
   expect(messageReads.length, 'reads while the stream is open').toBe(before);
 
-  // A proxy drops the stream and refuses it for 6 s: the app polls meanwhile.
+  // A proxy drops the stream and refuses it for 20 s: the app polls meanwhile, so the message
+  // shows long before the stream is back.
+  let streamsOpened = 0;
+  page.on('response', (r) => {
+    if (r.url().includes('/threadline-api/events') && r.status() === 200) {
+      streamsOpened += 1;
+    }
+  });
   const reopened = streamOpened();
-  const cut = await request.post('/__test/live/cut?ms=6000', { headers: { Connection: 'close' } });
+  const cut = await request.post('/__test/live/cut?ms=20000', { headers: { Connection: 'close' } });
   expect(cut.status()).toBe(204);
   const during = `Posted while the stream was cut ${Date.now()}`;
   await post(request, ticket, during, PRIYA_TOKEN);
-  await expect(conversation(page).getByRole('article').filter({ hasText: during })).toHaveCount(1);
+  await expect(conversation(page).getByRole('article').filter({ hasText: during })).toHaveCount(1, { timeout: 10_000 });
+  expect(streamsOpened, 'the stream was still cut').toBe(0);
   expect(messageReads.length, 'polled while cut').toBeGreaterThan(before);
 
   // Back: it resumes where it was (Last-Event-ID) and reads again; the message stays single.

@@ -283,6 +283,21 @@ fn demo_exposure(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
+/// Which deployment this instance belongs to, for sharing live events through Redis: the demo,
+/// or a gateway to one upstream organisation (hashed, so no URL goes into Redis).
+fn live_scope(options: &Options) -> String {
+    use sha2::Digest;
+    match &options.gateway {
+        None => "demo".to_owned(),
+        Some(gw) => {
+            let digest =
+                sha2::Sha256::digest(format!("{}\n{}", gw.upstream, gw.organization_id).as_bytes());
+            let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            format!("gateway:{hex}")
+        }
+    }
+}
+
 /// A bound, ready server.
 pub struct Server {
     listener: tokio::net::TcpListener,
@@ -314,7 +329,7 @@ impl Server {
             .map(|_| db::open_reader(&options.db).map(Mutex::new))
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| format!("cannot open database {}: {e}", options.db.display()))?;
-        let live = live::Live::start(options.redis.as_deref())?;
+        let live = live::Live::start(options.redis.as_deref(), &live_scope(options))?;
         if options.gateway.is_none() {
             live::feed::attach(&conn, &options.db, live.clone());
         }

@@ -67,6 +67,23 @@ impl Stream {
     }
 
     /// Events until one matches `wanted` (which is returned with its id).
+    /// Whether no event matching `unwanted` comes within `within`.
+    async fn until_none(
+        &mut self,
+        within: Duration,
+        unwanted: impl Fn(&LiveEvent) -> bool,
+    ) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next(left).await {
+                None => return true,
+                Some((_, event)) if unwanted(&event) => return false,
+                Some(_) => {}
+            }
+        }
+    }
+
     async fn until(
         &mut self,
         within: Duration,
@@ -347,8 +364,23 @@ async fn a_gateway_tells_its_streams_of_a_message_stored_upstream() {
         parser: SseParser::new(),
         ready: Default::default(),
     };
-    // Let the first poll see the thread as it is.
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    // The first look has nothing to compare with: its streams read once.
+    stream
+        .until(
+            Duration::from_secs(5),
+            |e| matches!(e, LiveEvent::Message { ticket } if ticket == "4"),
+        )
+        .await;
+    // Then only a change is told.
+    assert!(
+        stream
+            .until_none(Duration::from_millis(2_500), |e| matches!(
+                e,
+                LiveEvent::Message { .. }
+            ))
+            .await,
+        "a message event without a change"
+    );
     reply(&upstream, 4, "Stored upstream").await;
     stream
         .until(

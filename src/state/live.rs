@@ -131,13 +131,29 @@ fn connect(
     others: RwSignal<Vec<Present>>,
     reread: impl Fn(Reread) + Clone + 'static,
 ) {
-    // Aborted when the owner goes, so the request does not outlive it.
+    // Aborted when the owner goes, so the request does not outlive it; and while the tab is
+    // hidden, so that tabs in the background do not hold the browser's few connections to
+    // the server (six per host over HTTP/1.1): they poll, slowly, meanwhile.
     let current = SendWrapper::new(Rc::new(RefCell::new(None::<web_sys::AbortController>)));
-    let aborting = current.clone();
-    on_cleanup(move || {
-        if let Some(controller) = aborting.borrow_mut().take() {
-            controller.abort();
+    let abort = {
+        let current = current.clone();
+        move || {
+            if let Some(controller) = current.borrow_mut().take() {
+                controller.abort();
+            }
         }
+    };
+    let hidden = window_event_listener(leptos::ev::visibilitychange, {
+        let abort = abort.clone();
+        move |_| {
+            if document().hidden() {
+                abort();
+            }
+        }
+    });
+    on_cleanup(move || {
+        hidden.remove();
+        abort();
     });
     tasks.spawn(async move {
         let mut last_id: Option<String> = None;
@@ -145,6 +161,10 @@ fn connect(
         let mut failures = 0u32;
         let mut opened_before = false;
         loop {
+            while document().hidden() {
+                super::tasks::sleep(1_000).await;
+            }
+            let began = super::now_ms();
             let Ok(controller) = web_sys::AbortController::new() else {
                 return;
             };
@@ -195,12 +215,14 @@ fn connect(
                 // A server without the stream, or a ticket it does not know: poll only.
                 Ok(Ended::Refused(r)) if matches!(r.status, 404 | 405) => return,
                 Ok(Ended::Refused(r)) => retry_after_ms(&r).unwrap_or_else(|| pause(failures)),
+                // A stream cut soon after it opened (a proxy's short timeout): not at once again.
+                _ if opened && super::now_ms() - began < 5_000.0 => 1_000,
                 _ if opened => 0,
                 _ => pause(failures),
             };
             failures = if opened { 0 } else { failures + 1 };
             if wait > 0 {
-                sleep(wait).await;
+                super::tasks::sleep(wait).await;
             }
         }
     });
@@ -214,19 +236,6 @@ fn pause(failures: u32) -> u64 {
 fn retry_after_ms(response: &threadline_core::http::HttpResponse) -> Option<u64> {
     let seconds: u64 = response.header("retry-after")?.trim().parse().ok()?;
     Some((seconds * 1_000).min(MAX_PAUSE_MS))
-}
-
-/// Waits `ms` (a timer of the browser's).
-async fn sleep(ms: u64) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                &resolve,
-                i32::try_from(ms).unwrap_or(i32::MAX),
-            );
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Beats on every change of `activity`, every [`BEAT_EVERY_MS`] while the tab is shown, when

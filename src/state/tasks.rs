@@ -132,6 +132,20 @@ impl Default for Tasks {
     }
 }
 
+/// Waits `ms` (a timer of the browser's). Only for futures run through [`Tasks::spawn`], which
+/// stop with their owner.
+pub async fn sleep(ms: u64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                i32::try_from(ms).unwrap_or(i32::MAX),
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// A future that is dropped, unpolled, once its owner has gone.
 struct WhileLive {
     live: Arc<AtomicBool>,

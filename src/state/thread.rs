@@ -188,8 +188,12 @@ pub fn use_thread(ticket_id: &str) -> UseThreadReturn {
     let config = use_context::<AppConfig>();
     let settings = Settings {
         poll_seconds: config.as_ref().map_or(0, |c| c.poll_seconds),
-        live: config.as_ref().is_some_and(|c| c.live) && client.has_own_api(),
-        beats: config.as_ref().is_some_and(|c| c.mode != Mode::Customer),
+        // Agents only: a customer's view has no Threadline server to ask, and sees no one.
+        live: config
+            .as_ref()
+            .is_some_and(|c| c.live && c.mode != Mode::Customer)
+            && client.has_own_api(),
+        beats: config.as_ref().is_some_and(|c| c.mode == Mode::Agent),
     };
     let id = ticket_id.to_owned();
     let start = move || start_store(client, id, settings);
@@ -476,8 +480,14 @@ fn new_messages_check(
     let in_flight = StoredValue::new(false);
     // Asked again meanwhile: whether to announce what that look finds.
     let again = StoredValue::new(None::<bool>);
-    move |due: bool, announce: bool| {
-        if !due || status.get_untracked() != Load::Ready {
+    // Asked before the thread was read (an event during the first read): once it is.
+    let before_ready = StoredValue::new(None::<bool>);
+    let check = move |due: bool, announce: bool| {
+        if !due {
+            return;
+        }
+        if status.get_untracked() != Load::Ready {
+            before_ready.set_value(Some(before_ready.get_value().unwrap_or(false) || announce));
             return;
         }
         if in_flight.get_value() {
@@ -488,8 +498,15 @@ fn new_messages_check(
         let (client, id) = (client.clone(), ticket_id.clone());
         tasks.spawn(async move {
             let mut announce = announce;
+            let mut failed = 0u32;
             loop {
-                look_once(&client, &id, messages, unseen, announce).await;
+                // A failed look is tried again soon (with the stream open nothing polls).
+                if !look_once(&client, &id, messages, unseen, announce).await && failed < 3 {
+                    failed += 1;
+                    super::tasks::sleep(2_000 * u64::from(failed)).await;
+                    continue;
+                }
+                failed = 0;
                 match again.get_value() {
                     Some(next) => {
                         again.set_value(None);
@@ -500,19 +517,32 @@ fn new_messages_check(
             }
             in_flight.set_value(false);
         });
-    }
+    };
+    let waiting = check.clone();
+    Effect::new(move |_| {
+        if status.get() == Load::Ready {
+            if let Some(announce) = before_ready.get_value() {
+                before_ready.set_value(None);
+                waiting(true, announce);
+            }
+        }
+    });
+    check
 }
 
-/// Reads the newest messages once and appends those not shown yet.
+/// Reads the newest messages once and appends those not shown yet; `false` when the read
+/// failed (the thread on screen stays as it is).
 async fn look_once(
     client: &Client,
     id: &str,
     messages: RwSignal<Vec<Message>>,
     unseen: RwSignal<Vec<String>>,
     announce: bool,
-) {
-    // A failed look is retried at the next tick or event; the thread on screen stays as is.
-    if let Ok(chunk) = client.latest(id).await {
+) -> bool {
+    let Ok(chunk) = client.latest(id).await else {
+        return false;
+    };
+    {
         let mut fresh = Vec::new();
         messages.update(|current| {
             for m in chunk.messages {
@@ -526,6 +556,7 @@ async fn look_once(
             unseen.update(|u| u.extend(fresh));
         }
     }
+    true
 }
 
 /// `older` (oldest first) before `current`, without duplicates.

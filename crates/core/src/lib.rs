@@ -19,6 +19,7 @@
 //! - [`nudge`]: whether a public reply follows a colleague's internal note.
 //! - [`own_api`]: Threadline's own API (saved replies, signatures), sans-IO.
 //! - [`live`]: the ticket's event stream and presence, shared by the server and the app.
+//! - [`sse`]: reading a Server-Sent Events stream.
 //!
 //! This crate must never depend on leptos, web-sys, js-sys, gloo or wasm-bindgen.
 
@@ -49,6 +50,7 @@ pub mod recipients;
 pub mod saved_replies;
 pub mod seen;
 pub mod shortcuts;
+pub mod sse;
 pub mod time;
 pub mod virtual_list;
 

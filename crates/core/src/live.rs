@@ -1,6 +1,6 @@
 //! Live updates on a ticket, shared by Threadline's server (which sends them) and the app
-//! (which reads them): the events of `/threadline-api/events` ([`LiveEvent`]), their
-//! Server-Sent Events framing ([`encode`], [`SseParser`]), and presence — what an agent's
+//! (which reads them): the events of `/threadline-api/events` ([`LiveEvent`]) and how they are
+//! framed ([`encode`]; read back with [`crate::sse`]), and presence — what an agent's
 //! heartbeat reports ([`Beat`], [`Activity`]) and how the heartbeats of everyone on a ticket
 //! become what the others see ([`Roster`]).
 
@@ -19,6 +19,10 @@ pub const TYPING_WINDOW_MS: f64 = 10_000.0;
 pub const BEAT_EVERY_MS: u64 = 20_000;
 /// The longest agent name, tab id or ticket id a heartbeat carries.
 pub const MAX_FIELD: usize = 200;
+/// Tabs kept per agent on one ticket (a new one beyond replaces the quietest).
+pub const MAX_TABS_PER_AGENT: usize = 8;
+/// Tabs kept on one ticket in all (beats of new tabs beyond are not taken).
+pub const MAX_TABS: usize = 256;
 
 /// What an agent is doing on a ticket, least engaged first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -116,101 +120,12 @@ pub fn encode(id: &str, event: &LiveEvent) -> String {
 /// A comment line that keeps an idle stream's connection (and every proxy on it) open.
 pub const KEEP_ALIVE: &str = ": keep-alive\n\n";
 
-/// One dispatched Server-Sent Events message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Frame {
-    /// The last event id so far (the spec keeps it across messages that set none).
-    pub id: Option<String>,
-    pub data: String,
-}
+pub use crate::sse::{Frame, SseParser};
 
 impl Frame {
     /// The event in it; `None` for data that is not one (a newer server's, say).
     pub fn event(&self) -> Option<LiveEvent> {
         serde_json::from_str(&self.data).ok()
-    }
-}
-
-/// Reads a Server-Sent Events stream from chunks cut anywhere (mid-line, mid-character),
-/// as the HTML standard's event-stream interpretation does: lines end in CR, LF or CRLF, a
-/// blank line dispatches, `data` lines join with LF, `id` without NUL sets the last id,
-/// comments and other fields are skipped.
-#[derive(Debug, Default)]
-pub struct SseParser {
-    line: Vec<u8>,
-    /// The previous chunk ended in CR: an LF opening this one belongs to it.
-    after_cr: bool,
-    data: Option<String>,
-    last_id: Option<String>,
-    /// The longest line kept before it is dropped (a broken or hostile stream).
-    limit: Option<usize>,
-}
-
-/// Lines longer than this are dropped by default.
-const MAX_LINE: usize = 1 << 20;
-
-impl SseParser {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The last event id read, to send back as `Last-Event-ID` when reconnecting.
-    pub fn last_id(&self) -> Option<&str> {
-        self.last_id.as_deref()
-    }
-
-    /// Reads `chunk`; returns the messages it completed.
-    pub fn feed(&mut self, chunk: &[u8]) -> Vec<Frame> {
-        let mut frames = Vec::new();
-        for &byte in chunk {
-            let after_cr = std::mem::replace(&mut self.after_cr, false);
-            match byte {
-                b'\n' if after_cr => {}
-                b'\r' | b'\n' => {
-                    self.after_cr = byte == b'\r';
-                    let line = std::mem::take(&mut self.line);
-                    if let Some(frame) = self.line_done(&line) {
-                        frames.push(frame);
-                    }
-                }
-                _ => {
-                    if self.line.len() < self.limit.unwrap_or(MAX_LINE) {
-                        self.line.push(byte);
-                    }
-                }
-            }
-        }
-        frames
-    }
-
-    fn line_done(&mut self, line: &[u8]) -> Option<Frame> {
-        if line.is_empty() {
-            let data = self.data.take()?;
-            return Some(Frame {
-                id: self.last_id.clone(),
-                data,
-            });
-        }
-        let line = String::from_utf8_lossy(line);
-        if line.starts_with(':') {
-            return None;
-        }
-        let (field, value) = match line.split_once(':') {
-            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
-            None => (line.as_ref(), ""),
-        };
-        match field {
-            "data" => match &mut self.data {
-                Some(data) => {
-                    data.push('\n');
-                    data.push_str(value);
-                }
-                None => self.data = Some(value.to_owned()),
-            },
-            "id" if !value.contains('\0') => self.last_id = Some(value.to_owned()),
-            _ => {}
-        }
-        None
     }
 }
 
@@ -229,12 +144,32 @@ struct Entry {
 }
 
 impl Roster {
-    /// Takes a heartbeat of `agent` (shown as `name`).
+    /// Takes a heartbeat of `agent` (shown as `name`), within [`MAX_TABS_PER_AGENT`] and
+    /// [`MAX_TABS`].
     pub fn beat(&mut self, agent: &str, name: &str, beat: &Beat, now_ms: u64) {
         let key = (agent.to_owned(), beat.tab.clone());
         if beat.leaving {
             self.beats.remove(&key);
             return;
+        }
+        if !self.beats.contains_key(&key) {
+            let theirs: Vec<(&(String, String), u64)> = self
+                .beats
+                .iter()
+                .filter(|((a, _), _)| a == agent)
+                .map(|(k, e)| (k, e.at_ms))
+                .collect();
+            if theirs.len() >= MAX_TABS_PER_AGENT {
+                let quietest = theirs
+                    .iter()
+                    .min_by_key(|(_, at)| *at)
+                    .map(|(k, _)| (*k).clone());
+                if let Some(quietest) = quietest {
+                    self.beats.remove(&quietest);
+                }
+            } else if self.beats.len() >= MAX_TABS {
+                return;
+            }
         }
         self.beats.insert(
             key,
@@ -296,44 +231,6 @@ mod tests {
     }
 
     #[test]
-    fn frames_survive_any_cut_and_every_line_ending() {
-        let stream = b": hi\r\nid: 1\r\ndata: {\"a\":1}\r\n\r\nid: 2\rdata: x\rdata: y\r\rdata: \xc3\xa9\n\n";
-        let whole = SseParser::new().feed(stream);
-        assert_eq!(
-            whole,
-            vec![
-                Frame {
-                    id: Some("1".into()),
-                    data: "{\"a\":1}".into()
-                },
-                Frame {
-                    id: Some("2".into()),
-                    data: "x\ny".into()
-                },
-                Frame {
-                    id: Some("2".into()),
-                    data: "é".into()
-                },
-            ]
-        );
-        for cut in 0..stream.len() {
-            let mut parser = SseParser::new();
-            let mut frames = parser.feed(&stream[..cut]);
-            frames.extend(parser.feed(&stream[cut..]));
-            assert_eq!(frames, whole, "cut at {cut}");
-        }
-    }
-
-    #[test]
-    fn an_id_with_nul_is_ignored_and_comments_dispatch_nothing() {
-        let mut parser = SseParser::new();
-        assert!(parser.feed(b"id: 7\n: keep-alive\n\n").is_empty());
-        assert_eq!(parser.last_id(), Some("7"));
-        parser.feed(b"id: a\0b\ndata\n\n");
-        assert_eq!(parser.last_id(), Some("7"));
-    }
-
-    #[test]
     fn encoded_events_parse_back() {
         let event = LiveEvent::Presence {
             ticket: "5".into(),
@@ -389,6 +286,31 @@ mod tests {
         );
         roster.sweep(91_000);
         assert!(roster.is_empty());
+    }
+
+    #[test]
+    fn one_agent_cannot_fill_a_ticket() {
+        let mut roster = Roster::default();
+        for n in 0..100u64 {
+            roster.beat(
+                "user:9",
+                "Flood",
+                &beat(&format!("t{n}"), Activity::Viewing),
+                n,
+            );
+        }
+        assert_eq!(roster.beats.len(), MAX_TABS_PER_AGENT);
+        // The newest tabs are the ones kept.
+        assert!(roster.beats.contains_key(&("user:9".into(), "t99".into())));
+        for n in 0..(MAX_TABS as u64 + 10) {
+            roster.beat(
+                &format!("user:{n}"),
+                "Someone",
+                &beat("a", Activity::Viewing),
+                200,
+            );
+        }
+        assert_eq!(roster.beats.len(), MAX_TABS);
     }
 
     #[test]

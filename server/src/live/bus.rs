@@ -1,6 +1,8 @@
 //! `--redis redis://[:password@]host[:port]`: the hub's notes go out through Redis pub/sub on
-//! one channel ([`CHANNEL`]) and come back to every instance subscribed to it, this one
-//! included, which delivers them to its own streams. Two connections, each remade after a
+//! one channel per deployment (`threadline:live:<scope>`: instances of one gateway, or of the
+//! demo, share it; another organisation's gateway on the same Redis has its own) and come
+//! back to every instance subscribed to it, this one included, which delivers them to its own
+//! streams. After the subscription was lost, every stream is told to read again. Two connections, each remade after a
 //! failure with a growing pause: one publishes (a note it cannot hand over is delivered here
 //! only, and the caller is told), one subscribes.
 //!
@@ -15,7 +17,7 @@ use tokio::sync::mpsc;
 
 use super::{Hub, Live, Note};
 
-/// The channel every instance shares.
+/// The start of every channel's name.
 pub const CHANNEL: &str = "threadline:live";
 /// Notes waiting for the publisher before new ones are delivered here only.
 const QUEUE: usize = 4_096;
@@ -27,9 +29,11 @@ const MAX_REPLY: usize = 1 << 20;
 struct Address {
     host_port: String,
     password: Option<String>,
+    /// The deployment's channel.
+    channel: String,
 }
 
-fn address(url: &str) -> Result<Address, String> {
+fn address(url: &str, scope: &str) -> Result<Address, String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("--redis {url:?}: {e}"))?;
     if parsed.scheme() != "redis" {
         return Err(format!("--redis {url:?}: redis://host[:port] expected"));
@@ -39,8 +43,33 @@ fn address(url: &str) -> Result<Address, String> {
         .ok_or_else(|| format!("--redis {url:?}: no host"))?;
     Ok(Address {
         host_port: format!("{host}:{}", parsed.port().unwrap_or(6379)),
-        password: parsed.password().map(str::to_owned),
+        password: parsed.password().map(percent_decoded),
+        channel: format!("{CHANNEL}:{scope}"),
     })
+}
+
+/// A URL's userinfo as written (`%40` is `@`).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The publishing side.
@@ -51,10 +80,10 @@ pub struct Bus {
 }
 
 impl Bus {
-    pub(super) fn new(url: &str) -> Result<Bus, String> {
+    pub(super) fn new(url: &str, scope: &str) -> Result<Bus, String> {
         let (queue, rx) = mpsc::channel(QUEUE);
         Ok(Bus {
-            address: address(url)?,
+            address: address(url, scope)?,
             queue,
             waiting: std::sync::Mutex::new(Some(rx)),
         })
@@ -97,22 +126,46 @@ enum Reply {
     Array(Vec<Reply>),
 }
 
+/// The longest line read (a status, an error, a length).
+const MAX_LINE: u64 = 4_096;
+/// The most items of an array read (this client's replies have three).
+const MAX_ITEMS: i64 = 16;
+
 async fn read_reply<R: tokio::io::AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Reply> {
+    read_nested(r, 0).await
+}
+
+async fn read_nested<R: tokio::io::AsyncBufRead + Unpin>(
+    r: &mut R,
+    depth: u8,
+) -> std::io::Result<Reply> {
     let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());
     let mut line = Vec::new();
-    r.read_until(b'\n', &mut line).await?;
+    (&mut *r)
+        .take(MAX_LINE)
+        .read_until(b'\n', &mut line)
+        .await?;
     if line.is_empty() {
         return Err(std::io::ErrorKind::UnexpectedEof.into());
     }
-    let text = String::from_utf8_lossy(&line);
-    let text = text.trim_end_matches(['\r', '\n']);
-    let (kind, rest) = text.split_at(text.len().min(1));
-    let number = || rest.parse::<i64>().map_err(|_| bad("a number"));
+    let Some(body) = line.strip_suffix(b"\r\n") else {
+        return Err(bad("a line ending in CRLF"));
+    };
+    let Some((&kind, rest)) = body.split_first() else {
+        return Err(bad("a RESP reply"));
+    };
+    let text = || String::from_utf8_lossy(rest).into_owned();
+    let number = || {
+        std::str::from_utf8(rest)
+            .ok()
+            .and_then(|t| t.parse::<i64>().ok())
+            .ok_or_else(|| bad("a number"))
+    };
     Ok(match kind {
-        "+" => Reply::Simple(rest.to_owned()),
-        "-" => Reply::Error(rest.to_owned()),
-        ":" => Reply::Integer(number()?),
-        "$" => {
+        b'+' => Reply::Simple(text()),
+        b'-' => Reply::Error(text()),
+        b':' => Reply::Integer(number()?),
+        b'$' => {
             let n = number()?;
             if n < 0 {
                 Reply::Bulk(None)
@@ -123,15 +176,21 @@ async fn read_reply<R: tokio::io::AsyncBufRead + Unpin>(r: &mut R) -> std::io::R
                 }
                 let mut data = vec![0; n + 2];
                 r.read_exact(&mut data).await?;
+                if !data.ends_with(b"\r\n") {
+                    return Err(bad("a bulk string ending in CRLF"));
+                }
                 data.truncate(n);
                 Reply::Bulk(Some(data))
             }
         }
-        "*" => {
+        b'*' => {
             let n = number()?;
+            if n > MAX_ITEMS || depth > 2 {
+                return Err(bad("a reply this client never asks for"));
+            }
             let mut items = Vec::new();
-            for _ in 0..n.clamp(0, 16) {
-                items.push(Box::pin(read_reply(r)).await?);
+            for _ in 0..n.max(0) {
+                items.push(Box::pin(read_nested(r, depth + 1)).await?);
             }
             Reply::Array(items)
         }
@@ -165,14 +224,16 @@ fn pause(n: u32) -> Duration {
 }
 
 async fn publisher(address: Address, mut queue: mpsc::Receiver<Note>, hub: Weak<Hub>) {
-    let mut failures = 0;
+    let mut failures = 0u32;
     let mut conn = None;
+    // While Redis is away, notes are delivered here at once; a connection is tried again only
+    // after a pause (not once per note).
+    let mut next_try = tokio::time::Instant::now();
     while let Some(note) = queue.recv().await {
-        let payload = match serde_json::to_vec(&note) {
-            Ok(p) => p,
-            Err(_) => continue,
+        let Ok(payload) = serde_json::to_vec(&note) else {
+            continue;
         };
-        if conn.is_none() {
+        if conn.is_none() && tokio::time::Instant::now() >= next_try {
             match connect(&address).await {
                 Ok(c) => {
                     failures = 0;
@@ -180,36 +241,46 @@ async fn publisher(address: Address, mut queue: mpsc::Receiver<Note>, hub: Weak<
                 }
                 Err(e) => {
                     failures += 1;
+                    next_try = tokio::time::Instant::now() + pause(failures);
                     if failures == 1 {
                         eprintln!("threadline-server: redis {}: {e}", address.host_port);
                     }
                 }
             }
         }
-        let sent = match conn.as_mut() {
-            Some(c) => publish_one(c, &payload).await,
+        let heard = match conn.as_mut() {
+            Some(c) => publish_one(c, &address.channel, &payload).await,
             None => Err(std::io::ErrorKind::NotConnected.into()),
         };
-        if sent.is_err() {
-            conn = None;
-            // Redis is away: this instance's streams at least hear of it.
-            match hub.upgrade() {
-                Some(hub) => Live(hub).receive(note),
-                None => break,
-            }
-            if failures > 0 {
-                tokio::time::sleep(pause(failures)).await;
+        match heard {
+            // At least this instance's subscription took it.
+            Ok(receivers) if receivers > 0 => {}
+            outcome => {
+                if outcome.is_err() {
+                    conn = None;
+                }
+                // Redis is away, or this instance is not subscribed just now: its own
+                // streams at least hear of it.
+                match hub.upgrade() {
+                    Some(hub) => Live(hub).receive(note),
+                    None => break,
+                }
             }
         }
     }
 }
 
-async fn publish_one(conn: &mut BufReader<TcpStream>, payload: &[u8]) -> std::io::Result<()> {
+/// Publishes `payload`; answers how many subscribers received it.
+async fn publish_one(
+    conn: &mut BufReader<TcpStream>,
+    channel: &str,
+    payload: &[u8],
+) -> std::io::Result<i64> {
     conn.get_mut()
-        .write_all(&command(&[b"PUBLISH", CHANNEL.as_bytes(), payload]))
+        .write_all(&command(&[b"PUBLISH", channel.as_bytes(), payload]))
         .await?;
     match tokio::time::timeout(Duration::from_secs(5), read_reply(conn)).await {
-        Ok(Ok(Reply::Integer(_))) => Ok(()),
+        Ok(Ok(Reply::Integer(n))) => Ok(n),
         Ok(Ok(other)) => Err(std::io::Error::other(format!("PUBLISH: {other:?}"))),
         Ok(Err(e)) => Err(e),
         Err(_) => Err(std::io::ErrorKind::TimedOut.into()),
@@ -238,28 +309,46 @@ async fn subscriber(address: Address, hub: Weak<Hub>) {
     }
 }
 
+/// How often a quiet subscription is pinged, and how long it may stay silent before it is
+/// taken for dead (a half-open connection would otherwise leave this instance deaf).
+const PING_EVERY: Duration = Duration::from_secs(30);
+const SILENT_FOR: Duration = Duration::from_secs(75);
+
 /// Reads the channel until the connection fails (`Err`) or the hub is gone (`Ok`).
 async fn subscribed(address: &Address, hub: &Weak<Hub>, failures: &mut u32) -> std::io::Result<()> {
     let mut conn = connect(address).await?;
     conn.get_mut()
-        .write_all(&command(&[b"SUBSCRIBE", CHANNEL.as_bytes()]))
+        .write_all(&command(&[b"SUBSCRIBE", address.channel.as_bytes()]))
         .await?;
+    let mut heard = tokio::time::Instant::now();
     loop {
-        let reply = read_reply(&mut conn).await?;
+        let reply = tokio::select! {
+            reply = read_reply(&mut conn) => reply?,
+            () = tokio::time::sleep(PING_EVERY) => {
+                if heard.elapsed() > SILENT_FOR {
+                    return Err(std::io::ErrorKind::TimedOut.into());
+                }
+                conn.get_mut().write_all(&command(&[b"PING"])).await?;
+                continue;
+            }
+        };
+        heard = tokio::time::Instant::now();
         let Reply::Array(items) = reply else {
             continue;
+        };
+        let Some(hub) = hub.upgrade() else {
+            return Ok(());
         };
         match items.as_slice() {
             [Reply::Bulk(Some(kind)), _, Reply::Integer(_)] if kind == b"subscribe" => {
                 if *failures > 0 {
                     eprintln!("threadline-server: redis {}: back", address.host_port);
+                    // What was published meanwhile never came: every stream reads again.
+                    Live(hub).reset_all();
                 }
                 *failures = 0;
             }
             [Reply::Bulk(Some(kind)), _, Reply::Bulk(Some(payload))] if kind == b"message" => {
-                let Some(hub) = hub.upgrade() else {
-                    return Ok(());
-                };
                 if let Ok(note) = serde_json::from_slice::<Note>(payload) {
                     Live(hub).receive(note);
                 }
@@ -276,21 +365,18 @@ mod tests {
     #[test]
     fn addresses_are_redis_urls() {
         assert_eq!(
-            address("redis://127.0.0.1:6380").unwrap(),
+            address("redis://127.0.0.1:6380", "demo").unwrap(),
             Address {
                 host_port: "127.0.0.1:6380".into(),
-                password: None
+                password: None,
+                channel: "threadline:live:demo".into(),
             }
         );
-        assert_eq!(
-            address("redis://:s3cret@cache")
-                .unwrap()
-                .password
-                .as_deref(),
-            Some("s3cret")
-        );
-        assert!(address("http://cache").is_err());
-        assert!(address("cache:6379").is_err());
+        let with_password = address("redis://:s3cr%40t@cache", "g1").unwrap();
+        assert_eq!(with_password.password.as_deref(), Some("s3cr@t"));
+        assert_eq!(with_password.host_port, "cache:6379");
+        assert!(address("http://cache", "demo").is_err());
+        assert!(address("cache:6379", "demo").is_err());
     }
 
     #[test]
@@ -320,5 +406,21 @@ mod tests {
             Reply::Error("ERR no".into())
         );
         assert!(read_reply(&mut r).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn junk_is_an_error_never_a_panic() {
+        for junk in [
+            "\u{e9}x\r\n".as_bytes(),
+            b"HTTP/1.1 400 Bad Request\r\n",
+            b"*99\r\n",
+            b"$3\r\nabcXY",
+            b":12",
+            b"*1\r\n*1\r\n*1\r\n*1\r\n:1\r\n",
+        ] {
+            let mut input = junk;
+            let mut r = BufReader::new(&mut input);
+            assert!(read_reply(&mut r).await.is_err(), "{junk:?}");
+        }
     }
 }

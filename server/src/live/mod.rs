@@ -113,10 +113,11 @@ struct Hub {
 pub struct Live(Arc<Hub>);
 
 impl Live {
-    /// A hub, sweeping presence from now on; with `redis`, fanned out through it.
-    pub fn start(redis: Option<&str>) -> Result<Live, String> {
+    /// A hub, sweeping presence from now on; with `redis`, fanned out through it on the
+    /// channel of `scope` (the deployment: instances sharing it see each other).
+    pub fn start(redis: Option<&str>, scope: &str) -> Result<Live, String> {
         let instance = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
-        let bus = redis.map(bus::Bus::new).transpose()?;
+        let bus = redis.map(|url| bus::Bus::new(url, scope)).transpose()?;
         let live = Live(Arc::new(Hub {
             instance,
             started: Instant::now(),
@@ -189,7 +190,13 @@ impl Live {
         let mut topics = self.topics();
         match note {
             Note::Changed { topic, event } => {
-                if let Some(t) = topics.get_mut(&topic) {
+                let Some(t) = topics.get_mut(&topic) else {
+                    // Nobody hears it, but it happened: an id from before it cannot resume
+                    // on a topic made later (see `topic`'s floor).
+                    self.0.seq.fetch_add(1, Ordering::Relaxed);
+                    return;
+                };
+                {
                     let ticket = t.ticket.clone();
                     let event = match event {
                         Change::Message => LiveEvent::Message { ticket },
@@ -265,6 +272,14 @@ impl Live {
         }
     }
 
+    /// Tells every stream to read again (what was published while Redis was away is lost).
+    pub(crate) fn reset_all(&self) {
+        let mut topics = self.topics();
+        for topic in topics.values_mut() {
+            self.send(topic, &LiveEvent::Reset);
+        }
+    }
+
     /// Presence as time passes (idle, gone), and topics nobody uses any more.
     fn sweep(&self) {
         let now = self.now_ms();
@@ -335,7 +350,7 @@ impl Live {
     fn missed(&self, topic: &Topic, last: &str) -> Option<Vec<String>> {
         let (instance, seq) = last.split_once('.')?;
         let seq: u64 = seq.parse().ok()?;
-        if instance != self.0.instance || seq + 1 < topic.floor {
+        if instance != self.0.instance || seq.checked_add(1)? < topic.floor {
             return None;
         }
         Some(

@@ -12,7 +12,7 @@ fn frames(sub: &mut stream::Subscription) -> Vec<String> {
 
 #[tokio::test]
 async fn a_reconnect_gets_what_it_missed_else_a_reset() {
-    let live = Live::start(None).unwrap();
+    let live = Live::start(None, "test").unwrap();
     let mut first = live.subscribe("t:1", "1", "user:1", None).unwrap();
     let opening = frames(&mut first);
     assert!(opening[0].contains(r#""type":"hello""#), "{opening:?}");
@@ -30,9 +30,7 @@ async fn a_reconnect_gets_what_it_missed_else_a_reset() {
     assert!(missed[2].contains(r#""type":"message""#));
     // Another instance's id (or an earlier run's), or not an id at all: read again.
     for unknown in ["zzzzzzzz.1", "1", "x.y"] {
-        let mut other = live
-            .subscribe("t:1", "1", "user:1", Some(unknown))
-            .unwrap();
+        let mut other = live.subscribe("t:1", "1", "user:1", Some(unknown)).unwrap();
         let said = frames(&mut other);
         assert!(said[1].contains(r#""type":"reset""#), "{unknown}: {said:?}");
     }
@@ -46,7 +44,7 @@ async fn a_reconnect_gets_what_it_missed_else_a_reset() {
 
 #[tokio::test]
 async fn beats_become_presence_events() {
-    let live = Live::start(None).unwrap();
+    let live = Live::start(None, "test").unwrap();
     let mut watching = live.subscribe("t:2", "2", "user:1", None).unwrap();
     frames(&mut watching);
     live.publish(Note::Beat {
@@ -89,7 +87,7 @@ async fn beats_become_presence_events() {
 
 #[tokio::test]
 async fn streams_are_counted_and_capped() {
-    let live = Live::start(None).unwrap();
+    let live = Live::start(None, "test").unwrap();
     let mut open = Vec::new();
     for n in 0..MAX_STREAMS {
         open.push(
@@ -102,4 +100,25 @@ async fn streams_are_counted_and_capped() {
     open.truncate(10);
     assert_eq!(live.streams(), 10);
     assert!(live.subscribe("t:1", "1", "user:1", None).is_ok());
+}
+
+#[tokio::test]
+async fn an_event_nobody_heard_still_turns_an_older_id_into_a_reset() {
+    let live = Live::start(None, "test").unwrap();
+    let last = format!("{}.{}", live.0.instance, live.0.seq.load(Ordering::Relaxed));
+    // No stream on ticket 5: the event reaches nobody, and no topic keeps it.
+    live.changed("t:5", Change::Ticket);
+    let mut later = live.subscribe("t:5", "5", "user:1", Some(&last)).unwrap();
+    let said = frames(&mut later);
+    assert!(said[1].contains(r#""type":"reset""#), "{said:?}");
+    // A huge id is no panic, just unknown.
+    let mut huge = live
+        .subscribe(
+            "t:5",
+            "5",
+            "user:1",
+            Some(&format!("{}.{}", live.0.instance, u64::MAX)),
+        )
+        .unwrap();
+    assert!(frames(&mut huge)[1].contains(r#""type":"reset""#));
 }

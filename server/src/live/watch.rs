@@ -24,8 +24,20 @@ const CONFIG_URL: &str = "http://gateway.invalid/config.json";
 /// Where that mount's URLs start.
 const ORIGIN: &str = "http://gateway.invalid";
 
-/// What the first message page said: the count, the first message and the next link.
-type Fingerprint = (Option<u64>, Option<String>, Option<String>);
+/// What the first message page said: the count, how many messages it held, its first and
+/// last, and the next link; `None` when it cannot tell a new message (no count, and a page
+/// that ends before the thread does): then every look tells the streams to read.
+type Fingerprint = Option<(
+    Option<u64>,
+    usize,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+)>;
+/// The longest one look may take before the round goes on without it.
+const LOOK_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest pause a 429 gets (apps do not poll while their stream is open).
+const MAX_PAUSE: Duration = Duration::from_secs(120);
 
 /// The topic of a ticket the gateway watches.
 pub fn topic(ticket: &str) -> String {
@@ -55,7 +67,12 @@ pub fn start(
             seen.retain(|topic, _| watched.iter().any(|(t, _)| t == topic));
             let mut pause = every;
             for (topic, ticket) in watched {
-                match look(dialect.as_ref(), &upstream, &ticket).await {
+                let looked =
+                    tokio::time::timeout(LOOK_TIMEOUT, look(dialect.as_ref(), &upstream, &ticket))
+                        .await
+                        .unwrap_or(Look::Failed);
+                match looked {
+                    Look::Saw(None) => live.changed(&topic, Change::Message),
                     Look::Saw(now) => {
                         // The first look cannot tell what changed since the app read the
                         // thread (before its stream opened): its streams read again.
@@ -67,7 +84,7 @@ pub fn start(
                         }
                     }
                     Look::Slow(wait) => {
-                        pause = pause.max(wait);
+                        pause = pause.max(wait.min(MAX_PAUSE));
                         break;
                     }
                     Look::Failed => {}
@@ -134,11 +151,14 @@ async fn look(dialect: &dyn Dialect, upstream: &Upstream, ticket: &str) -> Look 
         body: String::from_utf8_lossy(&body).into_owned(),
     };
     match dialect.parse_message_page(&answer) {
-        Ok(page) => Look::Saw((
+        Ok(page) if page.total.is_none() && page.next.is_some() => Look::Saw(None),
+        Ok(page) => Look::Saw(Some((
             page.total,
+            page.items.len(),
             page.items.first().map(|m| m.id.clone()),
+            page.items.last().map(|m| m.id.clone()),
             page.next,
-        )),
+        ))),
         Err(_) => Look::Failed,
     }
 }
