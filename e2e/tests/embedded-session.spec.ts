@@ -8,7 +8,7 @@ import http from 'node:http';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { request as playwrightRequest } from '@playwright/test';
-import { test, expect, messagesOnServer } from './fixtures';
+import { test, expect, messagesOnServer, bodyText } from './fixtures';
 
 const port = Number(process.env.PORTAL_PORT ?? 0);
 const secret = process.env.EMBED_SECRET ?? '';
@@ -112,7 +112,7 @@ test('under hostile page CSS, the conversation shows and a reply goes upstream o
   const seen: string[] = [];
   page.on('response', async (response) => {
     const headers = JSON.stringify(await response.allHeaders());
-    const body = await response.text().catch(() => '');
+    const body = await bodyText(response);
     seen.push(`${response.url()} ${headers} ${body}`);
   });
   await page.goto(`http://localhost:${port}/`);

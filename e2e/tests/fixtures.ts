@@ -1,7 +1,7 @@
 // Shared test setup. Every page of every test fails its test on an uncaught error or a Rust
 // panic (a panic in wasm kills every conversation on the page, and a broken build can load
 // with HTTP 200 and never mount), and API helpers read the server the app talks to.
-import { test as base, expect, type APIRequestContext, type APIResponse, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type APIResponse, type Browser, type BrowserContext, type Page, type Response } from '@playwright/test';
 
 /** Records what goes wrong in `page`: uncaught errors and panics reported on the console. */
 function watchPage(page: Page, problems: string[]) {
@@ -117,6 +117,17 @@ export async function outboxHolds(page: Page, text: string) {
 export async function arm(request: APIRequestContext, fault: Record<string, unknown>) {
   const r = await request.post('/__test/faults', { data: fault, headers: CLOSE });
   expect(r.status(), await r.text()).toBe(201);
+}
+
+/**
+ * A response's body as text, for looking through everything a page received. A ticket's
+ * event stream never ends, so it reads as nothing (what it sends is events, never a token).
+ */
+export function bodyText(r: Response): Promise<string> {
+  if ((r.headers()['content-type'] ?? '').startsWith('text/event-stream')) {
+    return Promise.resolve('');
+  }
+  return r.text().catch(() => '');
 }
 
 /** The ticket page's answer form. */

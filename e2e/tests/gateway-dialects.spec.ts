@@ -1,7 +1,7 @@
 // The app behind a gateway for each of the other dialects (one project each): the agent reads
 // a ticket and adds a note through the gateway, the note is stored once upstream (read with the
 // upstream's own credential), and the credential never reaches the browser.
-import { test, expect } from './fixtures';
+import { test, expect, bodyText } from './fixtures';
 import { request as playwrightRequest } from '@playwright/test';
 import type { APIRequestContext } from '@playwright/test';
 
@@ -53,7 +53,7 @@ test('through the gateway the agent reads and adds a note, stored once, and the 
   expect(JSON.stringify(config)).not.toContain(upstreamConfig.token);
 
   const received: Promise<string>[] = [];
-  page.on('response', (r) => received.push(r.text().catch(() => '')));
+  page.on('response', (r) => received.push(bodyText(r)));
   if (name !== 'requestor') {
     // The ticket list comes through the gateway too (Requestor has none).
     await page.goto('/');
@@ -103,7 +103,7 @@ test('a customer link through the gateway reads without notes and replies once w
   expect(link.status()).toBe(200);
   const { url } = await link.json();
   const received: Promise<string>[] = [];
-  page.on('response', (r) => received.push(r.text().catch(() => '')));
+  page.on('response', (r) => received.push(bodyText(r)));
   await page.goto(url);
   const thread = page.getByRole('feed', { name: 'Conversation' });
   await expect(thread.getByRole('article').first()).toBeVisible();

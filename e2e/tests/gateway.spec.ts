@@ -1,7 +1,7 @@
 // The app behind a gateway, as a portal runs it: the portal's proxy vouches for the agent
 // (the project sets its header on every request), the gateway adds the helpdesk token
 // upstream, and the browser never receives that token.
-import { test, expect } from './fixtures';
+import { test, expect, bodyText } from './fixtures';
 import { request as playwrightRequest } from '@playwright/test';
 
 test('through the gateway an agent reads and replies, and the token never reaches the browser', async ({ page, request }) => {
@@ -12,7 +12,7 @@ test('through the gateway an agent reads and replies, and the token never reache
   expect(config.token).toBeUndefined();
 
   const received: Promise<string>[] = [];
-  page.on('response', (r) => received.push(r.text().catch(() => '')));
+  page.on('response', (r) => received.push(bodyText(r)));
   await page.goto('/');
   await page.getByRole('link', { name: /Exported CSV is missing/ }).first().click();
   const thread = page.getByRole('feed', { name: 'Conversation' });
@@ -57,7 +57,7 @@ test('a customer reads their ticket through the gateway without the notes, and r
   expect(noted.status()).toBe(201);
   const { url } = await (await request.get('/__test/portal-link/2?org=1')).json();
   const received: Promise<string>[] = [];
-  page.on('response', (r) => received.push(r.text().catch(() => '')));
+  page.on('response', (r) => received.push(bodyText(r)));
 
   await page.goto(url);
   const thread = page.getByRole('feed', { name: 'Conversation' });

@@ -1,7 +1,7 @@
 // The customer's own view, reached by a signed link: only customer-visible messages reach the
 // browser (checked on every network response, not only the page), the customer replies and
 // the reply is stored as theirs, and an expired or altered link gets a clear page.
-import { test, expect, messagesOnServer } from './fixtures';
+import { test, expect, messagesOnServer, bodyText } from './fixtures';
 
 type Stored = { content: string; is_visible_to_customer: boolean; role?: string };
 
@@ -11,7 +11,7 @@ test('the customer view shows only what the customer may see, and their reply is
   expect(notes.length).toBeGreaterThan(0);
   const { url } = await (await request.get('/__test/portal-link/2')).json();
   const received: Promise<string>[] = [];
-  page.on('response', (r) => received.push(r.text().catch(() => '')));
+  page.on('response', (r) => received.push(bodyText(r)));
 
   await page.goto(url);
   const thread = page.getByRole('feed', { name: 'Conversation' });
