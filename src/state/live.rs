@@ -61,9 +61,13 @@ impl LiveFeed {
         );
     }
 
-    /// Whether the composer holds a draft.
+    /// Whether the composer holds a draft. An empty composer (a message just sent, or all
+    /// of it deleted) is no one replying, however recent the last key.
     pub fn drafting(&self, has_draft: bool) {
         self.has_draft.set_value(has_draft);
+        if !has_draft {
+            self.last_input.set_value(None);
+        }
         self.refresh();
     }
 
